@@ -1,0 +1,1 @@
+//! modelreg on PostgreSQL: implemented by the PostgreSQL backend issue.

@@ -1,0 +1,697 @@
+//! The read traits on SQLite: one statement per call, on a reader connection.
+
+use async_trait::async_trait;
+use modelreg_core::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
+use modelreg_core::audit::AuditEvent;
+use modelreg_core::deployments::{ActiveDeployment, Deployment, DeploymentFilter, DeploymentStatus};
+use modelreg_core::environments::{Environment, EnvironmentFilter};
+use modelreg_core::metrics::{Metric, MetricFilter};
+use modelreg_core::models::{Model, ModelFilter, Tag, TagUsage};
+use modelreg_core::runs::{CostSummary, RunFilter, TrainingRun};
+use modelreg_core::store::{
+    AnalyticsReads, AuditReads, DeploymentReads, EnvironmentReads, MetricReads, ModelReads, Page, RunReads, StoreInfo,
+    TeamReads, VersionReads,
+};
+use modelreg_core::teams::{Team, TeamFilter};
+use modelreg_core::time::{self, Timestamp};
+use modelreg_core::versions::{ModelVersion, VersionFilter, VersionWithModel};
+use modelreg_core::{EntityKind, Result};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params_from_iter};
+use uuid::Uuid;
+
+use crate::error::db;
+use crate::{SqliteStore, rows, schema};
+
+fn id(id: Uuid) -> Value {
+    Value::Text(id.to_string())
+}
+
+fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn opt_text(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, |s| Value::Text(s.to_owned()))
+}
+
+fn limit(page: Page) -> Value {
+    Value::Integer(page.limit.into())
+}
+
+fn offset(page: Page) -> Value {
+    Value::Integer(page.offset as i64)
+}
+
+fn count(n: i64) -> u64 {
+    n.max(0) as u64
+}
+
+impl SqliteStore {
+    async fn query_one<T, F>(&self, sql: &'static str, args: Vec<Value>, map: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Row) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.read(move |conn| {
+            conn.prepare_cached(sql)
+                .and_then(|mut stmt| stmt.query_row(params_from_iter(args), map).optional())
+                .map_err(db)
+        })
+        .await
+    }
+
+    async fn query_all<T, F>(&self, sql: &'static str, args: Vec<Value>, map: F) -> Result<Vec<T>>
+    where
+        T: Send + 'static,
+        F: FnMut(&Row) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(sql).map_err(db)?;
+            let rows = stmt.query_map(params_from_iter(args), map).map_err(db)?;
+            rows.collect::<rusqlite::Result<Vec<T>>>().map_err(db)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl TeamReads for SqliteStore {
+    async fn team(&self, team_id: Uuid) -> Result<Option<Team>> {
+        self.query_one(
+            concat!("SELECT ", team_columns!(), " FROM teams WHERE id = ?1"),
+            vec![id(team_id)],
+            rows::team,
+        )
+        .await
+    }
+
+    async fn team_by_name(&self, name: &str) -> Result<Option<Team>> {
+        self.query_one(
+            concat!("SELECT ", team_columns!(), " FROM teams WHERE name = ?1"),
+            vec![text(name)],
+            rows::team,
+        )
+        .await
+    }
+
+    async fn list_teams(&self, filter: TeamFilter, page: Page) -> Result<Vec<Team>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                team_columns!(),
+                " FROM teams WHERE (?1 = 0 OR active = 1) ORDER BY name LIMIT ?2 OFFSET ?3"
+            ),
+            vec![Value::Integer(filter.active_only.into()), limit(page), offset(page)],
+            rows::team,
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl ModelReads for SqliteStore {
+    async fn model(&self, model_id: Uuid) -> Result<Option<Model>> {
+        self.query_one(
+            concat!("SELECT ", model_columns!(), " FROM models WHERE id = ?1"),
+            vec![id(model_id)],
+            rows::model,
+        )
+        .await
+    }
+
+    async fn model_by_name(&self, name: &str) -> Result<Option<Model>> {
+        self.query_one(
+            concat!("SELECT ", model_columns!(), " FROM models WHERE name = ?1"),
+            vec![text(name)],
+            rows::model,
+        )
+        .await
+    }
+
+    async fn list_models(&self, filter: ModelFilter, page: Page) -> Result<Vec<Model>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                model_columns!(),
+                " FROM models WHERE (?1 = 0 OR is_active = 1) AND (?2 IS NULL OR team_id = ?2)
+                   AND (?3 IS NULL OR risk_level = ?3) ORDER BY name LIMIT ?4 OFFSET ?5"
+            ),
+            vec![
+                Value::Integer(filter.active_only.into()),
+                filter.team_id.map_or(Value::Null, id),
+                opt_text(filter.risk_level.map(|r| r.as_str())),
+                limit(page),
+                offset(page),
+            ],
+            rows::model,
+        )
+        .await
+    }
+
+    async fn search_models(&self, term: &str, page: Page) -> Result<Vec<Model>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                model_columns!(),
+                " FROM models WHERE instr(name_folded, ?1) > 0 ORDER BY name LIMIT ?2 OFFSET ?3"
+            ),
+            vec![text(term), limit(page), offset(page)],
+            rows::model,
+        )
+        .await
+    }
+
+    async fn models_by_tag(&self, tag: &str, page: Page) -> Result<Vec<Model>> {
+        self.query_all(
+            "SELECT m.id, m.name, m.description, m.use_case, m.team_id, m.risk_level, m.compliance_required,
+                    m.is_active, m.created_at, m.updated_at
+             FROM models m JOIN model_tags mt ON mt.model_id = m.id JOIN tags t ON t.id = mt.tag_id
+             WHERE t.name = ?1 ORDER BY m.name LIMIT ?2 OFFSET ?3",
+            vec![text(tag), limit(page), offset(page)],
+            rows::model,
+        )
+        .await
+    }
+
+    async fn tags_of_model(&self, model_id: Uuid) -> Result<Vec<Tag>> {
+        self.query_all(
+            "SELECT t.id, t.name, t.description, t.created_at FROM tags t
+             JOIN model_tags mt ON mt.tag_id = t.id WHERE mt.model_id = ?1 ORDER BY t.name",
+            vec![id(model_id)],
+            rows::tag,
+        )
+        .await
+    }
+
+    async fn list_tags(&self) -> Result<Vec<TagUsage>> {
+        self.query_all(
+            "SELECT t.id, t.name, t.description, t.created_at,
+                    (SELECT count(*) FROM model_tags mt WHERE mt.tag_id = t.id)
+             FROM tags t ORDER BY t.name",
+            vec![],
+            |row| {
+                Ok(TagUsage {
+                    tag: rows::tag(row)?,
+                    model_count: count(row.get(4)?),
+                })
+            },
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl VersionReads for SqliteStore {
+    async fn version(&self, version_id: Uuid) -> Result<Option<ModelVersion>> {
+        self.query_one(
+            concat!("SELECT ", version_columns!(), " FROM model_versions WHERE id = ?1"),
+            vec![id(version_id)],
+            rows::version,
+        )
+        .await
+    }
+
+    async fn version_by_semver(&self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>> {
+        self.query_one(
+            concat!(
+                "SELECT ",
+                version_columns!(),
+                " FROM model_versions WHERE model_id = ?1 AND semver = ?2"
+            ),
+            vec![id(model_id), text(semver)],
+            rows::version,
+        )
+        .await
+    }
+
+    async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                version_columns!(),
+                " FROM model_versions WHERE model_id = ?1 AND (?2 IS NULL OR status = ?2)
+                   ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4"
+            ),
+            vec![
+                id(model_id),
+                opt_text(filter.status.map(|s| s.as_str())),
+                limit(page),
+                offset(page),
+            ],
+            rows::version,
+        )
+        .await
+    }
+
+    async fn latest_version(&self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>> {
+        self.query_one(
+            concat!(
+                "SELECT ",
+                version_columns!(),
+                " FROM model_versions WHERE model_id = ?1 AND (?2 IS NULL OR status = ?2)
+                   ORDER BY precedence DESC, created_at DESC, id DESC LIMIT 1"
+            ),
+            vec![id(model_id), opt_text(filter.status.map(|s| s.as_str()))],
+            rows::version,
+        )
+        .await
+    }
+
+    async fn production_versions(&self) -> Result<Vec<VersionWithModel>> {
+        self.query_all(
+            "SELECT v.id, v.model_id, v.semver, v.artifact_uri, v.framework, v.framework_version, v.python_version,
+                    v.status, v.size_bytes, v.checksum_sha256, v.metadata, v.created_at,
+                    m.id, m.name, m.description, m.use_case, m.team_id, m.risk_level, m.compliance_required,
+                    m.is_active, m.created_at, m.updated_at
+             FROM model_versions v JOIN models m ON m.id = v.model_id
+             WHERE v.status = 'production' ORDER BY m.name",
+            vec![],
+            |row| {
+                Ok(VersionWithModel {
+                    version: rows::version_at(row, 0)?,
+                    model: rows::model_at(row, 12)?,
+                })
+            },
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl RunReads for SqliteStore {
+    async fn run(&self, run_id: Uuid) -> Result<Option<TrainingRun>> {
+        self.query_one(
+            concat!("SELECT ", run_columns!(), " FROM training_runs WHERE id = ?1"),
+            vec![id(run_id)],
+            rows::run,
+        )
+        .await
+    }
+
+    async fn runs_of_version(&self, version_id: Uuid, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                run_columns!(),
+                " FROM training_runs WHERE version_id = ?1 AND (?2 IS NULL OR status = ?2)
+                   ORDER BY started_at DESC, id DESC LIMIT ?3 OFFSET ?4"
+            ),
+            vec![
+                id(version_id),
+                opt_text(filter.status.map(|s| s.as_str())),
+                limit(page),
+                offset(page),
+            ],
+            rows::run,
+        )
+        .await
+    }
+
+    async fn runs_of_model(&self, model_id: Uuid, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>> {
+        self.query_all(
+            "SELECT r.id, r.version_id, r.run_name, r.status, r.started_at, r.completed_at, r.duration_seconds,
+                    r.gpu_hours, r.cost_usd, r.dataset_name, r.dataset_version, r.hyperparameters, r.environment,
+                    r.created_by
+             FROM training_runs r JOIN model_versions v ON v.id = r.version_id
+             WHERE v.model_id = ?1 AND (?2 IS NULL OR r.status = ?2)
+             ORDER BY r.started_at DESC, r.id DESC LIMIT ?3 OFFSET ?4",
+            vec![
+                id(model_id),
+                opt_text(filter.status.map(|s| s.as_str())),
+                limit(page),
+                offset(page),
+            ],
+            rows::run,
+        )
+        .await
+    }
+
+    async fn cost_summary(&self, model_id: Option<Uuid>) -> Result<CostSummary> {
+        let summary = self
+            .query_one(
+                "SELECT coalesce(sum(r.cost_usd), 0.0), coalesce(sum(r.gpu_hours), 0.0), count(r.id)
+                 FROM training_runs r JOIN model_versions v ON v.id = r.version_id
+                 WHERE ?1 IS NULL OR v.model_id = ?1",
+                vec![model_id.map_or(Value::Null, id)],
+                |row| {
+                    Ok(CostSummary {
+                        total_cost_usd: row.get(0)?,
+                        total_gpu_hours: row.get(1)?,
+                        run_count: count(row.get(2)?),
+                    })
+                },
+            )
+            .await?;
+        Ok(summary.unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl MetricReads for SqliteStore {
+    async fn metrics_of_version(&self, version_id: Uuid, filter: &MetricFilter, page: Page) -> Result<Vec<Metric>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                metric_columns!(),
+                " FROM metrics WHERE version_id = ?1 AND (?2 IS NULL OR name = ?2) AND (?3 IS NULL OR split = ?3)
+                   ORDER BY recorded_at DESC, id DESC LIMIT ?4 OFFSET ?5"
+            ),
+            vec![
+                id(version_id),
+                opt_text(filter.name.as_deref()),
+                opt_text(filter.split.map(|s| s.as_str())),
+                limit(page),
+                offset(page),
+            ],
+            rows::metric,
+        )
+        .await
+    }
+
+    async fn latest_metrics(&self, version_id: Uuid) -> Result<Vec<Metric>> {
+        self.query_all(
+            "SELECT id, version_id, name, value, split, recorded_at FROM (
+                 SELECT *, row_number() OVER (PARTITION BY name ORDER BY recorded_at DESC, id DESC) AS rank
+                 FROM metrics WHERE version_id = ?1
+             ) WHERE rank = 1 ORDER BY name",
+            vec![id(version_id)],
+            rows::metric,
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl EnvironmentReads for SqliteStore {
+    async fn environment(&self, env_id: Uuid) -> Result<Option<Environment>> {
+        self.query_one(
+            concat!("SELECT ", environment_columns!(), " FROM environments WHERE id = ?1"),
+            vec![id(env_id)],
+            rows::environment,
+        )
+        .await
+    }
+
+    async fn environment_by_name(&self, name: &str) -> Result<Option<Environment>> {
+        self.query_one(
+            concat!("SELECT ", environment_columns!(), " FROM environments WHERE name = ?1"),
+            vec![text(name)],
+            rows::environment,
+        )
+        .await
+    }
+
+    async fn list_environments(&self, filter: EnvironmentFilter, page: Page) -> Result<Vec<Environment>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                environment_columns!(),
+                " FROM environments WHERE (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR is_active = 1)
+                   ORDER BY name LIMIT ?3 OFFSET ?4"
+            ),
+            vec![
+                opt_text(filter.kind.map(|k| k.as_str())),
+                Value::Integer(filter.active_only.into()),
+                limit(page),
+                offset(page),
+            ],
+            rows::environment,
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl DeploymentReads for SqliteStore {
+    async fn deployment(&self, deployment_id: Uuid) -> Result<Option<Deployment>> {
+        self.query_one(
+            concat!("SELECT ", deployment_columns!(), " FROM deployments WHERE id = ?1"),
+            vec![id(deployment_id)],
+            rows::deployment,
+        )
+        .await
+    }
+
+    async fn deployments_in(
+        &self,
+        environment_id: Uuid,
+        filter: DeploymentFilter,
+        page: Page,
+    ) -> Result<Vec<Deployment>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                deployment_columns!(),
+                " FROM deployments WHERE environment_id = ?1 AND (?2 IS NULL OR status = ?2)
+                   ORDER BY deployed_at DESC, id DESC LIMIT ?3 OFFSET ?4"
+            ),
+            vec![
+                id(environment_id),
+                opt_text(filter.status.map(|s| s.as_str())),
+                limit(page),
+                offset(page),
+            ],
+            rows::deployment,
+        )
+        .await
+    }
+
+    async fn deployments_of_version(
+        &self,
+        version_id: Uuid,
+        filter: DeploymentFilter,
+        page: Page,
+    ) -> Result<Vec<Deployment>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                deployment_columns!(),
+                " FROM deployments WHERE version_id = ?1 AND (?2 IS NULL OR status = ?2)
+                   ORDER BY deployed_at DESC, id DESC LIMIT ?3 OFFSET ?4"
+            ),
+            vec![
+                id(version_id),
+                opt_text(filter.status.map(|s| s.as_str())),
+                limit(page),
+                offset(page),
+            ],
+            rows::deployment,
+        )
+        .await
+    }
+
+    async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>> {
+        let found = self
+            .query_all(
+                "SELECT d.id, v.id, m.id, e.id FROM deployments d
+                 JOIN model_versions v ON v.id = d.version_id
+                 JOIN models m ON m.id = v.model_id
+                 JOIN environments e ON e.id = d.environment_id
+                 WHERE d.status IN ('healthy', 'degraded')
+                 ORDER BY d.deployed_at DESC, d.id DESC",
+                vec![],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .await?;
+        let mut active = Vec::with_capacity(found.len());
+        for (d, v, m, e) in found {
+            let parse = |s: &str| Uuid::parse_str(s).map_err(modelreg_core::Error::backend);
+            let (Some(deployment), Some(version), Some(model), Some(environment)) = (
+                DeploymentReads::deployment(self, parse(&d)?).await?,
+                VersionReads::version(self, parse(&v)?).await?,
+                ModelReads::model(self, parse(&m)?).await?,
+                EnvironmentReads::environment(self, parse(&e)?).await?,
+            ) else {
+                // Deleted between the two reads: no longer active.
+                continue;
+            };
+            active.push(ActiveDeployment {
+                deployment,
+                version,
+                model,
+                environment,
+            });
+        }
+        Ok(active)
+    }
+}
+
+#[async_trait]
+impl AuditReads for SqliteStore {
+    async fn audit_of_entity(&self, kind: EntityKind, entity_id: Uuid, page: Page) -> Result<Vec<AuditEvent>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_events WHERE entity_type = ?1 AND entity_id = ?2
+                   ORDER BY timestamp DESC, id DESC LIMIT ?3 OFFSET ?4"
+            ),
+            vec![text(kind.as_str()), id(entity_id), limit(page), offset(page)],
+            rows::audit,
+        )
+        .await
+    }
+
+    async fn audit_by_actor(&self, actor: &str, page: Page) -> Result<Vec<AuditEvent>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_events WHERE actor = ?1 ORDER BY timestamp DESC, id DESC LIMIT ?2 OFFSET ?3"
+            ),
+            vec![text(actor), limit(page), offset(page)],
+            rows::audit,
+        )
+        .await
+    }
+
+    async fn recent_audit(&self, page: Page) -> Result<Vec<AuditEvent>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_events ORDER BY timestamp DESC, id DESC LIMIT ?1 OFFSET ?2"
+            ),
+            vec![limit(page), offset(page)],
+            rows::audit,
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl AnalyticsReads for SqliteStore {
+    async fn model_summary(&self, model_id: Uuid) -> Result<ModelSummary> {
+        let summary = self
+            .query_one(
+                "SELECT
+                    (SELECT count(*) FROM model_versions WHERE model_id = ?1),
+                    (SELECT count(*) FROM training_runs r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = ?1),
+                    (SELECT count(*) FROM deployments d JOIN model_versions v ON v.id = d.version_id WHERE v.model_id = ?1),
+                    (SELECT semver FROM model_versions WHERE model_id = ?1 ORDER BY precedence DESC, created_at DESC, id DESC LIMIT 1),
+                    (SELECT semver FROM model_versions WHERE model_id = ?1 AND status = 'production'),
+                    (SELECT coalesce(sum(r.gpu_hours), 0.0) FROM training_runs r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = ?1),
+                    (SELECT coalesce(sum(r.cost_usd), 0.0) FROM training_runs r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = ?1)",
+                vec![id(model_id)],
+                |row| {
+                    Ok(ModelSummary {
+                        version_count: count(row.get(0)?),
+                        training_run_count: count(row.get(1)?),
+                        deployment_count: count(row.get(2)?),
+                        latest_version: row.get(3)?,
+                        production_version: row.get(4)?,
+                        total_gpu_hours: row.get(5)?,
+                        total_cost_usd: row.get(6)?,
+                    })
+                },
+            )
+            .await?;
+        summary.ok_or_else(|| modelreg_core::Error::backend("the model summary query returned no row"))
+    }
+
+    async fn team_metrics(&self, team_id: Uuid) -> Result<TeamMetrics> {
+        let metrics = self
+            .query_one(
+                "SELECT
+                    (SELECT count(*) FROM models WHERE team_id = ?1),
+                    (SELECT count(*) FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.team_id = ?1),
+                    (SELECT count(*) FROM training_runs r JOIN model_versions v ON v.id = r.version_id
+                        JOIN models m ON m.id = v.model_id WHERE m.team_id = ?1),
+                    (SELECT count(*) FROM deployments d JOIN model_versions v ON v.id = d.version_id
+                        JOIN models m ON m.id = v.model_id WHERE m.team_id = ?1),
+                    (SELECT coalesce(sum(r.gpu_hours), 0.0) FROM training_runs r JOIN model_versions v ON v.id = r.version_id
+                        JOIN models m ON m.id = v.model_id WHERE m.team_id = ?1),
+                    (SELECT coalesce(sum(r.cost_usd), 0.0) FROM training_runs r JOIN model_versions v ON v.id = r.version_id
+                        JOIN models m ON m.id = v.model_id WHERE m.team_id = ?1)",
+                vec![id(team_id)],
+                |row| {
+                    Ok(TeamMetrics {
+                        model_count: count(row.get(0)?),
+                        version_count: count(row.get(1)?),
+                        training_run_count: count(row.get(2)?),
+                        deployment_count: count(row.get(3)?),
+                        total_gpu_hours: row.get(4)?,
+                        total_cost_usd: row.get(5)?,
+                    })
+                },
+            )
+            .await?;
+        metrics.ok_or_else(|| modelreg_core::Error::backend("the team metrics query returned no row"))
+    }
+
+    async fn deployment_status_counts(&self) -> Result<DeploymentStatusCounts> {
+        let found = self
+            .query_all(
+                "SELECT status, count(*) FROM deployments GROUP BY status",
+                vec![],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
+            )
+            .await?;
+        let mut counts: DeploymentStatusCounts = DeploymentStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        for (status, n) in found {
+            counts.insert(status.parse()?, count(n));
+        }
+        Ok(counts)
+    }
+
+    async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>> {
+        self.query_all(
+            concat!(
+                "SELECT ",
+                model_columns!(),
+                " FROM models m WHERE is_active = 1 AND NOT EXISTS (
+                     SELECT 1 FROM training_runs r JOIN model_versions v ON v.id = r.version_id
+                     WHERE v.model_id = m.id AND r.started_at >= ?1)
+                   ORDER BY name"
+            ),
+            vec![Value::Integer(time::to_micros(&since))],
+            rows::model,
+        )
+        .await
+    }
+
+    async fn stats(&self) -> Result<Stats> {
+        let stats = self
+            .query_one(
+                "SELECT (SELECT count(*) FROM teams), (SELECT count(*) FROM tags), (SELECT count(*) FROM models),
+                        (SELECT count(*) FROM model_versions), (SELECT count(*) FROM training_runs),
+                        (SELECT count(*) FROM metrics), (SELECT count(*) FROM environments),
+                        (SELECT count(*) FROM deployments), (SELECT count(*) FROM audit_events)",
+                vec![],
+                |row| {
+                    Ok(Stats {
+                        teams: count(row.get(0)?),
+                        tags: count(row.get(1)?),
+                        models: count(row.get(2)?),
+                        model_versions: count(row.get(3)?),
+                        training_runs: count(row.get(4)?),
+                        metrics: count(row.get(5)?),
+                        environments: count(row.get(6)?),
+                        deployments: count(row.get(7)?),
+                        audit_events: count(row.get(8)?),
+                    })
+                },
+            )
+            .await?;
+        Ok(stats.unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl StoreInfo for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        self.read(|conn| schema::current_version(conn)).await
+    }
+}

@@ -1,0 +1,98 @@
+//! The audit trail: one event per change, written with the change.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::error::{EntityKind, Result};
+use crate::time::Timestamp;
+use crate::validate::{self, JsonObject};
+
+crate::string_enum!(
+    /// What a change did.
+    AuditAction, field = "action" {
+        Create => "create",
+        Update => "update",
+        Delete => "delete",
+        Deploy => "deploy",
+        Rollback => "rollback",
+    }
+);
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub entity_type: EntityKind,
+    pub entity_id: Uuid,
+    pub action: AuditAction,
+    pub actor: String,
+    pub changes: JsonObject,
+    pub timestamp: Timestamp,
+}
+
+/// Who makes a change: 1..=100 characters, recorded on every audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor(String);
+
+impl Actor {
+    /// Checks the name and makes an actor of it.
+    pub fn new(name: impl Into<String>) -> Result<Actor> {
+        let name = name.into();
+        validate::name("actor", &name, 100)?;
+        Ok(Actor(name))
+    }
+
+    /// The actor's name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AuditEvent {
+    /// An event for `entity` with the given changes.
+    pub fn new(
+        entity_type: EntityKind,
+        entity_id: Uuid,
+        action: AuditAction,
+        actor: &Actor,
+        changes: JsonObject,
+        timestamp: Timestamp,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: Uuid::now_v7(),
+            entity_type,
+            entity_id,
+            action,
+            actor: actor.0.clone(),
+            changes,
+            timestamp,
+        }
+    }
+}
+
+/// The fields of `entity` as a JSON object: the `changes` of a create (or delete).
+pub fn snapshot<T: Serialize>(entity: &T) -> JsonObject {
+    match serde_json::to_value(entity) {
+        Ok(Value::Object(map)) => map,
+        _ => JsonObject::new(),
+    }
+}
+
+/// `{"field": {"old": …, "new": …}}` for every field that differs: the `changes` of an update.
+pub fn diff<T: Serialize>(old: &T, new: &T) -> JsonObject {
+    let (old, new) = (snapshot(old), snapshot(new));
+    new.into_iter()
+        .filter(|(field, value)| field != "updated_at" && old.get(field) != Some(value))
+        .map(|(field, value)| {
+            let before = old.get(&field).cloned().unwrap_or(Value::Null);
+            (field, json!({"old": before, "new": value}))
+        })
+        .collect()
+}

@@ -1,0 +1,167 @@
+//! Models and the tags attached to them.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::time::Timestamp;
+use crate::validate;
+
+crate::string_enum!(
+    /// How much harm a wrong prediction of the model can do.
+    RiskLevel, field = "risk_level" {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
+        Critical => "critical",
+    }
+);
+
+// Written by hand: the enum comes from `string_enum!`, which cannot place `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for RiskLevel {
+    fn default() -> Self {
+        RiskLevel::Medium
+    }
+}
+
+/// A machine-learning model: the unit that has versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub use_case: Option<String>,
+    pub team_id: Option<Uuid>,
+    pub risk_level: RiskLevel,
+    pub compliance_required: bool,
+    pub is_active: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// What a caller gives to create a model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewModel {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub use_case: Option<String>,
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+    #[serde(default)]
+    pub risk_level: RiskLevel,
+    #[serde(default)]
+    pub compliance_required: bool,
+}
+
+impl NewModel {
+    /// A model with only a name (risk medium, no team).
+    pub fn named(name: impl Into<String>) -> Self {
+        NewModel {
+            name: name.into(),
+            ..NewModel::default()
+        }
+    }
+}
+
+/// Changes to a model; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelUpdate {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub use_case: Option<Option<String>>,
+    pub team_id: Option<Option<Uuid>>,
+    pub risk_level: Option<RiskLevel>,
+    pub compliance_required: Option<bool>,
+    pub is_active: Option<bool>,
+}
+
+impl Model {
+    /// Checks every field against the rules of DESIGN.md.
+    pub fn validate(&self) -> Result<()> {
+        validate::name("name", &self.name, 200)?;
+        validate::opt_text("description", self.description.as_deref(), 10_000)?;
+        validate::opt_text("use_case", self.use_case.as_deref(), 200)
+    }
+
+    /// The folded name that search matches against: a case-insensitive
+    /// substring search is a literal substring match of folded texts.
+    pub fn search_key(&self) -> String {
+        fold(&self.name)
+    }
+
+    /// This model with `update` applied and `updated_at` set to `now`.
+    pub fn apply(&self, update: ModelUpdate, now: Timestamp) -> Model {
+        let mut model = self.clone();
+        if let Some(name) = update.name {
+            model.name = name;
+        }
+        if let Some(description) = update.description {
+            model.description = description;
+        }
+        if let Some(use_case) = update.use_case {
+            model.use_case = use_case;
+        }
+        if let Some(team_id) = update.team_id {
+            model.team_id = team_id;
+        }
+        if let Some(risk_level) = update.risk_level {
+            model.risk_level = risk_level;
+        }
+        if let Some(compliance_required) = update.compliance_required {
+            model.compliance_required = compliance_required;
+        }
+        if let Some(is_active) = update.is_active {
+            model.is_active = is_active;
+        }
+        model.updated_at = now;
+        model
+    }
+}
+
+/// Which models a listing returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModelFilter {
+    pub active_only: bool,
+    pub team_id: Option<Uuid>,
+    pub risk_level: Option<RiskLevel>,
+}
+
+/// A label attached to any number of models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tag {
+    pub id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: Timestamp,
+}
+
+impl Tag {
+    /// Checks every field against the rules of DESIGN.md.
+    pub fn validate(&self) -> Result<()> {
+        validate::name("tag", &self.name, 50)?;
+        validate::opt_text("description", self.description.as_deref(), 10_000)
+    }
+}
+
+/// The link between a model and one of its tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelTag {
+    pub model_id: Uuid,
+    pub tag_id: Uuid,
+    pub assigned_at: Timestamp,
+}
+
+/// A tag with the number of models carrying it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagUsage {
+    pub tag: Tag,
+    pub model_count: u64,
+}
+
+/// Case folding for search, the same on every backend.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}

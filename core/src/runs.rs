@@ -1,0 +1,170 @@
+//! Training runs: how a version was produced, and what it cost.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::time::Timestamp;
+use crate::validate::{self, JsonObject};
+
+crate::string_enum!(
+    /// Where a training run is.
+    RunStatus, field = "status" {
+        Running => "running",
+        Succeeded => "succeeded",
+        Failed => "failed",
+        Cancelled => "cancelled",
+        Timeout => "timeout",
+    }
+);
+
+/// One training run that produced (or tried to produce) a version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRun {
+    pub id: Uuid,
+    pub version_id: Uuid,
+    pub run_name: String,
+    pub status: RunStatus,
+    pub started_at: Timestamp,
+    pub completed_at: Option<Timestamp>,
+    pub duration_seconds: Option<i64>,
+    pub gpu_hours: f64,
+    pub cost_usd: Option<f64>,
+    pub dataset_name: Option<String>,
+    pub dataset_version: Option<String>,
+    pub hyperparameters: JsonObject,
+    pub environment: JsonObject,
+    pub created_by: Option<String>,
+}
+
+/// What a caller gives to start a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewRun {
+    pub run_name: String,
+    /// When the run started; now when absent.
+    #[serde(default)]
+    pub started_at: Option<Timestamp>,
+    #[serde(default)]
+    pub gpu_hours: f64,
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
+    #[serde(default)]
+    pub dataset_name: Option<String>,
+    #[serde(default)]
+    pub dataset_version: Option<String>,
+    #[serde(default)]
+    pub hyperparameters: JsonObject,
+    #[serde(default)]
+    pub environment: JsonObject,
+    #[serde(default)]
+    pub created_by: Option<String>,
+}
+
+impl NewRun {
+    /// A run with only a name, starting now.
+    pub fn named(run_name: impl Into<String>) -> Self {
+        NewRun {
+            run_name: run_name.into(),
+            ..NewRun::default()
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunFinish {
+    pub status: RunStatus,
+    /// When it ended; now when absent.
+    #[serde(default)]
+    pub completed_at: Option<Timestamp>,
+    /// Its length; `completed_at - started_at` when absent.
+    #[serde(default)]
+    pub duration_seconds: Option<i64>,
+    /// Replaces the GPU hours recorded at start, when given.
+    #[serde(default)]
+    pub gpu_hours: Option<f64>,
+    /// Replaces the cost recorded at start, when given.
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
+}
+
+impl RunFinish {
+    /// A finish with only a status; everything else derived.
+    pub fn with_status(status: RunStatus) -> Self {
+        RunFinish {
+            status,
+            completed_at: None,
+            duration_seconds: None,
+            gpu_hours: None,
+            cost_usd: None,
+        }
+    }
+}
+
+impl TrainingRun {
+    /// Checks every field against the rules of DESIGN.md.
+    pub fn validate(&self) -> Result<()> {
+        validate::name("run_name", &self.run_name, 200)?;
+        validate::non_negative("gpu_hours", self.gpu_hours)?;
+        if let Some(cost) = self.cost_usd {
+            validate::non_negative("cost_usd", cost)?;
+        }
+        if let Some(duration) = self.duration_seconds {
+            validate::non_negative_int("duration_seconds", duration)?;
+        }
+        validate::opt_text("dataset_name", self.dataset_name.as_deref(), 200)?;
+        validate::opt_text("dataset_version", self.dataset_version.as_deref(), 50)?;
+        validate::opt_text("created_by", self.created_by.as_deref(), 100)?;
+        validate::json_object("hyperparameters", &self.hyperparameters)?;
+        validate::json_object("environment", &self.environment)
+    }
+
+    /// This run ended as `finish` says, at `now` unless it says otherwise.
+    pub fn finished(&self, finish: RunFinish, now: Timestamp) -> Result<TrainingRun> {
+        if self.status != RunStatus::Running {
+            return Err(Error::invalid(
+                "status",
+                format!("run {} already ended as {}", self.id, self.status),
+            ));
+        }
+        if finish.status == RunStatus::Running {
+            return Err(Error::invalid(
+                "status",
+                "a run finishes as succeeded, failed, cancelled or timeout",
+            ));
+        }
+        let completed_at = finish.completed_at.map(crate::time::truncate).unwrap_or(now);
+        if completed_at < self.started_at {
+            return Err(Error::invalid("completed_at", "must not be before the run started"));
+        }
+        let duration = finish
+            .duration_seconds
+            .unwrap_or_else(|| (completed_at - self.started_at).num_seconds());
+        let mut run = self.clone();
+        run.status = finish.status;
+        run.completed_at = Some(completed_at);
+        run.duration_seconds = Some(duration);
+        if let Some(gpu_hours) = finish.gpu_hours {
+            run.gpu_hours = gpu_hours;
+        }
+        if let Some(cost) = finish.cost_usd {
+            run.cost_usd = Some(cost);
+        }
+        run.validate()?;
+        Ok(run)
+    }
+}
+
+/// Which runs a listing returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunFilter {
+    pub status: Option<RunStatus>,
+}
+
+/// What a set of runs cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct CostSummary {
+    pub total_cost_usd: f64,
+    pub total_gpu_hours: f64,
+    pub run_count: u64,
+}

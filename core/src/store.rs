@@ -1,0 +1,331 @@
+//! The storage traits a backend implements. A backend stores and reads; it
+//! decides nothing: every rule lives in [`Registry`](crate::Registry).
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
+use crate::audit::AuditEvent;
+use crate::deployments::{ActiveDeployment, Deployment, DeploymentFilter};
+use crate::environments::{Environment, EnvironmentFilter};
+use crate::error::{EntityKind, Error, Result};
+use crate::metrics::{Metric, MetricFilter};
+use crate::models::{Model, ModelFilter, ModelTag, Tag, TagUsage};
+use crate::runs::{CostSummary, RunFilter, TrainingRun};
+use crate::teams::{Team, TeamFilter};
+use crate::time::Timestamp;
+use crate::versions::{ModelVersion, VersionFilter, VersionWithModel};
+
+/// The default and largest page sizes of a listing.
+pub const DEFAULT_LIMIT: u32 = 100;
+/// The largest page a listing returns at once.
+pub const MAX_LIMIT: u32 = 10_000;
+
+/// Which slice of a listing to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            offset: 0,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+impl Page {
+    /// A checked page: limit 1..=[`MAX_LIMIT`], offset below 2^63.
+    pub fn new(offset: u64, limit: u32) -> Result<Page> {
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(Error::invalid(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT} (got {limit})"),
+            ));
+        }
+        if offset > i64::MAX as u64 {
+            return Err(Error::invalid("offset", "is too large"));
+        }
+        Ok(Page { offset, limit })
+    }
+
+    /// The first `limit` items.
+    pub fn first(limit: u32) -> Result<Page> {
+        Page::new(0, limit)
+    }
+}
+
+/// One stored entity (or tag link), as written by a transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Team(Team),
+    Tag(Tag),
+    Model(Model),
+    ModelTag(ModelTag),
+    ModelVersion(ModelVersion),
+    TrainingRun(TrainingRun),
+    Metric(Metric),
+    Environment(Environment),
+    Deployment(Deployment),
+    AuditEvent(AuditEvent),
+}
+
+impl Record {
+    /// The kind of entity this record stores (a tag link counts as a model's).
+    pub fn kind(&self) -> EntityKind {
+        match self {
+            Record::Team(_) => EntityKind::Team,
+            Record::Tag(_) => EntityKind::Tag,
+            Record::Model(_) | Record::ModelTag(_) => EntityKind::Model,
+            Record::ModelVersion(_) => EntityKind::ModelVersion,
+            Record::TrainingRun(_) => EntityKind::TrainingRun,
+            Record::Metric(_) => EntityKind::Metric,
+            Record::Environment(_) => EntityKind::Environment,
+            Record::Deployment(_) => EntityKind::Deployment,
+            Record::AuditEvent(_) => EntityKind::AuditEvent,
+        }
+    }
+
+    /// The [`Error::Conflict`] for a unique violation of `field` by this record,
+    /// so that every backend reports the same entity, field and value.
+    pub fn conflict(&self, field: &'static str) -> Error {
+        let value = match (self, field) {
+            (Record::Team(t), _) => t.name.clone(),
+            (Record::Tag(t), _) => t.name.clone(),
+            (Record::Model(m), _) => m.name.clone(),
+            (Record::ModelVersion(v), "semver") => v.semver.clone(),
+            (Record::Environment(e), _) => e.name.clone(),
+            (Record::ModelVersion(v), "status") => v.status.to_string(),
+            (record, _) => record.id().to_string(),
+        };
+        Error::Conflict {
+            entity: self.kind(),
+            field,
+            value,
+        }
+    }
+
+    /// The [`Error::NotFound`] for a record whose parent is missing (a
+    /// foreign-key violation), naming the parent.
+    pub fn missing_parent(&self) -> Error {
+        let (entity, key) = match self {
+            Record::Model(m) => (EntityKind::Team, m.team_id.map(|t| t.to_string()).unwrap_or_default()),
+            Record::ModelTag(l) => (EntityKind::Model, l.model_id.to_string()),
+            Record::ModelVersion(v) => (EntityKind::Model, v.model_id.to_string()),
+            Record::TrainingRun(r) => (EntityKind::ModelVersion, r.version_id.to_string()),
+            Record::Metric(m) => (EntityKind::ModelVersion, m.version_id.to_string()),
+            Record::Deployment(d) => (EntityKind::ModelVersion, d.version_id.to_string()),
+            other => (other.kind(), other.id().to_string()),
+        };
+        Error::NotFound { entity, key }
+    }
+
+    /// The record's id (a tag link answers with its model's).
+    pub fn id(&self) -> Uuid {
+        match self {
+            Record::Team(x) => x.id,
+            Record::Tag(x) => x.id,
+            Record::Model(x) => x.id,
+            Record::ModelTag(x) => x.model_id,
+            Record::ModelVersion(x) => x.id,
+            Record::TrainingRun(x) => x.id,
+            Record::Metric(x) => x.id,
+            Record::Environment(x) => x.id,
+            Record::Deployment(x) => x.id,
+            Record::AuditEvent(x) => x.id,
+        }
+    }
+}
+
+/// One write transaction. Dropping it without [`Tx::commit`] rolls it back.
+/// Reads inside it see its own writes and are isolated from other writers
+/// (a backend locks what the registry reads in it, or serializes writers).
+#[async_trait]
+pub trait Tx: Send {
+    /// Inserts a new record. A unique violation is [`Error::Conflict`] (via [`Record::conflict`]).
+    async fn insert(&mut self, record: Record) -> Result<()>;
+    /// Replaces the stored record with the same id.
+    async fn update(&mut self, record: Record) -> Result<()>;
+    /// Deletes an entity (and what cascades from it); false when it did not exist.
+    async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool>;
+    /// Removes a tag from a model; false when the model did not carry it.
+    async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool>;
+
+    async fn team(&mut self, id: Uuid) -> Result<Option<Team>>;
+    async fn model(&mut self, id: Uuid) -> Result<Option<Model>>;
+    async fn model_by_name(&mut self, name: &str) -> Result<Option<Model>>;
+    async fn tag_by_name(&mut self, name: &str) -> Result<Option<Tag>>;
+    async fn has_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool>;
+    async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>>;
+    /// The version of `model_id` in production, if any.
+    async fn production_version(&mut self, model_id: Uuid) -> Result<Option<ModelVersion>>;
+    async fn run(&mut self, id: Uuid) -> Result<Option<TrainingRun>>;
+    async fn environment(&mut self, id: Uuid) -> Result<Option<Environment>>;
+    async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>>;
+    /// Deployments in `environment_id` of any version of `model_id`, newest first.
+    async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>>;
+
+    /// Makes every write of the transaction durable, all at once.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Starting write transactions.
+#[async_trait]
+pub trait Transactional: Send + Sync {
+    /// Begins a write transaction.
+    async fn begin(&self) -> Result<Box<dyn Tx + '_>>;
+}
+
+/// Reading teams.
+#[async_trait]
+pub trait TeamReads: Send + Sync {
+    async fn team(&self, id: Uuid) -> Result<Option<Team>>;
+    async fn team_by_name(&self, name: &str) -> Result<Option<Team>>;
+    /// Teams by name.
+    async fn list_teams(&self, filter: TeamFilter, page: Page) -> Result<Vec<Team>>;
+}
+
+/// Reading models and tags.
+#[async_trait]
+pub trait ModelReads: Send + Sync {
+    async fn model(&self, id: Uuid) -> Result<Option<Model>>;
+    async fn model_by_name(&self, name: &str) -> Result<Option<Model>>;
+    /// Models by name.
+    async fn list_models(&self, filter: ModelFilter, page: Page) -> Result<Vec<Model>>;
+    /// Models whose [`Model::search_key`] contains `term`'s, literally (no wildcards); by name.
+    async fn search_models(&self, term: &str, page: Page) -> Result<Vec<Model>>;
+    /// Models carrying the tag, by name.
+    async fn models_by_tag(&self, tag: &str, page: Page) -> Result<Vec<Model>>;
+    /// The tags of a model, by name.
+    async fn tags_of_model(&self, model_id: Uuid) -> Result<Vec<Tag>>;
+    /// Every tag with its model count, by name.
+    async fn list_tags(&self) -> Result<Vec<TagUsage>>;
+}
+
+/// Reading versions.
+#[async_trait]
+pub trait VersionReads: Send + Sync {
+    async fn version(&self, id: Uuid) -> Result<Option<ModelVersion>>;
+    async fn version_by_semver(&self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
+    /// Versions of a model, newest first.
+    async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>>;
+    /// The version of highest SemVer precedence (ties: newest), optionally of one status.
+    async fn latest_version(&self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>>;
+    /// Every production version with its model, by model name.
+    async fn production_versions(&self) -> Result<Vec<VersionWithModel>>;
+}
+
+/// Reading training runs.
+#[async_trait]
+pub trait RunReads: Send + Sync {
+    async fn run(&self, id: Uuid) -> Result<Option<TrainingRun>>;
+    /// Runs of a version, newest first.
+    async fn runs_of_version(&self, version_id: Uuid, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>>;
+    /// Runs of every version of a model, newest first.
+    async fn runs_of_model(&self, model_id: Uuid, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>>;
+    /// Cost of every run, or of one model's runs.
+    async fn cost_summary(&self, model_id: Option<Uuid>) -> Result<CostSummary>;
+}
+
+/// Reading metrics.
+#[async_trait]
+pub trait MetricReads: Send + Sync {
+    /// Metrics of a version, newest first.
+    async fn metrics_of_version(&self, version_id: Uuid, filter: &MetricFilter, page: Page) -> Result<Vec<Metric>>;
+    /// The newest metric of each name (any split) of a version, by name.
+    async fn latest_metrics(&self, version_id: Uuid) -> Result<Vec<Metric>>;
+}
+
+/// Reading environments.
+#[async_trait]
+pub trait EnvironmentReads: Send + Sync {
+    async fn environment(&self, id: Uuid) -> Result<Option<Environment>>;
+    async fn environment_by_name(&self, name: &str) -> Result<Option<Environment>>;
+    /// Environments by name.
+    async fn list_environments(&self, filter: EnvironmentFilter, page: Page) -> Result<Vec<Environment>>;
+}
+
+/// Reading deployments.
+#[async_trait]
+pub trait DeploymentReads: Send + Sync {
+    async fn deployment(&self, id: Uuid) -> Result<Option<Deployment>>;
+    /// Deployments in an environment, newest first.
+    async fn deployments_in(
+        &self,
+        environment_id: Uuid,
+        filter: DeploymentFilter,
+        page: Page,
+    ) -> Result<Vec<Deployment>>;
+    /// Deployments of a version, newest first.
+    async fn deployments_of_version(
+        &self,
+        version_id: Uuid,
+        filter: DeploymentFilter,
+        page: Page,
+    ) -> Result<Vec<Deployment>>;
+    /// Healthy and degraded deployments with what they serve, newest first.
+    async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>>;
+}
+
+/// Reading the audit trail; every listing is newest first.
+#[async_trait]
+pub trait AuditReads: Send + Sync {
+    async fn audit_of_entity(&self, kind: EntityKind, id: Uuid, page: Page) -> Result<Vec<AuditEvent>>;
+    async fn audit_by_actor(&self, actor: &str, page: Page) -> Result<Vec<AuditEvent>>;
+    async fn recent_audit(&self, page: Page) -> Result<Vec<AuditEvent>>;
+}
+
+/// Figures across entities.
+#[async_trait]
+pub trait AnalyticsReads: Send + Sync {
+    async fn model_summary(&self, model_id: Uuid) -> Result<ModelSummary>;
+    async fn team_metrics(&self, team_id: Uuid) -> Result<TeamMetrics>;
+    /// Deployments per status, every status present.
+    async fn deployment_status_counts(&self) -> Result<DeploymentStatusCounts>;
+    /// Active models with no training run started at or after `since`, by name.
+    async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>>;
+    async fn stats(&self) -> Result<Stats>;
+}
+
+/// Facts about the store itself.
+#[async_trait]
+pub trait StoreInfo: Send + Sync {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// The schema version the database is at.
+    async fn schema_version(&self) -> Result<i64>;
+}
+
+/// Everything a backend provides: the registry is built on this.
+pub trait Store:
+    Transactional
+    + TeamReads
+    + ModelReads
+    + VersionReads
+    + RunReads
+    + MetricReads
+    + EnvironmentReads
+    + DeploymentReads
+    + AuditReads
+    + AnalyticsReads
+    + StoreInfo
+{
+}
+
+impl<T> Store for T where
+    T: Transactional
+        + TeamReads
+        + ModelReads
+        + VersionReads
+        + RunReads
+        + MetricReads
+        + EnvironmentReads
+        + DeploymentReads
+        + AuditReads
+        + AnalyticsReads
+        + StoreInfo
+{
+}

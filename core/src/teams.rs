@@ -1,0 +1,82 @@
+//! Teams own models.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::time::Timestamp;
+use crate::validate;
+
+/// A team that owns models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: Uuid,
+    pub name: String,
+    pub department: Option<String>,
+    pub cost_center: Option<String>,
+    pub active: bool,
+    pub created_at: Timestamp,
+}
+
+/// What a caller gives to create a team.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewTeam {
+    pub name: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub cost_center: Option<String>,
+}
+
+impl NewTeam {
+    /// A team with only a name.
+    pub fn named(name: impl Into<String>) -> Self {
+        NewTeam {
+            name: name.into(),
+            department: None,
+            cost_center: None,
+        }
+    }
+}
+
+/// Changes to a team; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TeamUpdate {
+    pub name: Option<String>,
+    pub department: Option<Option<String>>,
+    pub cost_center: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+impl Team {
+    /// Checks every field against the rules of DESIGN.md.
+    pub fn validate(&self) -> Result<()> {
+        validate::name("name", &self.name, 100)?;
+        validate::opt_text("department", self.department.as_deref(), 100)?;
+        validate::opt_text("cost_center", self.cost_center.as_deref(), 50)
+    }
+
+    /// This team with `update` applied.
+    pub fn apply(&self, update: TeamUpdate) -> Team {
+        let mut team = self.clone();
+        if let Some(name) = update.name {
+            team.name = name;
+        }
+        if let Some(department) = update.department {
+            team.department = department;
+        }
+        if let Some(cost_center) = update.cost_center {
+            team.cost_center = cost_center;
+        }
+        if let Some(active) = update.active {
+            team.active = active;
+        }
+        team
+    }
+}
+
+/// Which teams a listing returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TeamFilter {
+    pub active_only: bool,
+}

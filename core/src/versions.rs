@@ -1,0 +1,225 @@
+//! Model versions: SemVer-named artifacts with a lifecycle status.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::time::Timestamp;
+use crate::validate::{self, JsonObject};
+
+crate::string_enum!(
+    /// The library a version was trained with.
+    Framework, field = "framework" {
+        Pytorch => "pytorch",
+        Tensorflow => "tensorflow",
+        Sklearn => "sklearn",
+        Xgboost => "xgboost",
+        Jax => "jax",
+        Onnx => "onnx",
+        Huggingface => "huggingface",
+    }
+);
+
+crate::string_enum!(
+    /// Where a version is in its lifecycle.
+    VersionStatus, field = "status" {
+        Registered => "registered",
+        Validated => "validated",
+        Production => "production",
+        Archived => "archived",
+        Deprecated => "deprecated",
+    }
+);
+
+/// One registered artifact of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelVersion {
+    pub id: Uuid,
+    pub model_id: Uuid,
+    pub semver: String,
+    pub artifact_uri: String,
+    pub framework: Framework,
+    pub framework_version: Option<String>,
+    pub python_version: Option<String>,
+    pub status: VersionStatus,
+    pub size_bytes: Option<i64>,
+    pub checksum_sha256: Option<String>,
+    pub metadata: JsonObject,
+    pub created_at: Timestamp,
+}
+
+/// What a caller gives to register a version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewVersion {
+    pub semver: String,
+    pub artifact_uri: String,
+    pub framework: Framework,
+    #[serde(default)]
+    pub framework_version: Option<String>,
+    #[serde(default)]
+    pub python_version: Option<String>,
+    #[serde(default)]
+    pub size_bytes: Option<i64>,
+    #[serde(default)]
+    pub checksum_sha256: Option<String>,
+    #[serde(default)]
+    pub metadata: JsonObject,
+}
+
+impl NewVersion {
+    /// A version with only the required fields.
+    pub fn new(semver: impl Into<String>, artifact_uri: impl Into<String>, framework: Framework) -> Self {
+        NewVersion {
+            semver: semver.into(),
+            artifact_uri: artifact_uri.into(),
+            framework,
+            framework_version: None,
+            python_version: None,
+            size_bytes: None,
+            checksum_sha256: None,
+            metadata: JsonObject::new(),
+        }
+    }
+}
+
+impl ModelVersion {
+    /// Checks every field against the rules of DESIGN.md (the checksum must already be normalized).
+    pub fn validate(&self) -> Result<()> {
+        parse_semver(&self.semver)?;
+        validate::required_text("artifact_uri", &self.artifact_uri, 500)?;
+        validate::opt_text("framework_version", self.framework_version.as_deref(), 50)?;
+        validate::opt_text("python_version", self.python_version.as_deref(), 20)?;
+        if let Some(size) = self.size_bytes {
+            validate::non_negative_int("size_bytes", size)?;
+        }
+        validate::json_object("metadata", &self.metadata)
+    }
+
+    /// The key under which "latest" sorts: see [`precedence_key`].
+    pub fn precedence_key(&self) -> String {
+        precedence_key(&self.semver).unwrap_or_default()
+    }
+}
+
+/// Parses a SemVer 2.0 string of at most 50 characters.
+pub fn parse_semver(text: &str) -> Result<semver::Version> {
+    validate::name("semver", text, 50)?;
+    semver::Version::parse(text).map_err(|e| {
+        Error::invalid(
+            "semver",
+            format!("{text:?} is not a SemVer 2.0 version such as 1.2.3, 1.2.3-rc.1 or 1.2.3+build.5 ({e})"),
+        )
+    })
+}
+
+/// A string whose byte order is "latest" order, so that "latest" is an
+/// indexed `ORDER BY` on every backend. Releases rank above every
+/// pre-release (after 1.9.0, 1.10.0, 2.0.0-rc.1 and 1.10.1 the latest is
+/// 1.10.1); within each group the order is SemVer precedence, so a
+/// pre-release also ranks below its own release. Build metadata does not take
+/// part: ties fall back to `created_at`.
+pub fn precedence_key(text: &str) -> Result<String> {
+    let v = parse_semver(text)?;
+    let group = if v.pre.is_empty() { 'R' } else { 'P' };
+    let mut key = format!("{group}{:020}.{:020}.{:020}", v.major, v.minor, v.patch);
+    if !v.pre.is_empty() {
+        key.push('-');
+        for ident in v.pre.as_str().split('.') {
+            if ident.bytes().all(|b| b.is_ascii_digit()) {
+                // Numeric identifiers compare by value (no leading zeros in SemVer)
+                // and rank below alphanumeric ones: 'a' < 'b'.
+                key.push_str(&format!("a{:03}{ident}!", ident.len()));
+            } else {
+                // '!' ends the identifier and sorts below every identifier
+                // character, so a prefix ranks first ("alpha" < "alpha-x").
+                key.push('b');
+                key.push_str(ident);
+                key.push('!');
+            }
+        }
+    }
+    Ok(key)
+}
+
+/// Which versions a listing returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VersionFilter {
+    pub status: Option<VersionStatus>,
+}
+
+/// A version together with its model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionWithModel {
+    pub version: ModelVersion,
+    pub model: crate::models::Model,
+}
+
+/// Checks that a version may move from `from` to `to`.
+pub fn check_transition(from: VersionStatus, to: VersionStatus) -> Result<()> {
+    if from == VersionStatus::Deprecated && to != VersionStatus::Deprecated {
+        return Err(Error::invalid(
+            "status",
+            format!("a deprecated version cannot become {to}: deprecated is final"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(mut versions: Vec<&str>) -> Vec<&str> {
+        versions.sort_by_key(|v| precedence_key(v).unwrap());
+        versions
+    }
+
+    #[test]
+    fn precedence_key_orders_as_semver_does_within_releases_and_pre_releases() {
+        let pre_releases = vec![
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "2.0.0-rc.1",
+        ];
+        let releases = vec!["1.0.0", "1.9.0", "1.10.0", "1.10.1", "2.0.0", "10.0.0"];
+        for ordered in [&pre_releases, &releases] {
+            let mut shuffled = ordered.clone();
+            shuffled.reverse();
+            shuffled.swap(0, 2);
+            assert_eq!(&sorted(shuffled), ordered);
+            for pair in ordered.windows(2) {
+                let a = semver::Version::parse(pair[0]).unwrap();
+                let b = semver::Version::parse(pair[1]).unwrap();
+                assert!(a < b, "{a} < {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn releases_rank_above_every_pre_release() {
+        assert_eq!(
+            sorted(vec!["1.10.1", "2.0.0-rc.1", "1.9.0"]),
+            ["2.0.0-rc.1", "1.9.0", "1.10.1"]
+        );
+        assert!(precedence_key("2.0.0-rc.1").unwrap() < precedence_key("2.0.0").unwrap());
+    }
+
+    #[test]
+    fn build_metadata_does_not_change_precedence() {
+        assert_eq!(
+            precedence_key("1.2.3+build.5").unwrap(),
+            precedence_key("1.2.3").unwrap()
+        );
+    }
+
+    #[test]
+    fn deprecated_is_terminal() {
+        assert!(check_transition(VersionStatus::Deprecated, VersionStatus::Production).is_err());
+        assert!(check_transition(VersionStatus::Archived, VersionStatus::Production).is_ok());
+    }
+}

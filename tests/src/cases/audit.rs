@@ -1,0 +1,180 @@
+use std::collections::BTreeMap;
+
+use modelreg_core::deployments::DeploymentStatus;
+use modelreg_core::environments::EnvironmentKind;
+use modelreg_core::metrics::{NewMetric, Split};
+use modelreg_core::models::{ModelUpdate, NewModel};
+use modelreg_core::runs::{NewRun, RunFinish, RunStatus};
+use modelreg_core::teams::{NewTeam, TeamUpdate};
+use modelreg_core::versions::VersionStatus;
+use modelreg_core::{Actor, AuditAction, EntityKind, Page, Registry};
+use serde_json::json;
+
+use crate::fixtures::*;
+
+pub async fn every_mutation_writes_one_audit_event_with_its_actor(reg: Registry) {
+    let alice = Actor::new("alice").unwrap();
+    let t = reg.create_team(NewTeam::named("t"), &alice).await.unwrap();
+    reg.update_team(
+        t.id,
+        TeamUpdate {
+            department: Some(Some("R&D".into())),
+            ..TeamUpdate::default()
+        },
+        &alice,
+    )
+    .await
+    .unwrap();
+    let m = reg.create_model(NewModel::named("m"), &alice).await.unwrap();
+    reg.update_model(
+        m.id,
+        ModelUpdate {
+            use_case: Some(Some("fraud".into())),
+            ..ModelUpdate::default()
+        },
+        &alice,
+    )
+    .await
+    .unwrap();
+    reg.add_tag(m.id, "new-tag", &alice).await.unwrap();
+    reg.remove_tag(m.id, "new-tag", &alice).await.unwrap();
+    let v = reg.register_version(m.id, new_version("1.0.0"), &alice).await.unwrap();
+    reg.set_version_status(v.id, VersionStatus::Validated, &alice)
+        .await
+        .unwrap();
+    let run = reg.start_run(v.id, NewRun::named("r"), &alice).await.unwrap();
+    reg.finish_run(run.id, RunFinish::with_status(RunStatus::Succeeded), &alice)
+        .await
+        .unwrap();
+    reg.record_metric(v.id, NewMetric::new("acc", 0.9, Split::Test), &alice)
+        .await
+        .unwrap();
+    let env = reg
+        .create_environment(
+            modelreg_core::environments::NewEnvironment::new("e", EnvironmentKind::Staging),
+            &alice,
+        )
+        .await
+        .unwrap();
+    let d = reg
+        .deploy(
+            v.id,
+            env.id,
+            modelreg_core::deployments::NewDeployment::named("d"),
+            &alice,
+        )
+        .await
+        .unwrap();
+    reg.set_deployment_status(d.id, DeploymentStatus::Healthy, &alice)
+        .await
+        .unwrap();
+    reg.scale_deployment(d.id, 2, &alice).await.unwrap();
+    reg.delete_team(t.id, &alice).await.unwrap();
+
+    let events = all_audit(&reg).await;
+    assert!(events.iter().all(|e| e.actor == "alice"));
+    let mut per_kind: BTreeMap<(EntityKind, AuditAction), usize> = BTreeMap::new();
+    for e in &events {
+        *per_kind.entry((e.entity_type, e.action)).or_default() += 1;
+    }
+    let expected: BTreeMap<(EntityKind, AuditAction), usize> = [
+        ((EntityKind::Team, AuditAction::Create), 1),
+        ((EntityKind::Team, AuditAction::Update), 1),
+        ((EntityKind::Team, AuditAction::Delete), 1),
+        ((EntityKind::Model, AuditAction::Create), 1),
+        ((EntityKind::Model, AuditAction::Update), 3),
+        ((EntityKind::Tag, AuditAction::Create), 1),
+        ((EntityKind::ModelVersion, AuditAction::Create), 1),
+        ((EntityKind::ModelVersion, AuditAction::Update), 1),
+        ((EntityKind::TrainingRun, AuditAction::Create), 1),
+        ((EntityKind::TrainingRun, AuditAction::Update), 1),
+        ((EntityKind::Metric, AuditAction::Create), 1),
+        ((EntityKind::Environment, AuditAction::Create), 1),
+        ((EntityKind::Deployment, AuditAction::Deploy), 1),
+        ((EntityKind::Deployment, AuditAction::Update), 2),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(per_kind, expected);
+    assert_eq!(stats(&reg).await.audit_events, 17);
+}
+
+pub async fn a_failed_mutation_writes_no_audit_event(reg: Registry) {
+    let m = model(&reg, "m").await;
+    version(&reg, &m, "1.0.0").await;
+    let before = all_audit(&reg).await;
+    let _ = reg
+        .register_version(m.id, new_version("1.0.0"), &actor())
+        .await
+        .unwrap_err();
+    let _ = reg
+        .register_version(m.id, new_version("bad"), &actor())
+        .await
+        .unwrap_err();
+    let _ = reg.create_model(NewModel::named("m"), &actor()).await.unwrap_err();
+    let _ = reg
+        .update_model(
+            m.id,
+            ModelUpdate {
+                name: Some(" padded".into()),
+                ..ModelUpdate::default()
+            },
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    let _ = reg.add_tag(m.id, "", &actor()).await.unwrap_err();
+    assert_eq!(all_audit(&reg).await, before);
+}
+
+pub async fn create_events_list_the_created_fields(reg: Registry) {
+    let m = model(&reg, "m").await;
+    let mut new = new_version("1.2.3");
+    new.metadata.insert("lr".into(), json!(0.001));
+    let v = reg.register_version(m.id, new, &actor()).await.unwrap();
+    let events = audit_of(&reg, EntityKind::ModelVersion, v.id).await;
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!(
+        (e.action, e.entity_id, e.actor.as_str()),
+        (AuditAction::Create, v.id, "conformance")
+    );
+    assert_eq!(e.changes["semver"], json!("1.2.3"));
+    assert_eq!(e.changes["status"], json!("registered"));
+    assert_eq!(e.changes["metadata"], json!({"lr": 0.001}));
+    assert_eq!(e.changes["model_id"], json!(m.id.to_string()));
+    assert_eq!(e.timestamp, v.created_at.max(e.timestamp));
+}
+
+pub async fn audit_lists_by_actor_and_recent_newest_first(reg: Registry) {
+    let (alice, bob) = (Actor::new("alice").unwrap(), Actor::new("bob").unwrap());
+    let a1 = reg.create_model(NewModel::named("a1"), &alice).await.unwrap();
+    let b1 = reg.create_model(NewModel::named("b1"), &bob).await.unwrap();
+    let a2 = reg.create_model(NewModel::named("a2"), &alice).await.unwrap();
+    let by_alice = reg.audit_by_actor("alice", Page::default()).await.unwrap();
+    assert_eq!(by_alice.iter().map(|e| e.entity_id).collect::<Vec<_>>(), [a2.id, a1.id]);
+    let recent = reg.recent_audit(Page::first(2).unwrap()).await.unwrap();
+    assert_eq!(recent.iter().map(|e| e.entity_id).collect::<Vec<_>>(), [a2.id, b1.id]);
+    let older = reg.recent_audit(Page::new(2, 5).unwrap()).await.unwrap();
+    assert_eq!(older.iter().map(|e| e.entity_id).collect::<Vec<_>>(), [a1.id]);
+    assert!(reg.audit_by_actor("carol", Page::default()).await.unwrap().is_empty());
+}
+
+pub async fn actor_must_be_a_valid_name(_reg: Registry) {
+    assert_invalid(Actor::new(""), "actor");
+    assert_invalid(Actor::new(" alice"), "actor");
+    assert_invalid(Actor::new("a".repeat(101)), "actor");
+    assert_invalid(Actor::new("bell\u{7}"), "actor");
+    assert_eq!(Actor::new("a".repeat(100)).unwrap().as_str().len(), 100);
+}
+
+pub async fn deleting_writes_a_delete_event_with_the_last_fields(reg: Registry) {
+    let m = model(&reg, "short-lived").await;
+    reg.delete_model(m.id, &actor()).await.unwrap();
+    let events = audit_of(&reg, EntityKind::Model, m.id).await;
+    assert_eq!(
+        events.iter().map(|e| e.action).collect::<Vec<_>>(),
+        [AuditAction::Delete, AuditAction::Create]
+    );
+    assert_eq!(events[0].changes["name"], json!("short-lived"));
+}

@@ -1,0 +1,13 @@
+//! The cases, one module per concept of the domain.
+
+pub mod analytics;
+pub mod audit;
+pub mod constraints;
+pub mod deployments;
+pub mod environments;
+pub mod metrics;
+pub mod models;
+pub mod reference;
+pub mod runs;
+pub mod teams;
+pub mod versions;

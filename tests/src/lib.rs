@@ -1,0 +1,229 @@
+//! The conformance suite: every rule of a registry, written once as an async
+//! function over [`Registry`], and run against every backend.
+//!
+//! A backend plugs in with one line in its own tests:
+//!
+//! ```ignore
+//! modelreg_conformance::conformance_suite!(MyBackend);
+//! ```
+//!
+//! where `MyBackend: Backend` hands each case a fresh, isolated registry.
+//! The list of cases lives only in [`for_each_case!`]; a test of this crate
+//! fails when a case function is missing from it.
+
+pub mod cases;
+pub mod fixtures;
+
+use std::future::Future;
+
+use modelreg_core::Registry;
+
+/// A backend under test: makes a fresh, empty, isolated registry per case.
+pub trait Backend {
+    /// Kept alive for the case; dropping it removes the case's database.
+    type Guard: Send;
+
+    /// A new empty registry and the guard that owns its database.
+    fn fresh() -> impl Future<Output = (Registry, Self::Guard)> + Send;
+}
+
+/// Calls `[callback]!` with every case, grouped by module. This is the one
+/// list of cases; adding a case here adds it to every backend.
+#[macro_export]
+macro_rules! for_each_case {
+    ([$($callback:tt)*] ($($args:tt)*)) => {
+        $($callback)*! { ($($args)*)
+            teams: [
+                create_team_returns_defaults,
+                team_names_are_unique,
+                team_is_found_by_id_and_name,
+                missing_team_is_not_found,
+                teams_list_by_name_with_offset_and_limit,
+                teams_list_active_only,
+                updating_a_team_audits_old_and_new_values,
+                renaming_a_team_to_a_taken_name_conflicts,
+                deactivating_a_team_is_a_soft_delete,
+                deleting_a_team_leaves_its_models_without_team,
+            ],
+            models: [
+                create_model_returns_defaults,
+                model_names_are_unique,
+                model_of_unknown_team_is_not_found,
+                models_list_with_active_team_and_risk_filters,
+                models_list_by_name_with_offset_and_limit,
+                search_is_a_case_insensitive_substring_match,
+                search_treats_percent_and_underscore_literally,
+                updating_a_model_moves_updated_at,
+                an_update_that_changes_nothing_writes_nothing,
+                add_tag_creates_the_tag_and_twice_is_a_no_op,
+                remove_tag_unlinks_only_that_model,
+                models_are_listed_by_tag,
+                tags_list_with_model_counts,
+                deleting_a_model_cascades_to_everything_below_it,
+                model_with_versions_returns_all_versions_newest_first,
+            ],
+            versions: [
+                register_version_returns_defaults,
+                semver_is_unique_per_model,
+                invalid_semver_is_rejected,
+                prerelease_and_build_semvers_are_accepted,
+                latest_means_highest_semver_precedence,
+                prerelease_ranks_below_its_release,
+                equal_precedence_falls_back_to_newest,
+                latest_of_a_status,
+                versions_list_newest_first_with_status_filter_and_paging,
+                version_is_found_by_model_and_semver,
+                promoting_a_version_archives_the_previous_production_version,
+                concurrent_promotions_leave_one_production_version,
+                deprecated_is_terminal,
+                setting_the_same_status_is_a_no_op,
+                production_versions_come_with_their_model,
+                sizes_above_four_gib_round_trip,
+                checksum_is_validated_and_stored_lower_case,
+                deleting_a_version_cascades_to_runs_metrics_and_deployments,
+                version_of_unknown_model_is_not_found,
+            ],
+            runs: [
+                start_run_returns_defaults,
+                finishing_a_run_sets_completion_and_duration,
+                a_finished_run_cannot_finish_again,
+                a_run_cannot_finish_as_running,
+                runs_list_by_version_and_model_newest_first,
+                runs_with_equal_start_times_list_in_a_stable_order,
+                cost_summary_matches_hand_computed_totals,
+                negative_or_non_finite_hours_and_costs_are_rejected,
+            ],
+            metrics: [
+                metrics_list_newest_first_with_name_and_split_filters,
+                latest_metrics_hold_the_newest_value_of_each_name,
+                nan_and_infinite_metric_values_are_rejected,
+                metric_of_unknown_version_is_not_found,
+            ],
+            environments: [
+                create_environment_and_find_it_by_name,
+                environment_names_are_unique,
+                environments_list_by_kind_active_only,
+                updating_an_environment_audits_the_change,
+                deactivated_environment_refuses_deployments,
+            ],
+            deployments: [
+                deploy_returns_defaults_and_is_audited_as_deploy,
+                deployments_list_by_environment_and_version_with_status_filter,
+                active_deployments_are_healthy_or_degraded_with_their_context,
+                terminating_sets_terminated_at_and_is_final,
+                scaling_changes_replicas_and_rejects_negative_counts,
+                rollback_terminates_and_redeploys_the_previous_version,
+                rollback_skips_redeploys_of_the_same_version,
+                rollback_without_an_earlier_version_fails_and_changes_nothing,
+                deployment_of_unknown_version_or_environment_is_not_found,
+            ],
+            audit: [
+                every_mutation_writes_one_audit_event_with_its_actor,
+                a_failed_mutation_writes_no_audit_event,
+                create_events_list_the_created_fields,
+                audit_lists_by_actor_and_recent_newest_first,
+                actor_must_be_a_valid_name,
+                deleting_writes_a_delete_event_with_the_last_fields,
+            ],
+            analytics: [
+                model_summary_matches_hand_computed_figures,
+                team_metrics_match_hand_computed_figures,
+                deployment_counts_by_status_include_every_status,
+                stale_models_have_no_recent_training_run,
+                stats_count_every_entity,
+            ],
+            constraints: [
+                every_length_limit_is_enforced_with_its_field,
+                lengths_count_characters_not_bytes,
+                control_characters_are_rejected,
+                padded_names_are_rejected,
+                every_enum_rejects_unknown_values,
+                json_fields_must_be_objects_of_at_most_64_kib,
+                negative_sizes_and_counts_are_rejected,
+                timestamps_round_trip_at_microsecond_precision,
+                page_limits_are_checked,
+                json_values_round_trip_exactly,
+            ],
+            reference: [
+                test_team_creation,
+                test_team_unique_constraint,
+                test_model_creation,
+                test_model_version_relationship,
+                test_model_version_unique_constraint,
+                test_model_cascade_delete,
+                test_team_set_null_on_delete,
+                test_create_team,
+                test_get_team_by_name,
+                test_list_models_with_filters,
+                test_get_latest_version,
+                test_get_model_summary,
+            ],
+        }
+    };
+}
+
+/// Instantiates every conformance case as a `#[tokio::test]` for `$backend`.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($backend:ident) => {
+        $crate::for_each_case!([$crate::__conformance_tests]($backend));
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_tests {
+    (($backend:ident) $($module:ident: [$($case:ident),* $(,)?]),* $(,)?) => {
+        $(
+            mod $module {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $case() {
+                        let (registry, guard) = <super::$backend as $crate::Backend>::fresh().await;
+                        $crate::cases::$module::$case(registry).await;
+                        drop(guard);
+                    }
+                )*
+            }
+        )*
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __case_names {
+    (() $($module:ident: [$($case:ident),* $(,)?]),* $(,)?) => {
+        &[$($(concat!(stringify!($module), "::", stringify!($case))),*),*]
+    };
+}
+
+/// Every case, as `module::case`.
+pub const CASE_NAMES: &[&str] = for_each_case!([__case_names]());
+
+#[cfg(test)]
+mod tests {
+    /// A case written but missing from the list would silently never run.
+    #[test]
+    fn every_case_function_is_in_the_list() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/cases");
+        let mut written = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let module = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if module == "mod" {
+                continue;
+            }
+            for line in std::fs::read_to_string(&path).unwrap().lines() {
+                if let Some(rest) = line.strip_prefix("pub async fn ") {
+                    let name = rest.split('(').next().unwrap();
+                    written.push(format!("{module}::{name}"));
+                }
+            }
+        }
+        written.sort();
+        let mut listed: Vec<String> = super::CASE_NAMES.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(written, listed, "src/cases and for_each_case! must name the same cases");
+        assert!(listed.len() >= 80, "{} cases", listed.len());
+    }
+}

@@ -218,6 +218,19 @@ impl SqliteStore {
         self.on_writer(move |conn| schema::downgrade_to(conn, target)).await
     }
 
+    /// Closes every connection (checkpointing the WAL) and waits until they are closed.
+    pub async fn close(self) -> Result<()> {
+        let SqliteStore { writer, readers, .. } = self;
+        tokio::task::spawn_blocking(move || {
+            for reader in readers {
+                reader.close();
+            }
+            writer.into_inner().close();
+        })
+        .await
+        .map_err(|e| Error::backend(format!("closing the database failed: {e}")))
+    }
+
     /// Runs `PRAGMA integrity_check` and returns its verdict ("ok" when sound).
     pub async fn integrity_check(&self) -> Result<String> {
         self.on_writer(|conn| {

@@ -13,12 +13,13 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 /// A connection thread; dropping it lets the thread finish and close the connection.
 pub(crate) struct Worker {
     jobs: mpsc::Sender<Job>,
+    thread: thread::JoinHandle<()>,
 }
 
 impl Worker {
     pub(crate) fn spawn(mut conn: Connection, name: &str) -> Result<Worker> {
         let (jobs, queue) = mpsc::channel::<Job>();
-        thread::Builder::new()
+        let thread = thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
                 for job in queue {
@@ -26,7 +27,7 @@ impl Worker {
                 }
             })
             .map_err(|e| Error::backend(format!("cannot start an SQLite connection thread: {e}")))?;
-        Ok(Worker { jobs })
+        Ok(Worker { jobs, thread })
     }
 
     /// Runs `job` on the connection and returns its result.
@@ -49,5 +50,14 @@ impl Worker {
         self.jobs
             .send(Box::new(job))
             .map_err(|_| Error::backend("the SQLite connection thread has stopped"))
+    }
+}
+
+impl Worker {
+    /// Lets the thread finish its queued jobs, close the connection and exit; blocks until it has.
+    pub(crate) fn close(self) {
+        let Worker { jobs, thread } = self;
+        drop(jobs);
+        let _ = thread.join();
     }
 }

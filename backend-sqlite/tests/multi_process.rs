@@ -60,7 +60,7 @@ fn worker() {
         let deadline = Instant::now() + Duration::from_secs(SECONDS);
         let mut n = 0u64;
         while Instant::now() < deadline {
-            let (model, name, semver) = if n % 2 == 0 {
+            let (model, name, semver) = if n.is_multiple_of(2) {
                 (own, format!("own-{id}"), format!("1.0.{n}"))
             } else {
                 (shared, "shared".to_owned(), format!("{id}.0.{n}"))

@@ -23,7 +23,7 @@ use modelreg_core::{Error, Registry, Result};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Mutex;
 
-pub use schema::{AppliedMigration, MIGRATIONS};
+pub use schema::MIGRATIONS;
 
 use crate::error::db;
 use crate::worker::Worker;
@@ -194,28 +194,12 @@ impl SqliteStore {
     }
 
     /// Runs `job` on the writer connection, outside any registry transaction.
-    async fn on_writer<R, F>(&self, job: F) -> Result<R>
+    pub(crate) async fn on_writer<R, F>(&self, job: F) -> Result<R>
     where
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
     {
         self.writer.lock().await.run(job).await
-    }
-
-    /// Migrations applied so far, oldest first.
-    pub async fn migration_history(&self) -> Result<Vec<AppliedMigration>> {
-        self.on_writer(|conn| schema::history(conn)).await
-    }
-
-    /// Applies pending migrations up to `target` (all when `None`).
-    pub async fn upgrade(&self, target: Option<i64>) -> Result<()> {
-        let target = target.unwrap_or_else(|| migrations::latest(MIGRATIONS));
-        self.on_writer(move |conn| schema::migrate_to(conn, target)).await
-    }
-
-    /// Reverts migrations down to `target` (0 removes every table).
-    pub async fn downgrade(&self, target: i64) -> Result<()> {
-        self.on_writer(move |conn| schema::downgrade_to(conn, target)).await
     }
 
     /// Closes every connection (checkpointing the WAL) and waits until they are closed.

@@ -6,6 +6,7 @@ use modelreg_core::audit::AuditEvent;
 use modelreg_core::deployments::{ActiveDeployment, Deployment, DeploymentFilter, DeploymentStatus};
 use modelreg_core::environments::{Environment, EnvironmentFilter};
 use modelreg_core::metrics::{Metric, MetricFilter};
+use modelreg_core::migrations::{self, AppliedMigration, Migration};
 use modelreg_core::models::{Model, ModelFilter, Tag, TagUsage};
 use modelreg_core::runs::{CostSummary, RunFilter, TrainingRun};
 use modelreg_core::store::{
@@ -691,7 +692,27 @@ impl StoreInfo for SqliteStore {
         "sqlite"
     }
 
-    async fn schema_version(&self) -> Result<i64> {
-        self.read(|conn| schema::current_version(conn)).await
+    fn location(&self) -> String {
+        match self.location() {
+            crate::Location::File(path) => format!("sqlite://{}", path.display()),
+            crate::Location::Memory => "sqlite::memory:".to_owned(),
+        }
+    }
+
+    fn known_migrations(&self) -> &'static [Migration] {
+        schema::MIGRATIONS
+    }
+
+    async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>> {
+        self.on_writer(|conn| schema::history(conn)).await
+    }
+
+    async fn upgrade(&self, target: Option<i64>) -> Result<()> {
+        let target = target.unwrap_or_else(|| migrations::latest(schema::MIGRATIONS));
+        self.on_writer(move |conn| schema::migrate_to(conn, target)).await
+    }
+
+    async fn downgrade(&self, target: i64) -> Result<()> {
+        self.on_writer(move |conn| schema::downgrade_to(conn, target)).await
     }
 }

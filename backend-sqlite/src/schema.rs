@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use modelreg_core::migrations::{self, Migration};
+use modelreg_core::migrations::{self, AppliedMigration, Migration};
 use modelreg_core::{Error, Result, time};
 use rusqlite::{Connection, TransactionBehavior, params};
 
@@ -10,14 +10,6 @@ use crate::error::db;
 
 /// The migrations of `migrations/sqlite`, embedded at build time.
 pub const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
-
-/// One applied migration, as `db history` shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedMigration {
-    pub version: i64,
-    pub name: String,
-    pub applied_at: time::Timestamp,
-}
 
 /// Sets the per-connection pragmas every modelreg connection needs.
 pub(crate) fn configure(conn: &Connection, busy_timeout: Duration, synchronous: &str) -> Result<()> {

@@ -8,12 +8,12 @@ struct Sqlite;
 impl modelreg_conformance::Backend for Sqlite {
     type Guard = tempfile::TempDir;
 
-    async fn fresh() -> (Registry, tempfile::TempDir) {
+    async fn fresh() -> Option<(Registry, tempfile::TempDir)> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = SqliteStore::open_path(dir.path().join("registry.db"))
             .await
             .expect("open a fresh SQLite registry");
-        (store.into_registry(), dir)
+        Some((store.into_registry(), dir))
     }
 }
 

@@ -2,6 +2,7 @@
 //! guard, and constraints that hold against raw SQL.
 
 use modelreg_core::models::NewModel;
+use modelreg_core::store::StoreInfo;
 use modelreg_core::{Actor, Error};
 use modelreg_sqlite::{Location, MIGRATIONS, SqliteStore};
 use rusqlite::Connection;
@@ -52,7 +53,6 @@ async fn opening_creates_the_directory_and_a_migrated_wal_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/dir/registry.db");
     let store = SqliteStore::open_path(&path).await.unwrap();
-    use modelreg_core::store::StoreInfo;
     assert_eq!(
         store.schema_version().await.unwrap(),
         modelreg_core::migrations::latest(MIGRATIONS)
@@ -104,11 +104,11 @@ async fn a_database_from_a_newer_modelreg_is_refused_and_left_untouched() {
 async fn migrations_go_down_and_up_again() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open_path(dir.path().join("m.db")).await.unwrap();
-    let history = store.migration_history().await.unwrap();
+    let history = store.applied_migrations().await.unwrap();
     assert_eq!(history.len(), MIGRATIONS.len());
     assert_eq!(history[0].version, 1);
     store.downgrade(0).await.unwrap();
-    assert!(store.migration_history().await.unwrap().is_empty());
+    assert!(store.applied_migrations().await.unwrap().is_empty());
     assert!(matches!(
         store.downgrade(5).await,
         Err(Error::Invalid { field: "to", .. })

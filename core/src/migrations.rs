@@ -12,6 +12,14 @@ pub struct Migration {
     pub down: &'static str,
 }
 
+/// One migration applied to a database, as `db history` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AppliedMigration {
+    pub version: i64,
+    pub name: String,
+    pub applied_at: crate::time::Timestamp,
+}
+
 /// The newest version in `migrations` (0 when there are none).
 pub fn latest(migrations: &[Migration]) -> i64 {
     migrations.iter().map(|m| m.version).max().unwrap_or(0)

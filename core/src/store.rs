@@ -10,6 +10,7 @@ use crate::deployments::{ActiveDeployment, Deployment, DeploymentFilter};
 use crate::environments::{Environment, EnvironmentFilter};
 use crate::error::{EntityKind, Error, Result};
 use crate::metrics::{Metric, MetricFilter};
+use crate::migrations::{AppliedMigration, Migration};
 use crate::models::{Model, ModelFilter, ModelTag, Tag, TagUsage};
 use crate::runs::{CostSummary, RunFilter, TrainingRun};
 use crate::teams::{Team, TeamFilter};
@@ -290,13 +291,25 @@ pub trait AnalyticsReads: Send + Sync {
     async fn stats(&self) -> Result<Stats>;
 }
 
-/// Facts about the store itself.
+/// Facts about the store itself, and its schema.
 #[async_trait]
 pub trait StoreInfo: Send + Sync {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
-    /// The schema version the database is at.
-    async fn schema_version(&self) -> Result<i64>;
+    /// Where the data lives, with any password masked.
+    fn location(&self) -> String;
+    /// Every migration this build knows for this backend, oldest first.
+    fn known_migrations(&self) -> &'static [Migration];
+    /// Migrations applied to the database, oldest first.
+    async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>>;
+    /// The schema version the database is at (0 when empty).
+    async fn schema_version(&self) -> Result<i64> {
+        Ok(self.applied_migrations().await?.last().map_or(0, |m| m.version))
+    }
+    /// Applies pending migrations up to `target` (all when `None`).
+    async fn upgrade(&self, target: Option<i64>) -> Result<()>;
+    /// Reverts migrations down to `target`; 0 removes every table.
+    async fn downgrade(&self, target: i64) -> Result<()>;
 }
 
 /// Everything a backend provides: the registry is built on this.

@@ -1,1 +1,96 @@
-//! modelreg on PostgreSQL: implemented by the PostgreSQL backend issue.
+//! modelreg on PostgreSQL, via sqlx: a connection pool (with TLS for
+//! `sslmode=require` URLs), JSONB, TIMESTAMPTZ and UUID columns, and every
+//! write operation in one transaction that locks the rows it reads.
+
+#[macro_use]
+mod rows;
+mod error;
+mod reads;
+mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod tx;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use modelreg_core::error::redact_passwords;
+use modelreg_core::{Error, Registry, Result};
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+pub use schema::MIGRATIONS;
+
+/// How to connect to PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// The most connections the pool opens.
+    pub max_connections: u32,
+    /// How long a caller waits for a free connection before failing.
+    pub acquire_timeout: Duration,
+    /// How long an unused connection stays open (`None`: until the pool closes).
+    pub idle_timeout: Option<Duration>,
+    /// Apply pending migrations on open (otherwise the schema must be current).
+    pub migrate: bool,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        PostgresOptions {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(600)),
+            migrate: true,
+        }
+    }
+}
+
+/// The registry's storage in a PostgreSQL database.
+pub struct PostgresStore {
+    pool: PgPool,
+    /// The URL with its password masked.
+    location: String,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://` or `postgresql://`), checks the schema
+    /// version and applies pending migrations.
+    pub async fn connect(url: &str, options: PostgresOptions) -> Result<PostgresStore> {
+        let location = redact_passwords(url);
+        let connect = PgConnectOptions::from_str(url)
+            .map_err(|e| Error::invalid("database_url", format!("{location} is not a PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .idle_timeout(options.idle_timeout)
+            .connect_with(connect)
+            .await
+            .map_err(|e| Error::backend(format!("cannot connect to {location}: {e}")))?;
+        schema::check_not_newer(&pool).await?;
+        if options.migrate {
+            schema::migrate_to(&pool, modelreg_core::migrations::latest(MIGRATIONS)).await?;
+        }
+        Ok(PostgresStore { pool, location })
+    }
+
+    /// Connects with default options.
+    pub async fn connect_url(url: &str) -> Result<PostgresStore> {
+        PostgresStore::connect(url, PostgresOptions::default()).await
+    }
+
+    /// A [`Registry`] over this store.
+    pub fn into_registry(self) -> Registry {
+        Registry::new(Arc::new(self))
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes every connection of the pool.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}

@@ -483,45 +483,31 @@ impl DeploymentReads for SqliteStore {
     }
 
     async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>> {
-        let found = self
-            .query_all(
-                "SELECT d.id, v.id, m.id, e.id FROM deployments d
-                 JOIN model_versions v ON v.id = d.version_id
-                 JOIN models m ON m.id = v.model_id
-                 JOIN environments e ON e.id = d.environment_id
-                 WHERE d.status IN ('healthy', 'degraded')
-                 ORDER BY d.deployed_at DESC, d.id DESC",
-                vec![],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                    ))
-                },
-            )
-            .await?;
-        let mut active = Vec::with_capacity(found.len());
-        for (d, v, m, e) in found {
-            let parse = |s: &str| Uuid::parse_str(s).map_err(modelreg_core::Error::backend);
-            let (Some(deployment), Some(version), Some(model), Some(environment)) = (
-                DeploymentReads::deployment(self, parse(&d)?).await?,
-                VersionReads::version(self, parse(&v)?).await?,
-                ModelReads::model(self, parse(&m)?).await?,
-                EnvironmentReads::environment(self, parse(&e)?).await?,
-            ) else {
-                // Deleted between the two reads: no longer active.
-                continue;
-            };
-            active.push(ActiveDeployment {
-                deployment,
-                version,
-                model,
-                environment,
-            });
-        }
-        Ok(active)
+        self.query_all(
+            "SELECT d.id, d.version_id, d.environment_id, d.name, d.status, d.endpoint_url, d.replicas, d.cpu_request,
+                    d.memory_request, d.gpu_count, d.deployed_at, d.deployed_by, d.terminated_at,
+                    v.id, v.model_id, v.semver, v.artifact_uri, v.framework, v.framework_version, v.python_version,
+                    v.status, v.size_bytes, v.checksum_sha256, v.metadata, v.created_at,
+                    m.id, m.name, m.description, m.use_case, m.team_id, m.risk_level, m.compliance_required,
+                    m.is_active, m.created_at, m.updated_at,
+                    e.id, e.name, e.kind, e.region, e.kubernetes_namespace, e.config, e.is_active, e.created_at
+             FROM deployments d
+             JOIN model_versions v ON v.id = d.version_id
+             JOIN models m ON m.id = v.model_id
+             JOIN environments e ON e.id = d.environment_id
+             WHERE d.status IN ('healthy', 'degraded')
+             ORDER BY d.deployed_at DESC, d.id DESC",
+            vec![],
+            |row| {
+                Ok(ActiveDeployment {
+                    deployment: rows::deployment_at(row, 0)?,
+                    version: rows::version_at(row, 13)?,
+                    model: rows::model_at(row, 25)?,
+                    environment: rows::environment_at(row, 35)?,
+                })
+            },
+        )
+        .await
     }
 }
 

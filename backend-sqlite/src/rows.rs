@@ -1,6 +1,8 @@
 //! Mapping between SQLite rows and core types, in both directions.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Mutex, OnceLock};
 
 use modelreg_core::audit::AuditEvent;
 use modelreg_core::deployments::Deployment;
@@ -134,18 +136,7 @@ pub(crate) fn tag(row: &Row) -> rusqlite::Result<Tag> {
 }
 
 pub(crate) fn model(row: &Row) -> rusqlite::Result<Model> {
-    Ok(Model {
-        id: uuid(row, 0)?,
-        name: row.get(1)?,
-        description: row.get(2)?,
-        use_case: row.get(3)?,
-        team_id: opt_uuid(row, 4)?,
-        risk_level: parsed(row, 5)?,
-        compliance_required: row.get(6)?,
-        is_active: row.get(7)?,
-        created_at: ts(row, 8)?,
-        updated_at: ts(row, 9)?,
-    })
+    model_at(row, 0)
 }
 
 /// A model whose columns start at `offset` in the row.
@@ -235,20 +226,25 @@ pub(crate) fn environment_at(row: &Row, o: usize) -> rusqlite::Result<Environmen
 }
 
 pub(crate) fn deployment(row: &Row) -> rusqlite::Result<Deployment> {
+    deployment_at(row, 0)
+}
+
+/// A deployment whose columns start at `offset` in the row.
+pub(crate) fn deployment_at(row: &Row, o: usize) -> rusqlite::Result<Deployment> {
     Ok(Deployment {
-        id: uuid(row, 0)?,
-        version_id: uuid(row, 1)?,
-        environment_id: uuid(row, 2)?,
-        name: row.get(3)?,
-        status: parsed(row, 4)?,
-        endpoint_url: row.get(5)?,
-        replicas: row.get(6)?,
-        cpu_request: row.get(7)?,
-        memory_request: row.get(8)?,
-        gpu_count: row.get(9)?,
-        deployed_at: ts(row, 10)?,
-        deployed_by: row.get(11)?,
-        terminated_at: opt_ts(row, 12)?,
+        id: uuid(row, o)?,
+        version_id: uuid(row, o + 1)?,
+        environment_id: uuid(row, o + 2)?,
+        name: row.get(o + 3)?,
+        status: parsed(row, o + 4)?,
+        endpoint_url: row.get(o + 5)?,
+        replicas: row.get(o + 6)?,
+        cpu_request: row.get(o + 7)?,
+        memory_request: row.get(o + 8)?,
+        gpu_count: row.get(o + 9)?,
+        deployed_at: ts(row, o + 10)?,
+        deployed_by: row.get(o + 11)?,
+        terminated_at: opt_ts(row, o + 12)?,
     })
 }
 
@@ -265,7 +261,7 @@ pub(crate) fn audit(row: &Row) -> rusqlite::Result<AuditEvent> {
 }
 
 /// Whether [`write`] inserts a new row or replaces the row with the record's id.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Write {
     Insert,
     Update,
@@ -334,8 +330,7 @@ pub(crate) fn write(conn: &Connection, record: &Record, how: Write) -> Result<()
                     l.tag_id.to_string(),
                     micros(&l.assigned_at)
                 ])
-            })
-            .map(drop),
+            }),
         Record::ModelVersion(v) => store(
             conn,
             how,
@@ -446,32 +441,50 @@ pub(crate) fn write(conn: &Connection, record: &Record, how: Write) -> Result<()
             ],
         ),
     };
-    result.map_err(|e| error::map(e, Some(record)))
+    match result {
+        Ok(0) => Err(modelreg_core::Error::not_found(record.kind(), record.id())),
+        Ok(_) => Ok(()),
+        Err(e) => Err(error::map(e, Some(record))),
+    }
 }
 
 /// `INSERT INTO table (columns) VALUES (?1, …)` or `UPDATE table SET c2 = ?2, … WHERE id = ?1`,
-/// from a column list whose first column is `id`. The SQL is built from
-/// constants only and cached per connection.
-fn store(conn: &Connection, how: Write, table: &str, columns: &str, values: &[&dyn ToSql]) -> rusqlite::Result<()> {
-    let names: Vec<&str> = columns.split(',').map(str::trim).collect();
-    let sql = match how {
-        Write::Insert => {
-            let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            format!("INSERT INTO {table} ({columns}) VALUES ({})", marks.join(", "))
-        }
-        Write::Update => {
-            let sets: Vec<String> = names
-                .iter()
-                .enumerate()
-                .skip(1)
-                .map(|(i, name)| format!("{name} = ?{}", i + 1))
-                .collect();
-            format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "))
-        }
-    };
-    let changed = conn.prepare_cached(&sql)?.execute(values)?;
-    if changed == 0 {
-        return Err(rusqlite::Error::QueryReturnedNoRows);
-    }
-    Ok(())
+/// from a column list whose first column is `id`. Built from constants only,
+/// once per table and kind of write, and kept for the life of the process.
+fn statement(how: Write, table: &'static str, columns: &'static str) -> &'static str {
+    static BUILT: OnceLock<Mutex<HashMap<(&'static str, Write), &'static str>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    built.entry((table, how)).or_insert_with(|| {
+        let names: Vec<&str> = columns.split(',').map(str::trim).collect();
+        let sql = match how {
+            Write::Insert => {
+                let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+                format!("INSERT INTO {table} ({columns}) VALUES ({})", marks.join(", "))
+            }
+            Write::Update => {
+                let sets: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(i, name)| format!("{name} = ?{}", i + 1))
+                    .collect();
+                format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "))
+            }
+        };
+        Box::leak(sql.into_boxed_str())
+    })
+}
+
+/// Runs the prepared (cached) statement; the number of rows it changed.
+fn store(
+    conn: &Connection,
+    how: Write,
+    table: &'static str,
+    columns: &'static str,
+    values: &[&dyn ToSql],
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(statement(how, table, columns))?.execute(values)
 }

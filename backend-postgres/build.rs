@@ -1,0 +1,5 @@
+include!("../migrations/embed.rs");
+
+fn main() {
+    embed_migrations("postgres");
+}

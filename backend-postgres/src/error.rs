@@ -1,0 +1,57 @@
+//! PostgreSQL failures mapped onto the core error by SQLSTATE, so that the
+//! same bad call yields the same variant as on SQLite.
+
+use modelreg_core::error::field_name;
+use modelreg_core::{Error, Record};
+
+/// The field a constraint named `ck__table__field` or `uq__table__field` guards.
+fn constraint_field(constraint: Option<&str>) -> &'static str {
+    constraint
+        .and_then(|c| c.rsplit("__").next())
+        .map_or("record", field_name)
+}
+
+/// Maps a failure of writing `record` (when known) to the core error.
+pub(crate) fn map(err: sqlx::Error, record: Option<&Record>) -> Error {
+    if let sqlx::Error::Database(db) = &err {
+        match db.code().as_deref() {
+            // unique_violation
+            Some("23505") => {
+                if let Some(record) = record {
+                    return record.conflict(constraint_field(db.constraint()));
+                }
+            }
+            // foreign_key_violation
+            Some("23503") => {
+                if let Some(record) = record {
+                    return record.missing_parent();
+                }
+            }
+            // check_violation
+            Some("23514") => {
+                return Error::invalid(
+                    constraint_field(db.constraint()),
+                    format!("rejected by the database ({})", db.message()),
+                );
+            }
+            // not_null_violation
+            Some("23502") => {
+                let column = db
+                    .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                    .and_then(|pg| pg.column())
+                    .unwrap_or("record");
+                return Error::invalid(
+                    field_name(column),
+                    format!("rejected by the database ({})", db.message()),
+                );
+            }
+            _ => {}
+        }
+    }
+    Error::backend(err)
+}
+
+/// Shorthand for mapping a failure that is not tied to one record.
+pub(crate) fn db(err: sqlx::Error) -> Error {
+    map(err, None)
+}

@@ -1,0 +1,10 @@
+DROP TABLE audit_events;
+DROP TABLE deployments;
+DROP TABLE environments;
+DROP TABLE metrics;
+DROP TABLE training_runs;
+DROP TABLE model_versions;
+DROP TABLE model_tags;
+DROP TABLE models;
+DROP TABLE tags;
+DROP TABLE teams;

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use modelreg_core::error::redact_passwords;
 use modelreg_core::{Error, Registry, Result};
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 
 pub use schema::MIGRATIONS;
 
@@ -60,13 +60,18 @@ impl PostgresStore {
         let location = redact_passwords(url);
         let connect = PgConnectOptions::from_str(url)
             .map_err(|e| Error::invalid("database_url", format!("{location} is not a PostgreSQL URL: {e}")))?;
+        // One direct connection first: a wrong host, password or database fails
+        // at once with the server's reason, not after the pool's acquire timeout.
+        let probe = tokio::time::timeout(options.acquire_timeout, PgConnection::connect_with(&connect))
+            .await
+            .map_err(|_| Error::backend(format!("cannot connect to {location}: timed out")))?
+            .map_err(|e| Error::backend(format!("cannot connect to {location}: {e}")))?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .idle_timeout(options.idle_timeout)
-            .connect_with(connect)
-            .await
-            .map_err(|e| Error::backend(format!("cannot connect to {location}: {e}")))?;
+            .connect_lazy_with(connect);
+        let _ = probe.close().await;
         schema::check_not_newer(&pool).await?;
         if options.migrate {
             schema::migrate_to(&pool, modelreg_core::migrations::latest(MIGRATIONS)).await?;

@@ -104,6 +104,7 @@ fn open_connection(location: &Location, options: &SqliteOptions) -> Result<Conne
                 std::fs::create_dir_all(dir)
                     .map_err(|e| Error::backend(format!("cannot create the directory {}: {e}", dir.display())))?;
             }
+            create_private(path)?;
             Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -118,6 +119,24 @@ fn open_connection(location: &Location, options: &SqliteOptions) -> Result<Conne
     };
     schema::configure(&conn, options.busy_timeout, synchronous)?;
     Ok(conn)
+}
+
+/// Creates a missing database file readable by its owner only (0600 on Unix);
+/// SQLite gives the WAL and shared-memory files the same permissions.
+fn create_private(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it first: fine.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::backend(format!("cannot create {}: {e}", path.display()))),
+    }
 }
 
 impl SqliteStore {

@@ -1,82 +1,234 @@
-//! modelreg: a minimal first command line. It registers a model version in
-//! the default SQLite registry and lists what the registry holds.
+//! `modelreg`: the registry from a shell. Exit codes: 0 success, 2 invalid
+//! input or usage, 3 not found, 4 conflict, 1 anything else.
 
-use std::path::PathBuf;
+mod args;
+mod commands;
+mod config;
+mod connect;
+mod output;
+
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use modelreg_core::models::NewModel;
-use modelreg_core::versions::{Framework, NewVersion};
-use modelreg_core::{Actor, Error, Page};
-use modelreg_sqlite::SqliteStore;
+use clap::{CommandFactory, Parser};
+use modelreg_core::migrations;
+use modelreg_core::{Actor, Error, Registry, Result, Store};
+use serde_json::json;
 
-const USAGE: &str = "usage:
-  modelreg register MODEL SEMVER ARTIFACT_URI [FRAMEWORK]   register a version (the model is created if new)
-  modelreg versions MODEL                                  list a model's versions, newest first
+use crate::args::{Cli, Command, DbCmd, OutputFormat};
+use crate::commands::Ctx;
+use crate::config::{KEYS, Loaded};
+use crate::output::Out;
 
-The registry is the SQLite file $MODELREG_DB, or $XDG_DATA_HOME/modelreg/registry.db
-(~/.local/share/modelreg/registry.db when XDG_DATA_HOME is unset).";
-
-fn default_path() -> Result<PathBuf, Error> {
-    if let Some(path) = std::env::var_os("MODELREG_DB") {
-        return Ok(PathBuf::from(path));
-    }
-    let data = match std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            let home = std::env::var_os("HOME")
-                .ok_or_else(|| Error::invalid("HOME", "is not set; set MODELREG_DB to the registry file"))?;
-            PathBuf::from(home).join(".local/share")
-        }
-    };
-    Ok(data.join("modelreg").join("registry.db"))
-}
-
-async fn run(args: &[String]) -> Result<(), Error> {
-    let reg = SqliteStore::open_path(default_path()?).await?.into_registry();
-    let actor = Actor::new(std::env::var("USER").unwrap_or_else(|_| "modelreg".into()))?;
-    match args {
-        [cmd, model, semver, uri, rest @ ..] if cmd == "register" && rest.len() <= 1 => {
-            let framework: Framework = rest.first().map_or(Ok(Framework::Pytorch), |f| f.parse())?;
-            let model = match reg.model_by_name(model).await {
-                Ok(m) => m,
-                Err(Error::NotFound { .. }) => reg.create_model(NewModel::named(model.as_str()), &actor).await?,
-                Err(e) => return Err(e),
-            };
-            let version = reg
-                .register_version(
-                    model.id,
-                    NewVersion::new(semver.as_str(), uri.as_str(), framework),
-                    &actor,
-                )
-                .await?;
-            let json = serde_json::to_string_pretty(&version).map_err(Error::backend)?;
-            println!("{json}");
-            Ok(())
-        }
-        [cmd, model] if cmd == "versions" => {
-            let model = reg.model_by_name(model).await?;
-            for v in reg.list_versions(model.id, Default::default(), Page::default()).await? {
-                println!("{}\t{}\t{}\t{}", v.semver, v.status, v.framework, v.artifact_uri);
-            }
-            Ok(())
-        }
-        _ => Err(Error::invalid("command", USAGE)),
+fn exit_code(error: &Error) -> u8 {
+    match error {
+        Error::Invalid { .. } => 2,
+        Error::NotFound { .. } => 3,
+        Error::Conflict { .. } => 4,
+        Error::SchemaTooNew { .. } | Error::Backend(_) => 1,
     }
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args).await {
+    let cli = Cli::parse();
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("modelreg: {e}");
-            ExitCode::from(match e {
-                Error::Invalid { .. } => 2,
-                Error::NotFound { .. } => 3,
-                Error::Conflict { .. } => 4,
-                _ => 1,
+        Err(error) => {
+            eprintln!("modelreg: {error}");
+            ExitCode::from(exit_code(&error))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(shell, &mut Cli::command(), "modelreg", &mut std::io::stdout());
+        return Ok(());
+    }
+    let loaded = config::load(&cli.global)?;
+    let out = Out {
+        format: loaded.config.output,
+    };
+    match cli.command {
+        Command::Info => return info(&loaded, out).await,
+        Command::Db(cmd) => return db(cmd, &loaded, out).await,
+        Command::Init => return db(DbCmd::Upgrade { to: None }, &loaded, out).await,
+        Command::TestConnection => return test_connection(&loaded, out).await,
+        _ => {}
+    }
+    let actor = Actor::new(loaded.config.actor.clone())?;
+    let store = connect::open(&loaded.config, true).await?;
+    let ctx = Ctx {
+        reg: Registry::new(store),
+        actor,
+        out,
+    };
+    match cli.command {
+        Command::Team(cmd) => ctx.team_cmd(cmd).await,
+        Command::Model(cmd) => ctx.model_cmd(cmd).await,
+        Command::Version(cmd) => ctx.version_cmd(cmd).await,
+        Command::Run(cmd) => ctx.run_cmd(cmd).await,
+        Command::Metric(cmd) => ctx.metric_cmd(cmd).await,
+        Command::Env(cmd) => ctx.env_cmd(cmd).await,
+        Command::Deploy(cmd) => ctx.deploy_cmd(cmd).await,
+        Command::Audit(cmd) => ctx.audit_cmd(cmd).await,
+        Command::Report(cmd) => ctx.report_cmd(cmd).await,
+        Command::Stats => ctx.out.record(&ctx.reg.stats().await?),
+        Command::Seed => {
+            modelreg_core::sample::seed(&ctx.reg, &ctx.actor).await?;
+            let stats = ctx.reg.stats().await?;
+            match out.format {
+                OutputFormat::Json => out.record(&stats),
+                OutputFormat::Table => {
+                    println!("seeded a sample registry:");
+                    out.record(&stats)
+                }
+            }
+        }
+        Command::Info | Command::Db(_) | Command::Init | Command::TestConnection | Command::Completions { .. } => {
+            unreachable!("handled above")
+        }
+    }
+}
+
+/// The effective configuration with sources, the backend and the schema.
+async fn info(loaded: &Loaded, out: Out) -> Result<()> {
+    let config = serde_json::to_value(&loaded.config).map_err(Error::backend)?;
+    let mut settings = serde_json::Map::new();
+    for key in KEYS {
+        let mut value = config[key].clone();
+        if *key == "database_url" {
+            value = json!(modelreg_core::error::redact_passwords(
+                value.as_str().unwrap_or_default()
+            ));
+        }
+        settings.insert(
+            key.to_string(),
+            json!({"value": value, "source": loaded.source_of(key)}),
+        );
+    }
+    let store = connect::open(&loaded.config, false).await;
+    let database = match &store {
+        Ok(store) => {
+            let current = store.schema_version().await?;
+            let latest = migrations::latest(store.known_migrations());
+            json!({
+                "backend": store.backend(),
+                "location": store.location(),
+                "schema_version": current,
+                "latest_schema_version": latest,
+                "pending_migrations": migrations::to_apply(current, latest, store.known_migrations()).len(),
             })
         }
+        Err(e) => json!({"error": e.to_string()}),
+    };
+    match out.format {
+        OutputFormat::Json => out
+            .record(&json!({"modelreg_version": env!("CARGO_PKG_VERSION"), "config": settings, "database": database})),
+        OutputFormat::Table => {
+            println!("modelreg {}", env!("CARGO_PKG_VERSION"));
+            let rows: Vec<_> = settings
+                .iter()
+                .map(|(key, v)| json!({"key": key, "value": v["value"], "source": v["source"]}))
+                .collect();
+            out.list(&rows, &["key", "value", "source"])?;
+            out.record(&database)
+        }
+    }?;
+    store.map(drop)
+}
+
+async fn open_unmigrated(loaded: &Loaded) -> Result<Arc<dyn Store>> {
+    connect::open(&loaded.config, false).await
+}
+
+async fn test_connection(loaded: &Loaded, out: Out) -> Result<()> {
+    let store = open_unmigrated(loaded).await?;
+    let current = store.schema_version().await?;
+    let latest = migrations::latest(store.known_migrations());
+    let sentence = if current == latest {
+        format!(
+            "connected to {} ({}); schema is current (version {current})",
+            store.location(),
+            store.backend()
+        )
+    } else {
+        format!(
+            "connected to {} ({}); schema is at version {current} of {latest}: run `modelreg init`",
+            store.location(),
+            store.backend()
+        )
+    };
+    out.done(
+        &sentence,
+        json!({"connected": true, "backend": store.backend(), "location": store.location(), "schema_version": current, "latest_schema_version": latest}),
+    )
+}
+
+async fn db(cmd: DbCmd, loaded: &Loaded, out: Out) -> Result<()> {
+    let store = open_unmigrated(loaded).await?;
+    let known = store.known_migrations();
+    let latest = migrations::latest(known);
+    match cmd {
+        DbCmd::Status => {
+            let current = store.schema_version().await?;
+            let pending: Vec<_> = migrations::to_apply(current, latest, known)
+                .into_iter()
+                .map(|m| json!({"version": m.version, "name": m.name}))
+                .collect();
+            let status = json!({
+                "backend": store.backend(),
+                "location": store.location(),
+                "schema_version": current,
+                "latest_schema_version": latest,
+                "pending": pending,
+            });
+            out.record(&status)
+        }
+        DbCmd::Upgrade { to } => {
+            store.upgrade(to).await?;
+            let now = store.schema_version().await?;
+            out.done(&format!("schema is at version {now}"), json!({"schema_version": now}))
+        }
+        DbCmd::Downgrade { to, yes } => {
+            let current = store.schema_version().await?;
+            commands::confirm(
+                &format!(
+                    "Revert the schema of {} from version {current} to {to}? Data in dropped tables is lost",
+                    store.location()
+                ),
+                yes,
+            )?;
+            store.downgrade(to).await?;
+            out.done(&format!("schema is at version {to}"), json!({"schema_version": to}))
+        }
+        DbCmd::History => out.list(&store.applied_migrations().await?, &["version", "name", "applied_at"]),
+        DbCmd::Reset { yes } => {
+            commands::confirm(
+                &format!("Delete every entity in {} and start empty?", store.location()),
+                yes,
+            )?;
+            store.downgrade(0).await?;
+            store.upgrade(None).await?;
+            out.done(
+                "the registry is empty",
+                json!({"reset": true, "schema_version": latest}),
+            )
+        }
+        DbCmd::Drop { yes } => {
+            commands::confirm(&format!("Drop every modelreg table in {}?", store.location()), yes)?;
+            store.downgrade(0).await?;
+            out.done("dropped every modelreg table", json!({"dropped": true}))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        crate::args::Cli::command().debug_assert();
     }
 }

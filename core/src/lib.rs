@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod models;
 pub mod registry;
 pub mod runs;
+pub mod sample;
 pub mod store;
 pub mod teams;
 pub mod time;

@@ -1,0 +1,168 @@
+//! Configuration, lowest to highest: built-in defaults < config files
+//! (`$XDG_CONFIG_HOME/modelreg/config.toml`, then `./modelreg.toml`, then
+//! `--config PATH`) < `MODELREG_*` environment variables < command-line flags.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::{Figment, Metadata, Source};
+use modelreg_core::error::redact_passwords;
+use modelreg_core::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::args::{GlobalArgs, OutputFormat};
+
+/// Every configuration key, in the order `info` prints them.
+pub const KEYS: &[&str] = &[
+    "database_url",
+    "actor",
+    "output",
+    "pg_pool_size",
+    "pg_acquire_timeout_secs",
+    "sqlite_busy_timeout_secs",
+];
+
+/// The effective configuration.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// `sqlite://PATH`, `sqlite::memory:` or `postgres://…`.
+    pub database_url: String,
+    /// Who changes are attributed to in the audit trail.
+    pub actor: String,
+    /// How results are printed.
+    pub output: OutputFormat,
+    /// The most PostgreSQL connections the pool opens.
+    pub pg_pool_size: u32,
+    /// How long to wait for a free PostgreSQL connection, in seconds.
+    pub pg_acquire_timeout_secs: u64,
+    /// How long an SQLite writer waits for another process's lock, in seconds.
+    pub sqlite_busy_timeout_secs: u64,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_passwords(&self.database_url))
+            .field("actor", &self.actor)
+            .field("output", &self.output)
+            .field("pg_pool_size", &self.pg_pool_size)
+            .field("pg_acquire_timeout_secs", &self.pg_acquire_timeout_secs)
+            .field("sqlite_busy_timeout_secs", &self.sqlite_busy_timeout_secs)
+            .finish()
+    }
+}
+
+/// The values given on the command line (absent ones are left out).
+#[derive(Serialize)]
+struct Flags<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<OutputFormat>,
+}
+
+/// Where the registry lives when nothing says otherwise.
+pub fn default_database_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("modelreg")
+        .join("registry.db")
+}
+
+fn os_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "modelreg".to_owned())
+}
+
+fn defaults() -> Config {
+    Config {
+        database_url: format!("sqlite://{}", default_database_path().display()),
+        actor: os_user(),
+        output: OutputFormat::Table,
+        pg_pool_size: 10,
+        pg_acquire_timeout_secs: 30,
+        sqlite_busy_timeout_secs: 30,
+    }
+}
+
+/// The configuration files read, lowest priority first.
+fn files(explicit: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = dirs::config_dir()
+        .map(|dir| dir.join("modelreg").join("config.toml"))
+        .into_iter()
+        .chain(Some(PathBuf::from("modelreg.toml")))
+        .filter(|p| p.is_file())
+        .collect();
+    if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(Error::invalid(
+                "config",
+                format!("{} does not exist or is not a file", path.display()),
+            ));
+        }
+        found.push(path.to_owned());
+    }
+    Ok(found)
+}
+
+/// The loaded configuration with the figment it came from (for sources).
+pub struct Loaded {
+    pub config: Config,
+    figment: Figment,
+    /// The keys given as command-line flags.
+    flags: Vec<&'static str>,
+}
+
+/// Loads the configuration from every layer.
+pub fn load(global: &GlobalArgs) -> Result<Loaded> {
+    let mut figment = Figment::from(Serialized::defaults(defaults()));
+    for file in files(global.config.as_deref())? {
+        figment = figment.merge(Toml::file_exact(file));
+    }
+    figment = figment
+        .merge(Env::prefixed("MODELREG_").only(KEYS))
+        .merge(Serialized::globals(Flags {
+            database_url: global.database_url.as_deref(),
+            actor: global.actor.as_deref(),
+            output: global.output,
+        }));
+    let flags = [
+        ("database_url", global.database_url.is_some()),
+        ("actor", global.actor.is_some()),
+        ("output", global.output.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(key, given)| given.then_some(key))
+    .collect();
+    let config: Config = figment.extract().map_err(|e| {
+        let key = e.path.join(".");
+        Error::invalid("config", redact_passwords(&format!("{} ({key})", e.kind)))
+    })?;
+    Ok(Loaded { config, figment, flags })
+}
+
+impl Loaded {
+    /// Where the effective value of `key` came from, in words.
+    pub fn source_of(&self, key: &str) -> String {
+        if self.flags.contains(&key) {
+            return format!("--{} flag", key.replace('_', "-"));
+        }
+        match self.figment.find_metadata(key) {
+            Some(metadata) => describe(metadata, key),
+            None => "default".to_owned(),
+        }
+    }
+}
+
+fn describe(metadata: &Metadata, key: &str) -> String {
+    match &metadata.source {
+        Some(Source::File(path)) => format!("config file {}", path.display()),
+        _ if metadata.name.contains("environment") => format!("environment MODELREG_{}", key.to_uppercase()),
+        _ => "default".to_owned(),
+    }
+}

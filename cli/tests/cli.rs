@@ -1,0 +1,541 @@
+//! The real `modelreg` binary, end to end: on a temporary SQLite file, and on
+//! PostgreSQL when a test server is available (see the README).
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use modelreg_postgres::testing::TestDatabase;
+use serde_json::Value;
+
+/// A sandbox: its own data and config directories, and a database URL.
+struct Sandbox {
+    dir: tempfile::TempDir,
+    url: Option<String>,
+}
+
+impl Sandbox {
+    fn sqlite() -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+        Sandbox { dir, url: Some(url) }
+    }
+
+    fn with_url(url: &str) -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+            url: Some(url.to_owned()),
+        }
+    }
+
+    /// No URL at all: the zero-configuration default.
+    fn bare() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+            url: None,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_modelreg"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("HOME", self.dir.path())
+            .env("MODELREG_ACTOR", "ci")
+            .env_remove("MODELREG_DATABASE_URL")
+            .env_remove("MODELREG_OUTPUT")
+            .stdin(Stdio::null());
+        if let Some(url) = &self.url {
+            cmd.env("MODELREG_DATABASE_URL", url);
+        }
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run modelreg")
+    }
+
+    /// Runs a command that must succeed with `--output json`, and parses its output.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["--output", "json"]);
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "modelreg {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "modelreg {args:?} printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// Runs a command that must fail with `code`; returns its one-line stderr.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "modelreg {args:?}: {stderr}");
+        assert!(out.stdout.is_empty() || code == 2, "nothing on stdout for {args:?}");
+        stderr
+    }
+}
+
+fn postgres_sandbox(db: &TestDatabase) -> Sandbox {
+    Sandbox::with_url(db.url())
+}
+
+fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+/// team → model → versions → promote → runs → metrics → environment →
+/// deploy → rollback → audit → reports, with every answer checked.
+fn full_scenario(s: &Sandbox) {
+    let team = s.json(&["team", "create", "ml", "--department", "Engineering"]);
+    assert_eq!(team["name"], "ml");
+    assert_eq!(team["active"], true);
+    let model = s.json(&[
+        "model",
+        "create",
+        "fraud",
+        "--team",
+        "ml",
+        "--risk",
+        "high",
+        "--use-case",
+        "cards",
+    ]);
+    assert_eq!(model["team_id"], team["id"]);
+    assert_eq!(model["risk_level"], "high");
+
+    let v1 = s.json(&[
+        "version",
+        "register",
+        "fraud@1.0.0",
+        "--artifact",
+        "s3://m/1",
+        "--framework",
+        "sklearn",
+        "--metadata",
+        r#"{"lr": 0.1}"#,
+    ]);
+    assert_eq!(v1["status"], "registered");
+    assert_eq!(v1["metadata"]["lr"], 0.1);
+    let v2 = s.json(&[
+        "version",
+        "register",
+        "fraud",
+        "1.1.0",
+        "--artifact",
+        "s3://m/2",
+        "--framework",
+        "sklearn",
+        "--size-bytes",
+        "5000000000",
+    ]);
+    assert_eq!(v2["size_bytes"], 5_000_000_000_i64);
+    s.json(&[
+        "version",
+        "register",
+        "fraud@2.0.0-rc.1",
+        "--artifact",
+        "s3://m/3",
+        "--framework",
+        "sklearn",
+    ]);
+    assert_eq!(s.json(&["version", "latest", "fraud"])["semver"], "1.1.0");
+    assert_eq!(s.json(&["version", "list", "fraud"]).as_array().unwrap().len(), 3);
+
+    s.json(&["version", "set-status", "fraud@1.0.0", "--status", "production"]);
+    let promoted = s.json(&["version", "set-status", "fraud@1.1.0", "--status", "production"]);
+    assert_eq!(promoted["status"], "production");
+    assert_eq!(s.json(&["version", "show", "fraud@1.0.0"])["status"], "archived");
+    let production = s.json(&["version", "production"]);
+    assert_eq!(production[0]["model"]["name"], "fraud");
+    assert_eq!(production[0]["version"]["semver"], "1.1.0");
+
+    let run = s.json(&[
+        "run",
+        "start",
+        "fraud@1.1.0",
+        "--name",
+        "nightly",
+        "--gpu-hours",
+        "2.5",
+        "--cost-usd",
+        "7.5",
+        "--hyperparameters",
+        r#"{"epochs": 3}"#,
+    ]);
+    assert_eq!(run["status"], "running");
+    let finished = s.json(&["run", "finish", str_at(&run, "id"), "--status", "succeeded"]);
+    assert_eq!(finished["status"], "succeeded");
+    assert!(finished["completed_at"].is_string());
+    assert_eq!(
+        s.json(&["run", "list", "--model", "fraud"]).as_array().unwrap().len(),
+        1
+    );
+    let cost = s.json(&["run", "cost", "--model", "fraud"]);
+    assert_eq!(
+        (cost["total_cost_usd"].as_f64(), cost["run_count"].as_u64()),
+        (Some(7.5), Some(1))
+    );
+
+    s.json(&[
+        "metric",
+        "record",
+        "fraud@1.1.0",
+        "--name",
+        "auc",
+        "--value",
+        "0.91",
+        "--split",
+        "test",
+    ]);
+    s.json(&[
+        "metric",
+        "record",
+        "fraud@1.1.0",
+        "--name",
+        "auc",
+        "--value",
+        "0.93",
+        "--split",
+        "test",
+    ]);
+    let latest = s.json(&["metric", "latest", "fraud@1.1.0"]);
+    assert_eq!(latest.as_array().unwrap().len(), 1);
+    assert_eq!(latest[0]["value"], 0.93);
+
+    s.json(&["env", "create", "prod", "--kind", "production", "--region", "eu-west-1"]);
+    let old = s.json(&[
+        "deploy",
+        "create",
+        "fraud@1.0.0",
+        "--env",
+        "prod",
+        "--name",
+        "fraud-prod",
+    ]);
+    let current = s.json(&[
+        "deploy",
+        "create",
+        "fraud@1.1.0",
+        "--env",
+        "prod",
+        "--name",
+        "fraud-prod",
+        "--replicas",
+        "3",
+    ]);
+    s.json(&["deploy", "set-status", str_at(&current, "id"), "--status", "healthy"]);
+    let active = s.json(&["deploy", "active"]);
+    assert_eq!(active.as_array().unwrap().len(), 1);
+    assert_eq!(active[0]["version"]["semver"], "1.1.0");
+    let restored = s.json(&["deploy", "rollback", str_at(&current, "id")]);
+    assert_eq!(restored["version_id"], old["version_id"]);
+    assert_eq!(restored["replicas"], 3);
+    assert_eq!(
+        s.json(&["deploy", "show", str_at(&current, "id")])["status"],
+        "terminated"
+    );
+    let scaled = s.json(&["deploy", "scale", str_at(&restored, "id"), "5"]);
+    assert_eq!(scaled["replicas"], 5);
+    assert_eq!(
+        s.json(&["deploy", "list", "--env", "prod"]).as_array().unwrap().len(),
+        3
+    );
+
+    let model_events = s.json(&["audit", "entity", "model", "fraud"]);
+    assert_eq!(model_events[0]["action"], "create");
+    let rollback_events = s.json(&["audit", "entity", "deployment", str_at(&restored, "id")]);
+    let actions: Vec<&str> = rollback_events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["update", "rollback"]);
+    let by_ci = s.json(&["audit", "actor", "ci", "--limit", "1000"]);
+    assert!(by_ci.as_array().unwrap().len() >= 18);
+    assert!(by_ci.as_array().unwrap().iter().all(|e| e["actor"] == "ci"));
+    assert_eq!(
+        s.json(&["audit", "recent", "--limit", "2"]).as_array().unwrap().len(),
+        2
+    );
+
+    let report = s.json(&["report", "team", "ml"]);
+    assert_eq!(
+        (report["model_count"].as_u64(), report["version_count"].as_u64()),
+        (Some(1), Some(3))
+    );
+    let counts = s.json(&["report", "deployments"]);
+    assert_eq!(
+        (counts["deploying"].as_u64(), counts["terminated"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert!(
+        s.json(&["report", "stale", "--days", "30"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    s.json(&["model", "tag", "fraud", "payments"]);
+    assert_eq!(s.json(&["model", "by-tag", "payments"])[0]["name"], "fraud");
+    let shown = s.json(&["model", "show", "fraud"]);
+    assert_eq!(shown["summary"]["production_version"], "1.1.0");
+    assert_eq!(shown["tags"][0], "payments");
+
+    let stats = s.json(&["stats"]);
+    assert_eq!(
+        (
+            stats["models"].as_u64(),
+            stats["model_versions"].as_u64(),
+            stats["deployments"].as_u64()
+        ),
+        (Some(1), Some(3), Some(3))
+    );
+
+    s.fails(&["model", "delete", "fraud"], 2);
+    assert_eq!(s.json(&["stats"])["models"], 1, "nothing deleted without --yes");
+    s.json(&["model", "delete", "fraud", "--yes"]);
+    assert_eq!(s.json(&["stats"])["model_versions"], 0);
+}
+
+/// Every error class with its exit code, and the registry unchanged.
+fn errors_and_exit_codes(s: &Sandbox) {
+    s.json(&["model", "create", "m"]);
+    s.json(&[
+        "version",
+        "register",
+        "m@1.0.0",
+        "--artifact",
+        "a",
+        "--framework",
+        "onnx",
+    ]);
+    let before = s.json(&["stats"]);
+
+    let e = s.fails(
+        &["version", "register", "m@1.x", "--artifact", "a", "--framework", "onnx"],
+        2,
+    );
+    assert!(e.starts_with("modelreg: invalid semver"), "{e}");
+    assert_eq!(e.lines().count(), 1, "one line: {e}");
+    let e = s.fails(
+        &[
+            "version",
+            "register",
+            "m@2.0.0",
+            "--artifact",
+            "a",
+            "--framework",
+            "onnx",
+            "--metadata",
+            "[1]",
+        ],
+        2,
+    );
+    assert!(e.contains("metadata"), "{e}");
+    s.fails(
+        &[
+            "version",
+            "register",
+            "m@2.0.0",
+            "--artifact",
+            "a",
+            "--framework",
+            "caffe",
+        ],
+        2,
+    );
+    s.fails(&["model", "create", " padded"], 2);
+    s.fails(&["run", "show", "not-a-uuid"], 2);
+    s.fails(&["no-such-command"], 2);
+    s.fails(&["model", "list", "--limit", "0"], 2);
+
+    let e = s.fails(&["model", "show", "ghost"], 3);
+    assert!(e.contains("model ghost not found"), "{e}");
+    s.fails(&["version", "show", "m@9.9.9"], 3);
+    s.fails(&["deploy", "show", "00000000-0000-0000-0000-000000000000"], 3);
+
+    let e = s.fails(&["model", "create", "m"], 4);
+    assert!(e.contains("already exists"), "{e}");
+    s.fails(
+        &[
+            "version",
+            "register",
+            "m@1.0.0",
+            "--artifact",
+            "a",
+            "--framework",
+            "onnx",
+        ],
+        4,
+    );
+
+    assert_eq!(s.json(&["stats"]), before, "failed commands changed nothing");
+}
+
+#[test]
+fn full_scenario_on_sqlite() {
+    full_scenario(&Sandbox::sqlite());
+}
+
+#[test]
+fn errors_and_exit_codes_on_sqlite() {
+    errors_and_exit_codes(&Sandbox::sqlite());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn full_scenario_on_postgres() {
+    let Some(db) = TestDatabase::create().await else { return };
+    let sandbox = postgres_sandbox(&db);
+    tokio::task::spawn_blocking(move || full_scenario(&sandbox))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_and_exit_codes_on_postgres() {
+    let Some(db) = TestDatabase::create().await else { return };
+    let sandbox = postgres_sandbox(&db);
+    tokio::task::spawn_blocking(move || errors_and_exit_codes(&sandbox))
+        .await
+        .unwrap();
+}
+
+#[test]
+fn with_no_configuration_the_registry_is_a_private_sqlite_file_in_the_data_directory() {
+    let s = Sandbox::bare();
+    let seeded = s.json(&["seed"]);
+    assert!(seeded["model_versions"].as_u64().unwrap() > 10);
+    let path = s.dir.path().join("data/modelreg/registry.db");
+    assert!(path.is_file(), "created at {}", path.display());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let info = s.json(&["info"]);
+    assert_eq!(info["config"]["database_url"]["source"], "default");
+    assert_eq!(info["database"]["backend"], "sqlite");
+    assert_eq!(info["database"]["pending_migrations"], 0);
+    s.fails(&["seed"], 2);
+    let listed = s.run(&["model", "list"]);
+    assert!(listed.status.success());
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("fraud-detector"));
+}
+
+#[test]
+fn configuration_layers_and_sources_and_no_password_shown() {
+    let s = Sandbox::bare();
+    let db = s.dir.path().join("from-file.db");
+    std::fs::write(
+        s.dir.path().join("modelreg.toml"),
+        format!(
+            "database_url = \"sqlite://{}\"\nactor = \"file-actor\"\npg_pool_size = 3\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    let info = s.json(&["info"]);
+    assert_eq!(info["config"]["database_url"]["source"], "config file modelreg.toml");
+    assert_eq!(info["config"]["pg_pool_size"]["value"], 3);
+    assert_eq!(
+        info["config"]["actor"]["source"], "environment MODELREG_ACTOR",
+        "env beats the file"
+    );
+    let info = s.json(&["info", "--actor", "flag-actor"]);
+    assert_eq!(info["config"]["actor"]["value"], "flag-actor");
+    assert_eq!(info["config"]["actor"]["source"], "--actor flag");
+
+    let secret_url = "postgres://admin:TopSecret42@127.0.0.1:1/reg";
+    for args in [
+        &["info", "--database-url", secret_url][..],
+        &["info", "--database-url", secret_url, "-o", "json"],
+    ] {
+        let out = s.run(args);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("TopSecret42"), "{all}");
+        assert!(all.contains("admin:****@"), "{all}");
+    }
+    let e = s.fails(&["stats", "--database-url", secret_url], 1);
+    assert!(!e.contains("TopSecret42"), "{e}");
+    let e = s.fails(&["stats", "--database-url", "mysql://x"], 2);
+    assert!(e.contains("unknown scheme"), "{e}");
+    let e = s.fails(&["info", "--config", "missing.toml"], 2);
+    assert!(e.contains("missing.toml"), "{e}");
+}
+
+#[test]
+fn db_commands_report_and_move_the_schema() {
+    let s = Sandbox::sqlite();
+    let status = s.json(&["db", "status"]);
+    assert_eq!(status["schema_version"], 0);
+    assert_eq!(status["pending"].as_array().unwrap().len(), 1);
+    s.json(&["init"]);
+    assert_eq!(s.json(&["db", "status"])["schema_version"], 1);
+    assert_eq!(s.json(&["db", "history"])[0]["name"], "init");
+    s.json(&["model", "create", "kept-until-reset"]);
+    s.fails(&["db", "reset"], 2);
+    s.json(&["db", "reset", "--yes"]);
+    assert_eq!(s.json(&["stats"])["models"], 0);
+    s.json(&["db", "downgrade", "--to", "0", "--yes"]);
+    assert_eq!(s.json(&["db", "status"])["schema_version"], 0);
+    s.json(&["db", "upgrade"]);
+    assert!(s.run(&["test-connection"]).status.success());
+}
+
+#[test]
+fn help_documents_every_command() {
+    let s = Sandbox::sqlite();
+    let out = s.run(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for command in [
+        "team",
+        "model",
+        "version",
+        "run",
+        "metric",
+        "env",
+        "deploy",
+        "audit",
+        "report",
+        "stats",
+        "seed",
+        "info",
+        "test-connection",
+        "init",
+        "db",
+        "completions",
+    ] {
+        assert!(help.contains(command), "--help mentions {command}");
+    }
+    let out = s.run(&["deploy", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for verb in [
+        "create",
+        "list",
+        "active",
+        "show",
+        "set-status",
+        "scale",
+        "rollback",
+        "terminate",
+    ] {
+        assert!(help.contains(verb), "deploy --help mentions {verb}");
+    }
+    let out = s.run(&["completions", "bash"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("modelreg"));
+    assert!(Path::new(env!("CARGO_BIN_EXE_modelreg")).is_file());
+}

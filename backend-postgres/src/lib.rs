@@ -33,6 +33,8 @@ pub struct PostgresOptions {
     pub idle_timeout: Option<Duration>,
     /// Apply pending migrations on open (otherwise the schema must be current).
     pub migrate: bool,
+    /// Keep the registry in this schema (`search_path`) instead of the default one.
+    pub schema: Option<String>,
 }
 
 impl Default for PostgresOptions {
@@ -42,6 +44,7 @@ impl Default for PostgresOptions {
             acquire_timeout: Duration::from_secs(30),
             idle_timeout: Some(Duration::from_secs(600)),
             migrate: true,
+            schema: None,
         }
     }
 }
@@ -58,8 +61,11 @@ impl PostgresStore {
     /// version and applies pending migrations.
     pub async fn connect(url: &str, options: PostgresOptions) -> Result<PostgresStore> {
         let location = redact_passwords(url);
-        let connect = PgConnectOptions::from_str(url)
+        let mut connect = PgConnectOptions::from_str(url)
             .map_err(|e| Error::invalid("database_url", format!("{location} is not a PostgreSQL URL: {e}")))?;
+        if let Some(schema) = &options.schema {
+            connect = connect.options([("search_path", schema.as_str())]);
+        }
         // One direct connection first: a wrong host, password or database fails
         // at once with the server's reason, not after the pool's acquire timeout.
         let probe = tokio::time::timeout(options.acquire_timeout, PgConnection::connect_with(&connect))

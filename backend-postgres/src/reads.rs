@@ -210,6 +210,21 @@ impl VersionReads for PostgresStore {
         Ok(found.map(|d| d.0))
     }
 
+    async fn version_by_model_name(&self, model_name: &str, semver: &str) -> Result<Option<ModelVersion>> {
+        let found = sqlx::query_as::<_, Db<ModelVersion>>(
+            "SELECT v.id, v.model_id, v.semver, v.artifact_uri, v.framework, v.framework_version, v.python_version,
+                    v.status, v.size_bytes, v.checksum_sha256, v.metadata, v.created_at
+             FROM model_versions v JOIN models m ON m.id = v.model_id
+             WHERE m.name = $1 AND v.semver = $2",
+        )
+        .bind(model_name)
+        .bind(semver)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(found.map(|d| d.0))
+    }
+
     async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {
         let found = sqlx::query_as::<_, Db<ModelVersion>>(concat!(
             "SELECT ",
@@ -696,6 +711,18 @@ impl StoreInfo for PostgresStore {
 
     async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>> {
         schema::history(&self.pool).await
+    }
+
+    async fn size_bytes(&self) -> Result<u64> {
+        let size: i64 = sqlx::query_scalar(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = current_schema() AND c.relkind = 'r'",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(count(size))
     }
 
     async fn upgrade(&self, target: Option<i64>) -> Result<()> {

@@ -226,6 +226,18 @@ impl VersionReads for SqliteStore {
         .await
     }
 
+    async fn version_by_model_name(&self, model_name: &str, semver: &str) -> Result<Option<ModelVersion>> {
+        self.query_one(
+            "SELECT v.id, v.model_id, v.semver, v.artifact_uri, v.framework, v.framework_version, v.python_version,
+                    v.status, v.size_bytes, v.checksum_sha256, v.metadata, v.created_at
+             FROM model_versions v JOIN models m ON m.id = v.model_id
+             WHERE m.name = ?1 AND v.semver = ?2",
+            vec![text(model_name), text(semver)],
+            rows::version,
+        )
+        .await
+    }
+
     async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {
         self.query_all(
             concat!(
@@ -691,6 +703,28 @@ impl StoreInfo for SqliteStore {
 
     async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>> {
         self.on_writer(|conn| schema::history(conn)).await
+    }
+
+    async fn size_bytes(&self) -> Result<u64> {
+        let pages: i64 = self
+            .read(|conn| {
+                conn.query_row(
+                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                    [],
+                    |row| row.get(0),
+                )
+                .map_err(db)
+            })
+            .await?;
+        let wal = match self.location() {
+            crate::Location::File(path) => {
+                let mut wal = path.clone().into_os_string();
+                wal.push("-wal");
+                std::fs::metadata(wal).map_or(0, |m| m.len())
+            }
+            crate::Location::Memory => 0,
+        };
+        Ok(count(pages) + wal)
     }
 
     async fn upgrade(&self, target: Option<i64>) -> Result<()> {

@@ -138,21 +138,9 @@ impl Ctx {
         self.reg.environment_by_name(name).await
     }
 
-    async fn version(&self, arg: &VersionArg) -> Result<(Model, ModelVersion)> {
+    async fn version(&self, arg: &VersionArg) -> Result<ModelVersion> {
         let (model, semver) = split_version(arg)?;
-        let model = self.model(&model).await?;
-        let version = self
-            .reg
-            .version_by_semver(model.id, &semver)
-            .await
-            .map_err(|e| match e {
-                Error::NotFound { entity, .. } => Error::NotFound {
-                    entity,
-                    key: format!("{}@{semver}", model.name),
-                },
-                other => other,
-            })?;
-        Ok((model, version))
+        self.reg.version_by_name(&model, &semver).await
     }
 
     /// Models as JSON, with the owning team's name beside its id (for tables).
@@ -419,7 +407,7 @@ impl Ctx {
                     .await?;
                 self.out.list(&versions, VERSION_COLUMNS)
             }
-            VersionCmd::Show { version } => self.out.record(&self.version(&version).await?.1),
+            VersionCmd::Show { version } => self.out.record(&self.version(&version).await?),
             VersionCmd::Latest { model, status } => {
                 let found = self.model(&model).await?;
                 match self.reg.latest_version(found.id, status).await? {
@@ -434,7 +422,7 @@ impl Ctx {
                 }
             }
             VersionCmd::SetStatus { version, status } => {
-                let (_, v) = self.version(&version).await?;
+                let v = self.version(&version).await?;
                 self.out
                     .record(&self.reg.set_version_status(v.id, status, &self.actor).await?)
             }
@@ -449,8 +437,9 @@ impl Ctx {
                 ],
             ),
             VersionCmd::Delete { version, yes } => {
-                let (model, v) = self.version(&version).await?;
-                let label = format!("{}@{}", model.name, v.semver);
+                let v = self.version(&version).await?;
+                let (model, semver) = split_version(&version)?;
+                let label = format!("{model}@{semver}");
                 confirm(
                     &format!("Delete version {label} with its runs, metrics and deployments?"),
                     yes,
@@ -477,7 +466,7 @@ impl Ctx {
                 environment,
                 created_by,
             } => {
-                let (_, v) = self.version(&version).await?;
+                let v = self.version(&version).await?;
                 let new = NewRun {
                     run_name: name,
                     started_at: None,
@@ -517,7 +506,7 @@ impl Ctx {
                 let filter = RunFilter { status };
                 let runs = match (version, model) {
                     (Some(v), _) => {
-                        let (_, v) = self.version(&version_arg(&v)).await?;
+                        let v = self.version(&version_arg(&v)).await?;
                         self.reg.runs_of_version(v.id, filter, page(p)?).await?
                     }
                     (None, Some(m)) => {
@@ -552,7 +541,7 @@ impl Ctx {
                 value,
                 split,
             } => {
-                let (_, v) = self.version(&version).await?;
+                let v = self.version(&version).await?;
                 let metric = self
                     .reg
                     .record_metric(v.id, NewMetric::new(name, value, split), &self.actor)
@@ -565,7 +554,7 @@ impl Ctx {
                 split,
                 page: p,
             } => {
-                let (_, v) = self.version(&version).await?;
+                let v = self.version(&version).await?;
                 let metrics = self
                     .reg
                     .metrics_of_version(v.id, &MetricFilter { name, split }, page(p)?)
@@ -573,7 +562,7 @@ impl Ctx {
                 self.out.list(&metrics, METRIC_COLUMNS)
             }
             MetricCmd::Latest { version } => {
-                let (_, v) = self.version(&version).await?;
+                let v = self.version(&version).await?;
                 self.out.list(&self.reg.latest_metrics(v.id).await?, METRIC_COLUMNS)
             }
         }
@@ -627,7 +616,7 @@ impl Ctx {
                 gpus,
                 status,
             } => {
-                let (_, v) = self.version(&version).await?;
+                let v = self.version(&version).await?;
                 let env = self.env(&env).await?;
                 let new = NewDeployment {
                     name,
@@ -653,7 +642,7 @@ impl Ctx {
                         self.reg.deployments_in(e.id, filter, page(p)?).await?
                     }
                     (None, Some(v)) => {
-                        let (_, v) = self.version(&version_arg(&v)).await?;
+                        let v = self.version(&version_arg(&v)).await?;
                         self.reg.deployments_of_version(v.id, filter, page(p)?).await?
                     }
                     (None, None) => return Err(Error::invalid("env", "give --env ENV or --version MODEL@SEMVER")),
@@ -710,7 +699,7 @@ impl Ctx {
                     (EntityKind::Team, _) => self.team(&key).await?.id,
                     (EntityKind::Model, _) => self.model(&key).await?.id,
                     (EntityKind::Environment, _) => self.env(&key).await?.id,
-                    (EntityKind::ModelVersion, _) => self.version(&version_arg(&key)).await?.1.id,
+                    (EntityKind::ModelVersion, _) => self.version(&version_arg(&key)).await?.id,
                     (_, Err(_)) => return Err(Error::invalid("key", format!("{key:?} is not a UUID"))),
                 };
                 self.reg.audit_of_entity(kind, id, page(p)?).await?

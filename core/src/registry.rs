@@ -383,6 +383,19 @@ impl Registry {
         required(found, EntityKind::ModelVersion, format_args!("{model_id}@{semver}"))
     }
 
+    /// The version `semver` of the model named `model_name` (`MODEL@SEMVER`).
+    pub async fn version_by_name(&self, model_name: &str, semver: &str) -> Result<ModelVersion> {
+        if let Some(version) = self.store.version_by_model_name(model_name, semver).await? {
+            return Ok(version);
+        }
+        // Say which part is missing: the model, or this version of it.
+        self.model_by_name(model_name).await?;
+        Err(Error::not_found(
+            EntityKind::ModelVersion,
+            format_args!("{model_name}@{semver}"),
+        ))
+    }
+
     /// Versions of a model, newest first.
     pub async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {
         self.model(model_id).await?;

@@ -211,6 +211,8 @@ pub trait ModelReads: Send + Sync {
 pub trait VersionReads: Send + Sync {
     async fn version(&self, id: Uuid) -> Result<Option<ModelVersion>>;
     async fn version_by_semver(&self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
+    /// The version `semver` of the model named `model_name`, in one query.
+    async fn version_by_model_name(&self, model_name: &str, semver: &str) -> Result<Option<ModelVersion>>;
     /// Versions of a model, newest first.
     async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>>;
     /// The version of highest SemVer precedence (ties: newest), optionally of one status.
@@ -306,6 +308,8 @@ pub trait StoreInfo: Send + Sync {
     async fn schema_version(&self) -> Result<i64> {
         Ok(self.applied_migrations().await?.last().map_or(0, |m| m.version))
     }
+    /// The space the registry's data takes on disk, in bytes.
+    async fn size_bytes(&self) -> Result<u64>;
     /// Applies pending migrations up to `target` (all when `None`).
     async fn upgrade(&self, target: Option<i64>) -> Result<()>;
     /// Reverts migrations down to `target`; 0 removes every table.

@@ -84,6 +84,7 @@ macro_rules! for_each_case {
                 checksum_is_validated_and_stored_lower_case,
                 deleting_a_version_cascades_to_runs_metrics_and_deployments,
                 version_of_unknown_model_is_not_found,
+                version_is_found_by_model_name_and_semver,
             ],
             runs: [
                 start_run_returns_defaults,
@@ -133,6 +134,7 @@ macro_rules! for_each_case {
                 deployment_counts_by_status_include_every_status,
                 stale_models_have_no_recent_training_run,
                 stats_count_every_entity,
+                the_store_reports_its_size_on_disk,
             ],
             constraints: [
                 every_length_limit_is_enforced_with_its_field,

@@ -169,3 +169,15 @@ pub async fn stats_count_every_entity(reg: Registry) {
     };
     assert_eq!(s, expected);
 }
+
+pub async fn the_store_reports_its_size_on_disk(reg: Registry) {
+    let empty = reg.store().size_bytes().await.unwrap();
+    assert!(empty > 0, "an empty schema still takes space");
+    let m = model(&reg, "m").await;
+    for i in 0..200 {
+        let mut new = new_version(&format!("1.0.{i}"));
+        new.metadata.insert("notes".into(), serde_json::json!("x".repeat(500)));
+        reg.register_version(m.id, new, &actor()).await.unwrap();
+    }
+    assert!(reg.store().size_bytes().await.unwrap() > empty);
+}

@@ -357,3 +357,17 @@ pub async fn version_of_unknown_model_is_not_found(reg: Registry) {
         EntityKind::Model,
     );
 }
+
+pub async fn version_is_found_by_model_name_and_semver(reg: Registry) {
+    let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
+    let va = version(&reg, &a, "1.0.0").await;
+    version(&reg, &b, "1.0.0").await;
+    assert_eq!(reg.version_by_name("a", "1.0.0").await.unwrap(), va);
+    match reg.version_by_name("a", "2.0.0").await {
+        Err(modelreg_core::Error::NotFound { entity, key }) => {
+            assert_eq!((entity, key.as_str()), (EntityKind::ModelVersion, "a@2.0.0"));
+        }
+        other => panic!("expected the version to be missing, got {other:?}"),
+    }
+    assert_not_found(reg.version_by_name("ghost", "1.0.0").await, EntityKind::Model);
+}

@@ -51,6 +51,24 @@ pub(crate) fn map(err: sqlx::Error, record: Option<&Record>) -> Error {
     Error::backend(err)
 }
 
+/// Maps a failure of a statement that wrote several records: the table the
+/// database names tells which record broke the rule.
+pub(crate) fn map_batch(err: sqlx::Error, writes: &[(Record, crate::rows::Write)]) -> Error {
+    let table = match &err {
+        sqlx::Error::Database(db) => db.table().map(str::to_owned),
+        _ => None,
+    };
+    let record = match (writes, table) {
+        ([(only, _)], _) => Some(only),
+        (_, Some(table)) => writes
+            .iter()
+            .map(|(record, _)| record)
+            .find(|record| crate::rows::table_of(record) == table),
+        _ => None,
+    };
+    map(err, record)
+}
+
 /// Shorthand for mapping a failure that is not tied to one record.
 pub(crate) fn db(err: sqlx::Error) -> Error {
     map(err, None)

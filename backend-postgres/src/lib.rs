@@ -4,19 +4,22 @@
 
 #[macro_use]
 mod rows;
+pub mod baseline;
 mod error;
 mod reads;
 mod schema;
+pub mod scratch;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use modelreg_core::error::redact_passwords;
 use modelreg_core::{Error, Registry, Result};
+use std::str::FromStr;
+
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
@@ -49,6 +52,20 @@ impl Default for PostgresOptions {
     }
 }
 
+/// Connection options for `url`, working in `schema` when given.
+pub(crate) fn connect_options(url: &str, schema: Option<&str>) -> Result<PgConnectOptions> {
+    let options = PgConnectOptions::from_str(url).map_err(|e| {
+        Error::invalid(
+            "database_url",
+            format!("{} is not a PostgreSQL URL: {e}", redact_passwords(url)),
+        )
+    })?;
+    Ok(match schema {
+        Some(schema) => options.options([("search_path", schema)]),
+        None => options,
+    })
+}
+
 /// The registry's storage in a PostgreSQL database.
 pub struct PostgresStore {
     pool: PgPool,
@@ -61,11 +78,7 @@ impl PostgresStore {
     /// version and applies pending migrations.
     pub async fn connect(url: &str, options: PostgresOptions) -> Result<PostgresStore> {
         let location = redact_passwords(url);
-        let mut connect = PgConnectOptions::from_str(url)
-            .map_err(|e| Error::invalid("database_url", format!("{location} is not a PostgreSQL URL: {e}")))?;
-        if let Some(schema) = &options.schema {
-            connect = connect.options([("search_path", schema.as_str())]);
-        }
+        let connect = connect_options(url, options.schema.as_deref())?;
         // One direct connection first: a wrong host, password or database fails
         // at once with the server's reason, not after the pool's acquire timeout.
         let probe = tokio::time::timeout(options.acquire_timeout, PgConnection::connect_with(&connect))

@@ -247,187 +247,212 @@ pub(crate) enum Write {
     Update,
 }
 
-/// `INSERT INTO table (columns) VALUES ($1, …)` or `UPDATE table SET c2 = $2, … WHERE id = $1`,
-/// from a column list whose first column is `id`. Built from constants only,
-/// once per table and kind of write, and kept for the life of the process.
-fn statement(how: Write, table: &'static str, columns: &'static str) -> &'static str {
-    static BUILT: OnceLock<Mutex<HashMap<(&'static str, Write), &'static str>>> = OnceLock::new();
+/// The table and column list (`id` first) a record is stored in.
+fn layout(record: &Record) -> (&'static str, &'static str) {
+    match record {
+        Record::Team(_) => ("teams", team_columns!()),
+        Record::Tag(_) => ("tags", tag_columns!()),
+        Record::Model(_) => ("models", concat!(model_columns!(), ", name_folded")),
+        Record::ModelTag(_) => ("model_tags", "model_id, tag_id, assigned_at"),
+        Record::ModelVersion(_) => ("model_versions", concat!(version_columns!(), ", precedence")),
+        Record::TrainingRun(_) => ("training_runs", run_columns!()),
+        Record::Metric(_) => ("metrics", metric_columns!()),
+        Record::Environment(_) => ("environments", environment_columns!()),
+        Record::Deployment(_) => ("deployments", deployment_columns!()),
+        Record::AuditEvent(_) => ("audit_events", audit_columns!()),
+    }
+}
+
+/// The table a record is stored in.
+pub(crate) fn table_of(record: &Record) -> &'static str {
+    layout(record).0
+}
+
+/// `INSERT INTO table (columns) VALUES ($n, …) RETURNING 1` or
+/// `UPDATE table SET c2 = $n+1, … WHERE id = $n RETURNING 1`, numbering the
+/// placeholders from `first`.
+fn write_sql(how: Write, table: &str, columns: &str, first: usize) -> String {
+    let names: Vec<&str> = columns.split(',').map(str::trim).collect();
+    match how {
+        Write::Insert => {
+            let marks: Vec<String> = (0..names.len()).map(|i| format!("${}", first + i)).collect();
+            format!(
+                "INSERT INTO {table} ({columns}) VALUES ({}) RETURNING 1",
+                marks.join(", ")
+            )
+        }
+        Write::Update => {
+            let sets: Vec<String> = names
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(i, name)| format!("{name} = ${}", first + i))
+                .collect();
+            format!("UPDATE {table} SET {} WHERE id = ${first} RETURNING 1", sets.join(", "))
+        }
+    }
+}
+
+/// One statement storing all of `writes`: the statement itself for one
+/// write, or data-modifying CTEs (`WITH w0 AS (…), w1 AS (…)`) for several,
+/// answering how many rows each wrote. Built from constants only, once per
+/// sequence of tables and kinds of write, and kept for the life of the process.
+fn statement(writes: &[(Record, Write)]) -> &'static str {
+    type Key = Vec<(&'static str, Write)>;
+    static BUILT: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
+    let key: Key = writes.iter().map(|(r, how)| (table_of(r), *how)).collect();
     let mut built = BUILT
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    built.entry((table, how)).or_insert_with(|| {
-        let names: Vec<&str> = columns.split(',').map(str::trim).collect();
-        let sql = match how {
-            Write::Insert => {
-                let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-                format!("INSERT INTO {table} ({columns}) VALUES ({})", marks.join(", "))
-            }
-            Write::Update => {
-                let sets: Vec<String> = names
-                    .iter()
-                    .enumerate()
-                    .skip(1)
-                    .map(|(i, name)| format!("{name} = ${}", i + 1))
-                    .collect();
-                format!("UPDATE {table} SET {} WHERE id = $1", sets.join(", "))
-            }
+    built.entry(key).or_insert_with(|| {
+        let mut first = 1;
+        let mut parts = Vec::with_capacity(writes.len());
+        for (record, how) in writes {
+            let (table, columns) = layout(record);
+            parts.push(write_sql(*how, table, columns, first));
+            first += columns.split(',').count();
+        }
+        let sql = if let [only] = parts.as_slice() {
+            only.clone()
+        } else {
+            let ctes: Vec<String> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| format!("w{i} AS ({part})"))
+                .collect();
+            let counts: Vec<String> = (0..parts.len())
+                .map(|i| format!("(SELECT count(*) FROM w{i})"))
+                .collect();
+            format!("WITH {} SELECT ARRAY[{}]::bigint[]", ctes.join(", "), counts.join(", "))
         };
         Box::leak(sql.into_boxed_str())
     })
 }
 
-/// Runs the INSERT (or UPDATE by id) that stores `record`.
-pub(crate) async fn write(conn: &mut PgConnection, record: &Record, how: Write) -> Result<()> {
-    let result = match record {
-        Record::Team(t) => {
-            let sql = statement(how, "teams", team_columns!());
-            sqlx::query(sql)
-                .bind(t.id)
-                .bind(&t.name)
-                .bind(&t.department)
-                .bind(&t.cost_center)
-                .bind(t.active)
-                .bind(t.created_at)
-                .execute(&mut *conn)
-                .await
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds the record's values in the order of its [`layout`].
+fn bind<'q>(query: PgQuery<'q>, record: &'q Record) -> PgQuery<'q> {
+    match record {
+        Record::Team(t) => query
+            .bind(t.id)
+            .bind(&t.name)
+            .bind(&t.department)
+            .bind(&t.cost_center)
+            .bind(t.active)
+            .bind(t.created_at),
+        Record::Tag(t) => query.bind(t.id).bind(&t.name).bind(&t.description).bind(t.created_at),
+        Record::Model(m) => query
+            .bind(m.id)
+            .bind(&m.name)
+            .bind(&m.description)
+            .bind(&m.use_case)
+            .bind(m.team_id)
+            .bind(m.risk_level.as_str())
+            .bind(m.compliance_required)
+            .bind(m.is_active)
+            .bind(m.created_at)
+            .bind(m.updated_at)
+            .bind(m.search_key()),
+        Record::ModelTag(l) => query.bind(l.model_id).bind(l.tag_id).bind(l.assigned_at),
+        Record::ModelVersion(v) => query
+            .bind(v.id)
+            .bind(v.model_id)
+            .bind(&v.semver)
+            .bind(&v.artifact_uri)
+            .bind(v.framework.as_str())
+            .bind(&v.framework_version)
+            .bind(&v.python_version)
+            .bind(v.status.as_str())
+            .bind(v.size_bytes)
+            .bind(&v.checksum_sha256)
+            .bind(Json(&v.metadata))
+            .bind(v.created_at)
+            .bind(v.precedence_key()),
+        Record::TrainingRun(r) => query
+            .bind(r.id)
+            .bind(r.version_id)
+            .bind(&r.run_name)
+            .bind(r.status.as_str())
+            .bind(r.started_at)
+            .bind(r.completed_at)
+            .bind(r.duration_seconds)
+            .bind(r.gpu_hours)
+            .bind(r.cost_usd)
+            .bind(&r.dataset_name)
+            .bind(&r.dataset_version)
+            .bind(Json(&r.hyperparameters))
+            .bind(Json(&r.environment))
+            .bind(&r.created_by),
+        Record::Metric(m) => query
+            .bind(m.id)
+            .bind(m.version_id)
+            .bind(&m.name)
+            .bind(m.value)
+            .bind(m.split.as_str())
+            .bind(m.recorded_at),
+        Record::Environment(e) => query
+            .bind(e.id)
+            .bind(&e.name)
+            .bind(e.kind.as_str())
+            .bind(&e.region)
+            .bind(&e.kubernetes_namespace)
+            .bind(Json(&e.config))
+            .bind(e.is_active)
+            .bind(e.created_at),
+        Record::Deployment(d) => query
+            .bind(d.id)
+            .bind(d.version_id)
+            .bind(d.environment_id)
+            .bind(&d.name)
+            .bind(d.status.as_str())
+            .bind(&d.endpoint_url)
+            .bind(d.replicas)
+            .bind(&d.cpu_request)
+            .bind(&d.memory_request)
+            .bind(d.gpu_count)
+            .bind(d.deployed_at)
+            .bind(&d.deployed_by)
+            .bind(d.terminated_at),
+        Record::AuditEvent(a) => query
+            .bind(a.id)
+            .bind(a.entity_type.as_str())
+            .bind(a.entity_id)
+            .bind(a.action.as_str())
+            .bind(&a.actor)
+            .bind(Json(&a.changes))
+            .bind(a.timestamp),
+    }
+}
+
+/// Stores every queued write in one statement (one round trip). A write
+/// that changed no row (an update of a vanished id) is `NotFound`.
+pub(crate) async fn write_all(conn: &mut PgConnection, writes: &[(Record, Write)]) -> Result<()> {
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let query = writes
+        .iter()
+        .fold(sqlx::query(statement(writes)), |q, (record, _)| bind(q, record));
+    let counts: Vec<i64> = match writes {
+        [_] => {
+            let done = query.execute(&mut *conn).await;
+            vec![
+                done.map(|d| d.rows_affected() as i64)
+                    .map_err(|e| error::map_batch(e, writes))?,
+            ]
         }
-        Record::Tag(t) => {
-            let sql = statement(how, "tags", tag_columns!());
-            sqlx::query(sql)
-                .bind(t.id)
-                .bind(&t.name)
-                .bind(&t.description)
-                .bind(t.created_at)
-                .execute(&mut *conn)
+        _ => {
+            let row = query
+                .fetch_one(&mut *conn)
                 .await
-        }
-        Record::Model(m) => {
-            let sql = statement(how, "models", concat!(model_columns!(), ", name_folded"));
-            sqlx::query(sql)
-                .bind(m.id)
-                .bind(&m.name)
-                .bind(&m.description)
-                .bind(&m.use_case)
-                .bind(m.team_id)
-                .bind(m.risk_level.as_str())
-                .bind(m.compliance_required)
-                .bind(m.is_active)
-                .bind(m.created_at)
-                .bind(m.updated_at)
-                .bind(m.search_key())
-                .execute(&mut *conn)
-                .await
-        }
-        Record::ModelTag(l) => {
-            sqlx::query("INSERT INTO model_tags (model_id, tag_id, assigned_at) VALUES ($1, $2, $3)")
-                .bind(l.model_id)
-                .bind(l.tag_id)
-                .bind(l.assigned_at)
-                .execute(&mut *conn)
-                .await
-        }
-        Record::ModelVersion(v) => {
-            let sql = statement(how, "model_versions", concat!(version_columns!(), ", precedence"));
-            sqlx::query(sql)
-                .bind(v.id)
-                .bind(v.model_id)
-                .bind(&v.semver)
-                .bind(&v.artifact_uri)
-                .bind(v.framework.as_str())
-                .bind(&v.framework_version)
-                .bind(&v.python_version)
-                .bind(v.status.as_str())
-                .bind(v.size_bytes)
-                .bind(&v.checksum_sha256)
-                .bind(Json(&v.metadata))
-                .bind(v.created_at)
-                .bind(v.precedence_key())
-                .execute(&mut *conn)
-                .await
-        }
-        Record::TrainingRun(r) => {
-            let sql = statement(how, "training_runs", run_columns!());
-            sqlx::query(sql)
-                .bind(r.id)
-                .bind(r.version_id)
-                .bind(&r.run_name)
-                .bind(r.status.as_str())
-                .bind(r.started_at)
-                .bind(r.completed_at)
-                .bind(r.duration_seconds)
-                .bind(r.gpu_hours)
-                .bind(r.cost_usd)
-                .bind(&r.dataset_name)
-                .bind(&r.dataset_version)
-                .bind(Json(&r.hyperparameters))
-                .bind(Json(&r.environment))
-                .bind(&r.created_by)
-                .execute(&mut *conn)
-                .await
-        }
-        Record::Metric(m) => {
-            let sql = statement(how, "metrics", metric_columns!());
-            sqlx::query(sql)
-                .bind(m.id)
-                .bind(m.version_id)
-                .bind(&m.name)
-                .bind(m.value)
-                .bind(m.split.as_str())
-                .bind(m.recorded_at)
-                .execute(&mut *conn)
-                .await
-        }
-        Record::Environment(e) => {
-            let sql = statement(how, "environments", environment_columns!());
-            sqlx::query(sql)
-                .bind(e.id)
-                .bind(&e.name)
-                .bind(e.kind.as_str())
-                .bind(&e.region)
-                .bind(&e.kubernetes_namespace)
-                .bind(Json(&e.config))
-                .bind(e.is_active)
-                .bind(e.created_at)
-                .execute(&mut *conn)
-                .await
-        }
-        Record::Deployment(d) => {
-            let sql = statement(how, "deployments", deployment_columns!());
-            sqlx::query(sql)
-                .bind(d.id)
-                .bind(d.version_id)
-                .bind(d.environment_id)
-                .bind(&d.name)
-                .bind(d.status.as_str())
-                .bind(&d.endpoint_url)
-                .bind(d.replicas)
-                .bind(&d.cpu_request)
-                .bind(&d.memory_request)
-                .bind(d.gpu_count)
-                .bind(d.deployed_at)
-                .bind(&d.deployed_by)
-                .bind(d.terminated_at)
-                .execute(&mut *conn)
-                .await
-        }
-        Record::AuditEvent(a) => {
-            let sql = statement(how, "audit_events", audit_columns!());
-            sqlx::query(sql)
-                .bind(a.id)
-                .bind(a.entity_type.as_str())
-                .bind(a.entity_id)
-                .bind(a.action.as_str())
-                .bind(&a.actor)
-                .bind(Json(&a.changes))
-                .bind(a.timestamp)
-                .execute(&mut *conn)
-                .await
+                .map_err(|e| error::map_batch(e, writes))?;
+            row.try_get(0).map_err(error::db)?
         }
     };
-    match result {
-        Ok(done) if done.rows_affected() == 0 => Err(modelreg_core::Error::not_found(record.kind(), record.id())),
-        Ok(_) => Ok(()),
-        Err(e) => Err(error::map(e, Some(record))),
+    match writes.iter().zip(counts).find(|(_, n)| *n == 0) {
+        Some(((record, _), _)) => Err(modelreg_core::Error::not_found(record.kind(), record.id())),
+        None => Ok(()),
     }
 }

@@ -266,6 +266,16 @@ impl Drop for TestDatabase {
     }
 }
 
+/// How many `modelreg_scratch_*` schemas the store's database holds.
+pub async fn scratch_schemas(store: &PostgresStore) -> usize {
+    let found: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'modelreg\\_scratch\\_%'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap_or(-1);
+    usize::try_from(found).unwrap_or(usize::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

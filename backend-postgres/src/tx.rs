@@ -19,8 +19,12 @@ use crate::PostgresStore;
 use crate::error::db;
 use crate::rows::{self, Db, Write};
 
+/// Inserts and updates are queued and sent together, in one statement,
+/// before the next read or at the commit: a registry operation then costs
+/// BEGIN, its reads, one write and COMMIT.
 pub(crate) struct PgTx {
     tx: Transaction<'static, Postgres>,
+    queued: Vec<(Record, Write)>,
 }
 
 #[async_trait]
@@ -28,11 +32,31 @@ impl Transactional for PostgresStore {
     async fn begin(&self) -> Result<Box<dyn Tx + '_>> {
         Ok(Box::new(PgTx {
             tx: self.pool.begin().await.map_err(db)?,
+            queued: Vec::new(),
         }))
     }
 }
 
 impl PgTx {
+    /// Sends the queued writes. Two writes of the same row cannot share a
+    /// statement (its parts see one snapshot), so such a queue is split.
+    async fn flush(&mut self) -> Result<()> {
+        let queued = std::mem::take(&mut self.queued);
+        let mut start = 0;
+        for end in 1..=queued.len() {
+            let next_repeats_a_row = queued.get(end).is_some_and(|(next, _)| {
+                queued[start..end]
+                    .iter()
+                    .any(|(r, _)| r.kind() == next.kind() && r.id() == next.id() && !matches!(r, Record::ModelTag(_)))
+            });
+            if end == queued.len() || next_repeats_a_row {
+                rows::write_all(&mut self.tx, &queued[start..end]).await?;
+                start = end;
+            }
+        }
+        Ok(())
+    }
+
     async fn locked<T>(
         &mut self,
         sql: &'static str,
@@ -41,6 +65,7 @@ impl PgTx {
     where
         Db<T>: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
     {
+        self.flush().await?;
         let found = sqlx::query_as::<_, Db<T>>(sql)
             .bind(key)
             .fetch_optional(&mut *self.tx)
@@ -53,11 +78,13 @@ impl PgTx {
 #[async_trait]
 impl Tx for PgTx {
     async fn insert(&mut self, record: Record) -> Result<()> {
-        rows::write(&mut self.tx, &record, Write::Insert).await
+        self.queued.push((record, Write::Insert));
+        Ok(())
     }
 
     async fn update(&mut self, record: Record) -> Result<()> {
-        rows::write(&mut self.tx, &record, Write::Update).await
+        self.queued.push((record, Write::Update));
+        Ok(())
     }
 
     async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool> {
@@ -72,11 +99,13 @@ impl Tx for PgTx {
             EntityKind::Deployment => "DELETE FROM deployments WHERE id = $1",
             EntityKind::AuditEvent => "DELETE FROM audit_events WHERE id = $1",
         };
+        self.flush().await?;
         let done = sqlx::query(sql).bind(id).execute(&mut *self.tx).await.map_err(db)?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
+        self.flush().await?;
         let done = sqlx::query("DELETE FROM model_tags WHERE model_id = $1 AND tag_id = $2")
             .bind(model_id)
             .bind(tag_id)
@@ -131,6 +160,7 @@ impl Tx for PgTx {
     }
 
     async fn has_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
+        self.flush().await?;
         sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM model_tags WHERE model_id = $1 AND tag_id = $2)")
             .bind(model_id)
             .bind(tag_id)
@@ -200,6 +230,7 @@ impl Tx for PgTx {
     }
 
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>> {
+        self.flush().await?;
         let found = sqlx::query_as::<_, Db<Deployment>>(
             "SELECT d.id, d.version_id, d.environment_id, d.name, d.status, d.endpoint_url, d.replicas, d.cpu_request,
                     d.memory_request, d.gpu_count, d.deployed_at, d.deployed_by, d.terminated_at
@@ -215,7 +246,8 @@ impl Tx for PgTx {
         Ok(found.into_iter().map(|d| d.0).collect())
     }
 
-    async fn commit(self: Box<Self>) -> Result<()> {
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        self.flush().await?;
         self.tx.commit().await.map_err(db)
     }
 }

@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod rows;
+pub mod baseline;
 mod error;
 mod reads;
 mod schema;
@@ -15,7 +16,6 @@ mod worker;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use modelreg_core::migrations;
@@ -93,11 +93,10 @@ impl Default for SqliteOptions {
 pub struct SqliteStore {
     writer: Mutex<Worker>,
     readers: Vec<Worker>,
-    next_reader: AtomicUsize,
     location: Location,
 }
 
-fn open_connection(location: &Location, options: &SqliteOptions) -> Result<Connection> {
+pub(crate) fn open_connection(location: &Location, options: &SqliteOptions) -> Result<Connection> {
     let conn = match location {
         Location::File(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -169,7 +168,6 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Mutex::new(Worker::spawn(writer, "modelreg-sqlite-writer")?),
             readers,
-            next_reader: AtomicUsize::new(0),
             location,
         })
     }
@@ -208,8 +206,10 @@ impl SqliteStore {
         if self.readers.is_empty() {
             return self.writer.lock().await.run(job).await;
         }
-        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        self.readers[i].run(job).await
+        // The first idle reader: a sequential caller keeps hitting the same
+        // (still polling, so quickly answering) thread; concurrent ones spread out.
+        let reader = self.readers.iter().min_by_key(|r| r.load()).unwrap_or(&self.readers[0]);
+        reader.run(job).await
     }
 
     /// Runs `job` on the writer connection, outside any registry transaction.

@@ -1,6 +1,8 @@
 //! Opening an SQLite file: pragmas, the schema version guard, migrations.
 
-use std::time::Duration;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use modelreg_core::migrations::{self, AppliedMigration, Migration};
 use modelreg_core::{Error, Result, time};
@@ -11,9 +13,38 @@ use crate::error::db;
 /// The migrations of `migrations/sqlite`, embedded at build time.
 pub const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
+/// The longest any connection of this process waits for a lock (the largest asked for).
+static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// When the current wait for a lock began, on this connection's thread.
+    static WAITING_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Waits for another connection's lock in short naps (SQLite's own handler
+/// sleeps up to 100 ms at a time, which lets other processes overtake a
+/// waiting writer again and again), until the busy timeout has passed.
+fn wait_for_lock(attempt: i32) -> bool {
+    let now = Instant::now();
+    let since = WAITING_SINCE.with(|cell| {
+        if attempt == 0 || cell.get().is_none() {
+            cell.set(Some(now));
+        }
+        cell.get().unwrap_or(now)
+    });
+    let limit = Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed));
+    if now.duration_since(since) >= limit {
+        return false;
+    }
+    let nap = Duration::from_micros(50 << attempt.clamp(0, 4));
+    std::thread::sleep(nap);
+    true
+}
+
 /// Sets the per-connection pragmas every modelreg connection needs.
 pub(crate) fn configure(conn: &Connection, busy_timeout: Duration, synchronous: &str) -> Result<()> {
-    conn.busy_timeout(busy_timeout).map_err(db)?;
+    BUSY_TIMEOUT_MS.fetch_max(busy_timeout.as_millis() as u64, Ordering::Relaxed);
+    conn.busy_handler(Some(wait_for_lock)).map_err(db)?;
     conn.execute_batch(&format!(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;"
     ))

@@ -1,8 +1,10 @@
 //! One SQLite connection owned by one thread: async callers send it jobs and
 //! await the answer, so the tokio runtime never blocks on SQLite.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use modelreg_core::{Error, Result};
 use rusqlite::Connection;
@@ -14,6 +16,27 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 pub(crate) struct Worker {
     jobs: mpsc::Sender<Job>,
     thread: thread::JoinHandle<()>,
+    /// Calls sent and not yet answered.
+    in_flight: AtomicUsize,
+}
+
+/// How long an idle connection thread polls for the next job before it
+/// sleeps: a registry operation sends its jobs a few microseconds apart, and
+/// waking a sleeping thread costs more than that.
+const SPIN: Duration = Duration::from_micros(50);
+
+fn next_job(queue: &mpsc::Receiver<Job>) -> Option<Job> {
+    let start = Instant::now();
+    for spins in 0u32.. {
+        match queue.try_recv() {
+            Ok(job) => return Some(job),
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+            // Reading the clock costs more than a poll: look at it now and then.
+            Err(mpsc::TryRecvError::Empty) if spins % 64 != 0 || start.elapsed() < SPIN => std::hint::spin_loop(),
+            Err(mpsc::TryRecvError::Empty) => break,
+        }
+    }
+    queue.recv().ok()
 }
 
 impl Worker {
@@ -22,12 +45,16 @@ impl Worker {
         let thread = thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
-                for job in queue {
+                while let Some(job) = next_job(&queue) {
                     job(&mut conn);
                 }
             })
             .map_err(|e| Error::backend(format!("cannot start an SQLite connection thread: {e}")))?;
-        Ok(Worker { jobs, thread })
+        Ok(Worker {
+            jobs,
+            thread,
+            in_flight: AtomicUsize::new(0),
+        })
     }
 
     /// Runs `job` on the connection and returns its result.
@@ -36,10 +63,37 @@ impl Worker {
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
     {
-        let (answer, reply) = oneshot::channel();
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        let result = self.call(job).await;
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+        result
+    }
+
+    /// Calls sent to this connection and not yet answered.
+    pub(crate) fn load(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
+    async fn call<R, F>(&self, job: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
+    {
+        let (answer, mut reply) = oneshot::channel();
         self.send(move |conn| {
             let _ = answer.send(job(conn));
         })?;
+        // Most answers come back within microseconds: poll for a moment,
+        // yielding to other tasks in between (the runtime is never blocked),
+        // before sleeping until the answer wakes this task.
+        let start = Instant::now();
+        while start.elapsed() < SPIN {
+            match reply.try_recv() {
+                Ok(answer) => return answer,
+                Err(oneshot::error::TryRecvError::Empty) => tokio::task::yield_now().await,
+                Err(oneshot::error::TryRecvError::Closed) => break,
+            }
+        }
         reply
             .await
             .map_err(|_| Error::backend("the SQLite connection thread stopped during a query"))?
@@ -56,7 +110,7 @@ impl Worker {
 impl Worker {
     /// Lets the thread finish its queued jobs, close the connection and exit; blocks until it has.
     pub(crate) fn close(self) {
-        let Worker { jobs, thread } = self;
+        let Worker { jobs, thread, .. } = self;
         drop(jobs);
         let _ = thread.join();
     }

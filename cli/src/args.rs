@@ -94,11 +94,44 @@ pub enum Command {
     /// Schema migrations and maintenance
     #[command(subcommand)]
     Db(DbCmd),
+    /// Measure the registry on a scratch database (a temporary SQLite file, or a scratch schema with --database-url postgres://…)
+    Bench(BenchArgs),
+    /// One writer process of `bench` (internal)
+    #[command(hide = true)]
+    BenchWriter {
+        #[arg(long)]
+        model: String,
+        #[arg(long)]
+        seconds: u64,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
         shell: clap_complete::Shell,
     },
+}
+
+/// The workload of `modelreg bench`.
+#[derive(Debug, Args, Clone)]
+pub struct BenchArgs {
+    /// Models to create (phase a)
+    #[arg(long, default_value_t = 100)]
+    pub models: usize,
+    /// Versions to register per model (phase b)
+    #[arg(long, default_value_t = 20)]
+    pub versions_per_model: usize,
+    /// Lookups in phases c, d and e
+    #[arg(long, default_value_t = 1000)]
+    pub lookups: usize,
+    /// Searches in phase d
+    #[arg(long, default_value_t = 200)]
+    pub searches: usize,
+    /// Concurrent writers in phases f and g
+    #[arg(long, default_value_t = 4)]
+    pub workers: usize,
+    /// How long the writers of phase f write
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
 }
 
 /// Paging of a listing.

@@ -2,6 +2,7 @@
 //! input or usage, 3 not found, 4 conflict, 1 anything else.
 
 mod args;
+mod bench;
 mod commands;
 mod config;
 mod connect;
@@ -46,6 +47,11 @@ async fn run(cli: Cli) -> Result<()> {
         clap_complete::generate(shell, &mut Cli::command(), "modelreg", &mut std::io::stdout());
         return Ok(());
     }
+    if let Command::Bench(args) = &cli.command {
+        // Only an explicit --database-url: never the configured registry.
+        let format = cli.global.output.unwrap_or(OutputFormat::Table);
+        return bench::run(args, cli.global.database_url.as_deref(), Out { format }).await;
+    }
     let loaded = config::load(&cli.global)?;
     let out = Out {
         format: loaded.config.output,
@@ -86,7 +92,17 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Info | Command::Db(_) | Command::Init | Command::TestConnection | Command::Completions { .. } => {
+        Command::BenchWriter { model, seconds } => {
+            let report = bench::write_for(&ctx.reg, &model, seconds, &ctx.actor).await?;
+            println!("{}", serde_json::to_string(&report).map_err(Error::backend)?);
+            Ok(())
+        }
+        Command::Info
+        | Command::Db(_)
+        | Command::Init
+        | Command::TestConnection
+        | Command::Completions { .. }
+        | Command::Bench(_) => {
             unreachable!("handled above")
         }
     }

@@ -364,7 +364,7 @@ impl Registry {
         };
         version.validate()?;
         let mut change = self.change(actor).await?;
-        required(change.tx.model(model_id).await?, EntityKind::Model, model_id)?;
+        // A missing parent fails the insert's foreign key: NotFound, via Record::missing_parent.
         change
             .create(&version, Record::ModelVersion(version.clone()), AuditAction::Create)
             .await?;
@@ -477,11 +477,7 @@ impl Registry {
         };
         run.validate()?;
         let mut change = self.change(actor).await?;
-        required(
-            change.tx.version(version_id).await?,
-            EntityKind::ModelVersion,
-            version_id,
-        )?;
+        // A missing parent fails the insert's foreign key: NotFound, via Record::missing_parent.
         change
             .create(&run, Record::TrainingRun(run.clone()), AuditAction::Create)
             .await?;
@@ -538,11 +534,7 @@ impl Registry {
         };
         metric.validate()?;
         let mut change = self.change(actor).await?;
-        required(
-            change.tx.version(version_id).await?,
-            EntityKind::ModelVersion,
-            version_id,
-        )?;
+        // A missing parent fails the insert's foreign key: NotFound, via Record::missing_parent.
         change
             .create(&metric, Record::Metric(metric.clone()), AuditAction::Create)
             .await?;

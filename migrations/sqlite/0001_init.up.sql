@@ -77,7 +77,6 @@ CREATE TABLE model_versions (
 );
 CREATE INDEX model_versions_newest ON model_versions (model_id, created_at DESC, id DESC);
 CREATE INDEX model_versions_precedence ON model_versions (model_id, precedence DESC, created_at DESC, id DESC);
-CREATE INDEX model_versions_status ON model_versions (status, model_id);
 -- One production version per model.
 CREATE UNIQUE INDEX model_versions_one_production ON model_versions (model_id) WHERE status = 'production';
 

@@ -69,6 +69,36 @@ pub(crate) fn map_batch(err: sqlx::Error, writes: &[(Record, crate::rows::Write)
     map(err, record)
 }
 
+/// Maps a failure of a bulk insert: the database's detail (`Key (name)=(x)
+/// already exists`) tells which record of the chunk broke the rule.
+pub(crate) fn map_bulk(err: sqlx::Error, chunk: &[Record]) -> Error {
+    let culprit = match &err {
+        sqlx::Error::Database(db) => {
+            let detail = db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .and_then(|pg| pg.detail())
+                .unwrap_or_default();
+            let field = constraint_field(db.constraint());
+            chunk.iter().find(|record| match db.code().as_deref() {
+                Some("23505") => match (record.conflict(field), record) {
+                    (Error::Conflict { value, .. }, Record::ModelVersion(v)) => {
+                        detail.contains(&value) && detail.contains(&v.model_id.to_string())
+                    }
+                    (Error::Conflict { value, .. }, _) => detail.contains(&format!("({value})")),
+                    _ => false,
+                },
+                Some("23503") => match record.missing_parent() {
+                    Error::NotFound { key, .. } => !key.is_empty() && detail.contains(&key),
+                    _ => false,
+                },
+                _ => false,
+            })
+        }
+        _ => None,
+    };
+    map(err, culprit)
+}
+
 /// Shorthand for mapping a failure that is not tied to one record.
 pub(crate) fn db(err: sqlx::Error) -> Error {
     map(err, None)

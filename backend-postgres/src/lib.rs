@@ -5,6 +5,7 @@
 #[macro_use]
 mod rows;
 pub mod baseline;
+mod bulk;
 mod error;
 mod reads;
 mod schema;

@@ -1,5 +1,7 @@
 //! The read traits on PostgreSQL: one statement per call, on a pooled connection.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use modelreg_core::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
 use modelreg_core::audit::AuditEvent;
@@ -7,11 +9,11 @@ use modelreg_core::deployments::{ActiveDeployment, Deployment, DeploymentFilter,
 use modelreg_core::environments::{Environment, EnvironmentFilter};
 use modelreg_core::metrics::{Metric, MetricFilter};
 use modelreg_core::migrations::{self, AppliedMigration, Migration};
-use modelreg_core::models::{Model, ModelFilter, Tag, TagUsage};
+use modelreg_core::models::{Model, ModelFilter, ModelTag, Tag, TagUsage};
 use modelreg_core::runs::{CostSummary, RunFilter, TrainingRun};
 use modelreg_core::store::{
-    AnalyticsReads, AuditReads, DeploymentReads, EnvironmentReads, MetricReads, ModelReads, Page, RunReads, StoreInfo,
-    TeamReads, VersionReads,
+    AnalyticsReads, AuditReads, DeploymentReads, EnvironmentReads, MetricReads, ModelReads, Page, Record, RecordKey,
+    RecordKind, RecordReads, RunReads, StoreInfo, TeamReads, VersionReads,
 };
 use modelreg_core::teams::{Team, TeamFilter};
 use modelreg_core::time::Timestamp;
@@ -692,6 +694,155 @@ impl AnalyticsReads for PostgresStore {
             })
         })();
         stats.map_err(db)
+    }
+}
+
+#[async_trait]
+impl RecordReads for PostgresStore {
+    async fn records(&self, kind: RecordKind, after: Option<RecordKey>, limit: u32) -> Result<Vec<Record>> {
+        // Every UUID sorts after the nil one.
+        let (first, second) = after.unwrap_or((Uuid::nil(), Uuid::nil()));
+        let inclusive = after.is_none();
+        let limit = i64::from(limit);
+        macro_rules! page {
+            ($variant:ident, $ty:ty, $sql:expr) => {{
+                let found = sqlx::query_as::<_, Db<$ty>>($sql)
+                    .bind(first)
+                    .bind(limit)
+                    .bind(inclusive)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db)?;
+                Ok(found.into_iter().map(|d| Record::$variant(d.0)).collect())
+            }};
+        }
+        match kind {
+            RecordKind::Team => page!(
+                Team,
+                Team,
+                concat!(
+                    "SELECT ",
+                    team_columns!(),
+                    " FROM teams WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::Tag => page!(
+                Tag,
+                Tag,
+                concat!(
+                    "SELECT ",
+                    tag_columns!(),
+                    " FROM tags WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::Model => page!(
+                Model,
+                Model,
+                concat!(
+                    "SELECT ",
+                    model_columns!(),
+                    " FROM models WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::ModelTag => {
+                let found = sqlx::query(
+                    "SELECT model_id, tag_id, assigned_at FROM model_tags
+                     WHERE (model_id, tag_id) > ($1, $2) OR ($4 AND (model_id, tag_id) = ($1, $2))
+                     ORDER BY model_id, tag_id LIMIT $3",
+                )
+                .bind(first)
+                .bind(second)
+                .bind(limit)
+                .bind(inclusive)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+                found
+                    .iter()
+                    .map(|row| {
+                        Ok(Record::ModelTag(ModelTag {
+                            model_id: row.try_get(0)?,
+                            tag_id: row.try_get(1)?,
+                            assigned_at: row.try_get(2)?,
+                        }))
+                    })
+                    .collect::<sqlx::Result<_>>()
+                    .map_err(db)
+            }
+            RecordKind::ModelVersion => page!(
+                ModelVersion,
+                ModelVersion,
+                concat!(
+                    "SELECT ",
+                    version_columns!(),
+                    " FROM model_versions WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::TrainingRun => page!(
+                TrainingRun,
+                TrainingRun,
+                concat!(
+                    "SELECT ",
+                    run_columns!(),
+                    " FROM training_runs WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::Metric => page!(
+                Metric,
+                Metric,
+                concat!(
+                    "SELECT ",
+                    metric_columns!(),
+                    " FROM metrics WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::Environment => page!(
+                Environment,
+                Environment,
+                concat!(
+                    "SELECT ",
+                    environment_columns!(),
+                    " FROM environments WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::Deployment => page!(
+                Deployment,
+                Deployment,
+                concat!(
+                    "SELECT ",
+                    deployment_columns!(),
+                    " FROM deployments WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+            RecordKind::AuditEvent => page!(
+                AuditEvent,
+                AuditEvent,
+                concat!(
+                    "SELECT ",
+                    audit_columns!(),
+                    " FROM audit_events WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                )
+            ),
+        }
+    }
+
+    async fn record_counts(&self) -> Result<BTreeMap<RecordKind, u64>> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM teams), (SELECT count(*) FROM tags), (SELECT count(*) FROM models),
+                    (SELECT count(*) FROM model_tags), (SELECT count(*) FROM model_versions),
+                    (SELECT count(*) FROM training_runs), (SELECT count(*) FROM metrics),
+                    (SELECT count(*) FROM environments), (SELECT count(*) FROM deployments),
+                    (SELECT count(*) FROM audit_events)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        RecordKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| Ok((*kind, count(row.try_get(i)?))))
+            .collect::<sqlx::Result<_>>()
+            .map_err(db)
     }
 }
 

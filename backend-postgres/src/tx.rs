@@ -8,7 +8,7 @@ use modelreg_core::deployments::Deployment;
 use modelreg_core::environments::Environment;
 use modelreg_core::models::{Model, Tag};
 use modelreg_core::runs::TrainingRun;
-use modelreg_core::store::{Transactional, Tx};
+use modelreg_core::store::{Existing, Transactional, Tx};
 use modelreg_core::teams::Team;
 use modelreg_core::versions::ModelVersion;
 use modelreg_core::{EntityKind, Record, Result};
@@ -85,6 +85,11 @@ impl Tx for PgTx {
     async fn update(&mut self, record: Record) -> Result<()> {
         self.queued.push((record, Write::Update));
         Ok(())
+    }
+
+    async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64> {
+        self.flush().await?;
+        crate::bulk::insert_many(&mut self.tx, &records, existing).await
     }
 
     async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool> {

@@ -1,5 +1,7 @@
 //! The read traits on SQLite: one statement per call, on a reader connection.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use modelreg_core::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
 use modelreg_core::audit::AuditEvent;
@@ -10,8 +12,8 @@ use modelreg_core::migrations::{self, AppliedMigration, Migration};
 use modelreg_core::models::{Model, ModelFilter, Tag, TagUsage};
 use modelreg_core::runs::{CostSummary, RunFilter, TrainingRun};
 use modelreg_core::store::{
-    AnalyticsReads, AuditReads, DeploymentReads, EnvironmentReads, MetricReads, ModelReads, Page, RunReads, StoreInfo,
-    TeamReads, VersionReads,
+    AnalyticsReads, AuditReads, DeploymentReads, EnvironmentReads, MetricReads, ModelReads, Page, Record, RecordKey,
+    RecordKind, RecordReads, RunReads, StoreInfo, TeamReads, VersionReads,
 };
 use modelreg_core::teams::{Team, TeamFilter};
 use modelreg_core::time::{self, Timestamp};
@@ -681,6 +683,137 @@ impl AnalyticsReads for SqliteStore {
             )
             .await?;
         Ok(stats.unwrap_or_default())
+    }
+}
+
+fn after_text(after: Option<RecordKey>) -> (Value, Value) {
+    match after {
+        Some((first, second)) => (id(first), id(second)),
+        // Every UUID's text sorts after the empty string.
+        None => (text(""), text("")),
+    }
+}
+
+#[async_trait]
+impl RecordReads for SqliteStore {
+    async fn records(&self, kind: RecordKind, after: Option<RecordKey>, limit: u32) -> Result<Vec<Record>> {
+        let (first, second) = after_text(after);
+        let limit = Value::Integer(limit.into());
+        match kind {
+            RecordKind::Team => {
+                let sql = concat!(
+                    "SELECT ",
+                    team_columns!(),
+                    " FROM teams WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::team(r).map(Record::Team))
+                    .await
+            }
+            RecordKind::Tag => {
+                let sql = concat!(
+                    "SELECT ",
+                    tag_columns!(),
+                    " FROM tags WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::tag(r).map(Record::Tag))
+                    .await
+            }
+            RecordKind::Model => {
+                let sql = concat!(
+                    "SELECT ",
+                    model_columns!(),
+                    " FROM models WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::model(r).map(Record::Model))
+                    .await
+            }
+            RecordKind::ModelTag => {
+                let sql = "SELECT model_id, tag_id, assigned_at FROM model_tags
+                           WHERE (model_id, tag_id) > (?1, ?2) ORDER BY model_id, tag_id LIMIT ?3";
+                self.query_all(sql, vec![first, second, limit], |r| {
+                    rows::model_tag(r).map(Record::ModelTag)
+                })
+                .await
+            }
+            RecordKind::ModelVersion => {
+                let sql = concat!(
+                    "SELECT ",
+                    version_columns!(),
+                    " FROM model_versions WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::version(r).map(Record::ModelVersion))
+                    .await
+            }
+            RecordKind::TrainingRun => {
+                let sql = concat!(
+                    "SELECT ",
+                    run_columns!(),
+                    " FROM training_runs WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::run(r).map(Record::TrainingRun))
+                    .await
+            }
+            RecordKind::Metric => {
+                let sql = concat!(
+                    "SELECT ",
+                    metric_columns!(),
+                    " FROM metrics WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::metric(r).map(Record::Metric))
+                    .await
+            }
+            RecordKind::Environment => {
+                let sql = concat!(
+                    "SELECT ",
+                    environment_columns!(),
+                    " FROM environments WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| {
+                    rows::environment(r).map(Record::Environment)
+                })
+                .await
+            }
+            RecordKind::Deployment => {
+                let sql = concat!(
+                    "SELECT ",
+                    deployment_columns!(),
+                    " FROM deployments WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::deployment(r).map(Record::Deployment))
+                    .await
+            }
+            RecordKind::AuditEvent => {
+                let sql = concat!(
+                    "SELECT ",
+                    audit_columns!(),
+                    " FROM audit_events WHERE id > ?1 ORDER BY id LIMIT ?2"
+                );
+                self.query_all(sql, vec![first, limit], |r| rows::audit(r).map(Record::AuditEvent))
+                    .await
+            }
+        }
+    }
+
+    async fn record_counts(&self) -> Result<BTreeMap<RecordKind, u64>> {
+        let counts: Vec<i64> = self
+            .read(|conn| {
+                conn.query_row(
+                    "SELECT (SELECT count(*) FROM teams), (SELECT count(*) FROM tags), (SELECT count(*) FROM models),
+                            (SELECT count(*) FROM model_tags), (SELECT count(*) FROM model_versions),
+                            (SELECT count(*) FROM training_runs), (SELECT count(*) FROM metrics),
+                            (SELECT count(*) FROM environments), (SELECT count(*) FROM deployments),
+                            (SELECT count(*) FROM audit_events)",
+                    [],
+                    |row| (0..10).map(|i| row.get(i)).collect(),
+                )
+                .map_err(db)
+            })
+            .await?;
+        Ok(RecordKind::ALL
+            .iter()
+            .copied()
+            .zip(counts.into_iter().map(count))
+            .collect())
     }
 }
 

@@ -8,7 +8,7 @@ use modelreg_core::audit::AuditEvent;
 use modelreg_core::deployments::Deployment;
 use modelreg_core::environments::Environment;
 use modelreg_core::metrics::Metric;
-use modelreg_core::models::{Model, Tag};
+use modelreg_core::models::{Model, ModelTag, Tag};
 use modelreg_core::runs::TrainingRun;
 use modelreg_core::teams::Team;
 use modelreg_core::time::{self, Timestamp};
@@ -132,6 +132,14 @@ pub(crate) fn tag(row: &Row) -> rusqlite::Result<Tag> {
         name: row.get(1)?,
         description: row.get(2)?,
         created_at: ts(row, 3)?,
+    })
+}
+
+pub(crate) fn model_tag(row: &Row) -> rusqlite::Result<ModelTag> {
+    Ok(ModelTag {
+        model_id: uuid(row, 0)?,
+        tag_id: uuid(row, 1)?,
+        assigned_at: ts(row, 2)?,
     })
 }
 
@@ -264,6 +272,8 @@ pub(crate) fn audit(row: &Row) -> rusqlite::Result<AuditEvent> {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Write {
     Insert,
+    /// Insert, unless a row with the same id (or tag link) exists.
+    InsertOrSkip,
     Update,
 }
 
@@ -279,8 +289,8 @@ fn opt_micros(t: &Option<Timestamp>) -> Option<i64> {
     t.as_ref().map(micros)
 }
 
-/// Runs the INSERT (or UPDATE by id) that stores `record`.
-pub(crate) fn write(conn: &Connection, record: &Record, how: Write) -> Result<()> {
+/// Runs the INSERT (or UPDATE by id) that stores `record`; the rows it wrote.
+pub(crate) fn write(conn: &Connection, record: &Record, how: Write) -> Result<usize> {
     let result = match record {
         Record::Team(t) => store(
             conn,
@@ -322,15 +332,13 @@ pub(crate) fn write(conn: &Connection, record: &Record, how: Write) -> Result<()
                 m.search_key(),
             ],
         ),
-        Record::ModelTag(l) => conn
-            .prepare_cached("INSERT INTO model_tags (model_id, tag_id, assigned_at) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| {
-                s.execute(params![
-                    l.model_id.to_string(),
-                    l.tag_id.to_string(),
-                    micros(&l.assigned_at)
-                ])
-            }),
+        Record::ModelTag(l) => store(
+            conn,
+            how,
+            "model_tags",
+            "model_id, tag_id, assigned_at",
+            params![l.model_id.to_string(), l.tag_id.to_string(), micros(&l.assigned_at)],
+        ),
         Record::ModelVersion(v) => store(
             conn,
             how,
@@ -442,8 +450,8 @@ pub(crate) fn write(conn: &Connection, record: &Record, how: Write) -> Result<()
         ),
     };
     match result {
-        Ok(0) => Err(modelreg_core::Error::not_found(record.kind(), record.id())),
-        Ok(_) => Ok(()),
+        Ok(0) if how == Write::Update => Err(modelreg_core::Error::not_found(record.kind(), record.id())),
+        Ok(n) => Ok(n),
         Err(e) => Err(error::map(e, Some(record))),
     }
 }
@@ -460,9 +468,16 @@ fn statement(how: Write, table: &'static str, columns: &'static str) -> &'static
     built.entry((table, how)).or_insert_with(|| {
         let names: Vec<&str> = columns.split(',').map(str::trim).collect();
         let sql = match how {
-            Write::Insert => {
+            Write::Insert | Write::InsertOrSkip => {
                 let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-                format!("INSERT INTO {table} ({columns}) VALUES ({})", marks.join(", "))
+                let insert = format!("INSERT INTO {table} ({columns}) VALUES ({})", marks.join(", "));
+                match (how, table) {
+                    (Write::InsertOrSkip, "model_tags") => {
+                        format!("{insert} ON CONFLICT (model_id, tag_id) DO NOTHING")
+                    }
+                    (Write::InsertOrSkip, _) => format!("{insert} ON CONFLICT (id) DO NOTHING"),
+                    _ => insert,
+                }
             }
             Write::Update => {
                 let sets: Vec<String> = names

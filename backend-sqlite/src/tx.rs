@@ -8,7 +8,7 @@ use modelreg_core::deployments::Deployment;
 use modelreg_core::environments::Environment;
 use modelreg_core::models::{Model, Tag};
 use modelreg_core::runs::TrainingRun;
-use modelreg_core::store::{Transactional, Tx};
+use modelreg_core::store::{Existing, Transactional, Tx};
 use modelreg_core::teams::Team;
 use modelreg_core::versions::ModelVersion;
 use modelreg_core::{EntityKind, Record, Result};
@@ -26,6 +26,8 @@ pub(crate) struct SqliteTx<'a> {
     queued: Vec<(Record, Write)>,
     began: bool,
     finished: bool,
+    /// Rows written by the queued writes sent so far.
+    written: u64,
 }
 
 #[async_trait]
@@ -36,18 +38,21 @@ impl Transactional for SqliteStore {
             queued: Vec::new(),
             began: false,
             finished: false,
+            written: 0,
         }))
     }
 }
 
-fn apply(conn: &Connection, began: bool, queued: Vec<(Record, Write)>) -> Result<()> {
+/// Begins the transaction if needed and sends the queued writes; the rows they wrote.
+fn apply(conn: &Connection, began: bool, queued: Vec<(Record, Write)>) -> Result<u64> {
     if !began {
         conn.execute_batch("BEGIN IMMEDIATE").map_err(db)?;
     }
+    let mut written = 0;
     for (record, how) in &queued {
-        rows::write(conn, record, *how)?;
+        written += rows::write(conn, record, *how)? as u64;
     }
-    Ok(())
+    Ok(written)
 }
 
 impl SqliteTx<'_> {
@@ -59,12 +64,15 @@ impl SqliteTx<'_> {
     {
         let queued = std::mem::take(&mut self.queued);
         let began = std::mem::replace(&mut self.began, true);
-        self.writer
+        let (written, answer) = self
+            .writer
             .run(move |conn| {
-                apply(conn, began, queued)?;
-                job(conn)
+                let written = apply(conn, began, queued)?;
+                Ok((written, job(conn)?))
             })
-            .await
+            .await?;
+        self.written += written;
+        Ok(answer)
     }
 
     async fn one<T, F>(&mut self, sql: &'static str, key: String, map: F) -> Result<Option<T>>
@@ -78,6 +86,19 @@ impl SqliteTx<'_> {
                 .map_err(db)
         })
         .await
+    }
+}
+
+/// Queued writes are sent in batches of this many, so a long import keeps
+/// its memory flat.
+const FLUSH_AT: usize = 2048;
+
+impl SqliteTx<'_> {
+    async fn flush_if_long(&mut self) -> Result<()> {
+        if self.queued.len() >= FLUSH_AT {
+            self.run(|_| Ok(())).await?;
+        }
+        Ok(())
     }
 }
 
@@ -98,7 +119,23 @@ impl Drop for SqliteTx<'_> {
 impl Tx for SqliteTx<'_> {
     async fn insert(&mut self, record: Record) -> Result<()> {
         self.queued.push((record, Write::Insert));
-        Ok(())
+        self.flush_if_long().await
+    }
+
+    async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64> {
+        let how = match existing {
+            Existing::Fail => Write::Insert,
+            Existing::Skip => Write::InsertOrSkip,
+        };
+        // Earlier writes first, so that the count and any error are this batch's.
+        self.run(|_| Ok(())).await?;
+        let before = self.written;
+        for record in records {
+            self.queued.push((record, how));
+            self.flush_if_long().await?;
+        }
+        self.run(|_| Ok(())).await?;
+        Ok(self.written - before)
     }
 
     async fn update(&mut self, record: Record) -> Result<()> {
@@ -259,7 +296,7 @@ impl Tx for SqliteTx<'_> {
         let result = self
             .writer
             .run(move |conn| {
-                let result = apply(conn, began, queued).and_then(|()| conn.execute_batch("COMMIT").map_err(db));
+                let result = apply(conn, began, queued).and_then(|_| conn.execute_batch("COMMIT").map_err(db));
                 if result.is_err() && !conn.is_autocommit() {
                     let _ = conn.execute_batch("ROLLBACK");
                 }

@@ -94,6 +94,33 @@ pub enum Command {
     /// Schema migrations and maintenance
     #[command(subcommand)]
     Db(DbCmd),
+    /// Write the whole registry (ids, timestamps, audit trail) as JSON Lines
+    Export {
+        /// The file to write (default: standard output)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Load an export into the registry, all or nothing
+    Import {
+        /// The export file
+        file: PathBuf,
+        /// Import into a registry that has records: records whose id exists are kept and skipped;
+        /// a record taking another record's name fails the import
+        #[arg(long)]
+        merge: bool,
+    },
+    /// Copy every record from one database to another (sqlite:// or postgres://), all or nothing
+    Copy {
+        /// The database to read
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to write (empty, unless --merge)
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Copy into a database that has records (see `import --merge`)
+        #[arg(long)]
+        merge: bool,
+    },
     /// Measure the registry on a scratch database (a temporary SQLite file, or a scratch schema with --database-url postgres://…)
     Bench(BenchArgs),
     /// One writer process of `bench` (internal)

@@ -100,6 +100,7 @@ fn error_kind(e: &Error) -> String {
         Error::SchemaTooNew { .. } => "schema_too_new".into(),
         Error::Backend(message) if message.contains("locked") || message.contains("busy") => "database_locked".into(),
         Error::Backend(_) => "backend".into(),
+        Error::AtLine { error, .. } => error_kind(error),
     }
 }
 

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod connect;
 mod output;
+mod transfer;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ fn exit_code(error: &Error) -> u8 {
         Error::NotFound { .. } => 3,
         Error::Conflict { .. } => 4,
         Error::SchemaTooNew { .. } | Error::Backend(_) => 1,
+        Error::AtLine { error, .. } => exit_code(error),
     }
 }
 
@@ -61,6 +63,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Db(cmd) => return db(cmd, &loaded, out).await,
         Command::Init => return db(DbCmd::Upgrade { to: None }, &loaded, out).await,
         Command::TestConnection => return test_connection(&loaded, out).await,
+        Command::Copy { from, to, merge } => return transfer::copy(&loaded.config, &from, &to, merge, out).await,
         _ => {}
     }
     let actor = Actor::new(loaded.config.actor.clone())?;
@@ -71,6 +74,8 @@ async fn run(cli: Cli) -> Result<()> {
         out,
     };
     match cli.command {
+        Command::Export { out: path } => transfer::export(ctx.reg.store_arc(), path.as_deref(), out).await,
+        Command::Import { file, merge } => transfer::import(ctx.reg.store_arc(), &file, merge, out).await,
         Command::Team(cmd) => ctx.team_cmd(cmd).await,
         Command::Model(cmd) => ctx.model_cmd(cmd).await,
         Command::Version(cmd) => ctx.version_cmd(cmd).await,
@@ -102,6 +107,7 @@ async fn run(cli: Cli) -> Result<()> {
         | Command::Init
         | Command::TestConnection
         | Command::Completions { .. }
+        | Command::Copy { .. }
         | Command::Bench(_) => {
             unreachable!("handled above")
         }

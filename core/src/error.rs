@@ -90,6 +90,9 @@ pub enum Error {
     /// The database failed; the message never carries a connection string or password.
     #[error("database error: {0}")]
     Backend(String),
+    /// An error about one line of an import file.
+    #[error("line {line}: {error}")]
+    AtLine { line: u64, error: Box<Error> },
 }
 
 impl Error {
@@ -106,6 +109,14 @@ impl Error {
         Error::NotFound {
             entity,
             key: key.to_string(),
+        }
+    }
+
+    /// The error itself, without the line of an import it happened at.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::AtLine { error, .. } => error.root(),
+            other => other,
         }
     }
 

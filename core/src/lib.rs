@@ -18,6 +18,7 @@ pub mod sample;
 pub mod store;
 pub mod teams;
 pub mod time;
+pub mod transfer;
 pub mod validate;
 pub mod versions;
 

@@ -91,6 +91,11 @@ impl Registry {
         self.store.as_ref()
     }
 
+    /// A shared handle on the store.
+    pub fn store_arc(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.store)
+    }
+
     async fn change<'a>(&'a self, actor: &'a Actor) -> Result<Change<'a>> {
         Ok(Change {
             tx: self.store.begin().await?,

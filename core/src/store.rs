@@ -59,8 +59,40 @@ impl Page {
     }
 }
 
-/// One stored entity (or tag link), as written by a transaction.
-#[derive(Debug, Clone, PartialEq)]
+crate::string_enum!(
+    /// The kinds of stored record, in dependency order: parents come first,
+    /// so records written in this order never miss their parent.
+    RecordKind, field = "kind" {
+        Team => "team",
+        Tag => "tag",
+        Model => "model",
+        ModelTag => "model_tag",
+        ModelVersion => "model_version",
+        TrainingRun => "training_run",
+        Metric => "metric",
+        Environment => "environment",
+        Deployment => "deployment",
+        AuditEvent => "audit_event",
+    }
+);
+
+/// What a bulk insert does with a record whose id (or tag link) exists already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Fail with [`Error::Conflict`].
+    Fail,
+    /// Keep the stored record and skip the new one. A record that takes
+    /// another record's unique name still fails with [`Error::Conflict`].
+    Skip,
+}
+
+/// Where a listing of records resumes: after this key (see [`Record::key`]).
+pub type RecordKey = (Uuid, Uuid);
+
+/// One stored entity (or tag link), as written by a transaction, and as
+/// exported: `{"kind": "model_version", "record": {…}}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
 pub enum Record {
     Team(Team),
     Tag(Tag),
@@ -124,6 +156,55 @@ impl Record {
         Error::NotFound { entity, key }
     }
 
+    /// The kind of record (a tag link is its own kind here).
+    pub fn record_kind(&self) -> RecordKind {
+        match self {
+            Record::Team(_) => RecordKind::Team,
+            Record::Tag(_) => RecordKind::Tag,
+            Record::Model(_) => RecordKind::Model,
+            Record::ModelTag(_) => RecordKind::ModelTag,
+            Record::ModelVersion(_) => RecordKind::ModelVersion,
+            Record::TrainingRun(_) => RecordKind::TrainingRun,
+            Record::Metric(_) => RecordKind::Metric,
+            Record::Environment(_) => RecordKind::Environment,
+            Record::Deployment(_) => RecordKind::Deployment,
+            Record::AuditEvent(_) => RecordKind::AuditEvent,
+        }
+    }
+
+    /// The record's position in a listing of its kind: `(id, nil)`, or
+    /// `(model_id, tag_id)` for a tag link.
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Record::ModelTag(l) => (l.model_id, l.tag_id),
+            other => (other.id(), Uuid::nil()),
+        }
+    }
+
+    /// Checks the record against the rules of DESIGN.md, as a new one would be.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Record::Team(x) => x.validate(),
+            Record::Tag(x) => x.validate(),
+            Record::Model(x) => x.validate(),
+            Record::ModelTag(_) => Ok(()),
+            Record::ModelVersion(x) => {
+                x.validate()?;
+                match &x.checksum_sha256 {
+                    Some(c) if crate::validate::checksum_sha256(c)? != *c => {
+                        Err(Error::invalid("checksum_sha256", "must be lower-case hexadecimal"))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            Record::TrainingRun(x) => x.validate(),
+            Record::Metric(x) => x.validate(),
+            Record::Environment(x) => x.validate(),
+            Record::Deployment(x) => x.validate(),
+            Record::AuditEvent(x) => crate::audit::Actor::new(x.actor.clone()).map(drop),
+        }
+    }
+
     /// The record's id (a tag link answers with its model's).
     pub fn id(&self) -> Uuid {
         match self {
@@ -168,6 +249,10 @@ pub trait Tx: Send {
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>>;
     /// Deployments in `environment_id` of any version of `model_id`, newest first.
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>>;
+
+    /// Inserts many records (in dependency order) efficiently, e.g. for an
+    /// import; answers how many were written (the rest were skipped).
+    async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64>;
 
     /// Makes every write of the transaction durable, all at once.
     async fn commit(self: Box<Self>) -> Result<()>;
@@ -293,6 +378,15 @@ pub trait AnalyticsReads: Send + Sync {
     async fn stats(&self) -> Result<Stats>;
 }
 
+/// Reading every record, kind by kind, for export and copy.
+#[async_trait]
+pub trait RecordReads: Send + Sync {
+    /// Up to `limit` records of `kind` with keys after `after`, in key order.
+    async fn records(&self, kind: RecordKind, after: Option<RecordKey>, limit: u32) -> Result<Vec<Record>>;
+    /// How many records of each kind the store holds.
+    async fn record_counts(&self) -> Result<std::collections::BTreeMap<RecordKind, u64>>;
+}
+
 /// Facts about the store itself, and its schema.
 #[async_trait]
 pub trait StoreInfo: Send + Sync {
@@ -328,6 +422,7 @@ pub trait Store:
     + DeploymentReads
     + AuditReads
     + AnalyticsReads
+    + RecordReads
     + StoreInfo
 {
 }
@@ -343,6 +438,7 @@ impl<T> Store for T where
         + DeploymentReads
         + AuditReads
         + AnalyticsReads
+        + RecordReads
         + StoreInfo
 {
 }

@@ -29,12 +29,13 @@ pub trait Backend {
     fn fresh() -> impl Future<Output = Option<(Registry, Self::Guard)>> + Send;
 }
 
-/// Calls `[callback]!` with every case, grouped by module. This is the one
+/// Calls `[callback]!` with every case, grouped by module: `singles` take a
+/// fresh registry, `pairs` two (a source and a target). This is the one
 /// list of cases; adding a case here adds it to every backend.
 #[macro_export]
 macro_rules! for_each_case {
     ([$($callback:tt)*] ($($args:tt)*)) => {
-        $($callback)*! { ($($args)*)
+        $($callback)*! { ($($args)*) singles {
             teams: [
                 create_team_returns_defaults,
                 team_names_are_unique,
@@ -163,6 +164,16 @@ macro_rules! for_each_case {
                 test_get_model_summary,
             ],
         }
+        pairs {
+            transfer: [
+                export_then_import_then_export_gives_identical_records,
+                copy_reproduces_every_record,
+                a_bad_line_leaves_the_target_untouched,
+                a_conflicting_line_is_reported_with_its_number,
+                import_refuses_a_registry_that_has_records,
+                merge_keeps_existing_records_and_refuses_taken_names,
+            ],
+        } }
     };
 }
 
@@ -177,7 +188,10 @@ macro_rules! conformance_suite {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __conformance_tests {
-    (($backend:ident) $($module:ident: [$($case:ident),* $(,)?]),* $(,)?) => {
+    (($backend:ident)
+        singles { $($module:ident: [$($case:ident),* $(,)?]),* $(,)? }
+        pairs { $($pmodule:ident: [$($pcase:ident),* $(,)?]),* $(,)? }
+    ) => {
         $(
             mod $module {
                 $(
@@ -192,14 +206,37 @@ macro_rules! __conformance_tests {
                 )*
             }
         )*
+        $(
+            mod $pmodule {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $pcase() {
+                        let Some((source, source_guard)) = <super::$backend as $crate::Backend>::fresh().await else {
+                            return;
+                        };
+                        let Some((target, target_guard)) = <super::$backend as $crate::Backend>::fresh().await else {
+                            return;
+                        };
+                        $crate::cases::$pmodule::$pcase(source, target).await;
+                        drop((source_guard, target_guard));
+                    }
+                )*
+            }
+        )*
     };
 }
 
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __case_names {
-    (() $($module:ident: [$($case:ident),* $(,)?]),* $(,)?) => {
-        &[$($(concat!(stringify!($module), "::", stringify!($case))),*),*]
+    (()
+        singles { $($module:ident: [$($case:ident),* $(,)?]),* $(,)? }
+        pairs { $($pmodule:ident: [$($pcase:ident),* $(,)?]),* $(,)? }
+    ) => {
+        &[
+            $($(concat!(stringify!($module), "::", stringify!($case)),)*)*
+            $($(concat!(stringify!($pmodule), "::", stringify!($pcase)),)*)*
+        ]
     };
 }
 

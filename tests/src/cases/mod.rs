@@ -10,4 +10,5 @@ pub mod models;
 pub mod reference;
 pub mod runs;
 pub mod teams;
+pub mod transfer;
 pub mod versions;

@@ -1,0 +1,289 @@
+//! Moving a registry: export to JSON Lines, import from them, and copy
+//! between two stores (any backends), exactly, with ids and timestamps.
+//!
+//! The file is a header line, then one record per line in dependency order:
+//! `{"kind": "model", "record": {…}}`. Export streams page by page, so its
+//! memory stays flat; import and copy write the target in one transaction,
+//! so a bad line leaves the target untouched.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::{Existing, Record, RecordKey, RecordKind, Store, Tx};
+
+/// What the header line calls the format.
+pub const FORMAT: &str = "modelreg-export";
+/// The version of the format this modelreg writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Records read from the source per page.
+const PAGE: u32 = 1000;
+/// Records written to the target per batch.
+const BATCH: usize = 1000;
+
+/// The first line of an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub format: String,
+    pub format_version: u32,
+    pub modelreg_version: String,
+    pub schema_version: i64,
+    /// Records per kind, as the export began.
+    pub counts: BTreeMap<RecordKind, u64>,
+}
+
+/// What an import or copy wrote.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Records read, per kind.
+    pub records: BTreeMap<RecordKind, u64>,
+    /// Records read in all.
+    pub total: u64,
+    /// Records written to the target.
+    pub written: u64,
+    /// Records skipped because the target had them already (`--merge`).
+    pub skipped: u64,
+}
+
+/// Every record of a store, kind by kind in dependency order, a page at a time.
+pub struct RecordStream<'a> {
+    store: &'a dyn Store,
+    kinds: std::slice::Iter<'static, RecordKind>,
+    kind: Option<RecordKind>,
+    after: Option<RecordKey>,
+    page: std::vec::IntoIter<Record>,
+}
+
+impl<'a> RecordStream<'a> {
+    /// A stream over `store`.
+    pub fn new(store: &'a dyn Store) -> Self {
+        let mut kinds = RecordKind::ALL.iter();
+        let kind = kinds.next().copied();
+        RecordStream {
+            store,
+            kinds,
+            kind,
+            after: None,
+            page: Vec::new().into_iter(),
+        }
+    }
+
+    /// The next record, or `None` after the last.
+    pub async fn next(&mut self) -> Result<Option<Record>> {
+        loop {
+            if let Some(record) = self.page.next() {
+                self.after = Some(record.key());
+                return Ok(Some(record));
+            }
+            let Some(kind) = self.kind else { return Ok(None) };
+            let page = self.store.records(kind, self.after, PAGE).await?;
+            if page.is_empty() {
+                self.kind = self.kinds.next().copied();
+                self.after = None;
+            } else {
+                self.page = page.into_iter();
+            }
+        }
+    }
+}
+
+/// The header an export of `store` starts with.
+pub async fn header(store: &dyn Store) -> Result<Header> {
+    Ok(Header {
+        format: FORMAT.to_owned(),
+        format_version: FORMAT_VERSION,
+        modelreg_version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema_version: store.schema_version().await?,
+        counts: store.record_counts().await?,
+    })
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::backend(format!("cannot write the export: {e}"))
+}
+
+/// Writes the whole registry as JSON Lines; `progress` hears of every record.
+pub async fn export(store: &dyn Store, out: &mut dyn Write, progress: &mut dyn FnMut(u64)) -> Result<Header> {
+    let header = header(store).await?;
+    serde_json::to_writer(&mut *out, &header).map_err(|e| Error::backend(e.to_string()))?;
+    out.write_all(b"\n").map_err(io_error)?;
+    let mut stream = RecordStream::new(store);
+    let mut written = 0;
+    while let Some(record) = stream.next().await? {
+        serde_json::to_writer(&mut *out, &record).map_err(|e| Error::backend(e.to_string()))?;
+        out.write_all(b"\n").map_err(io_error)?;
+        written += 1;
+        progress(written);
+    }
+    out.flush().map_err(io_error)?;
+    Ok(header)
+}
+
+/// Writes records into one transaction of the target, a batch at a time,
+/// and tells which line a failing record came from.
+struct Importer<'a> {
+    tx: Box<dyn Tx + 'a>,
+    existing: Existing,
+    batch: Vec<(u64, Record)>,
+    summary: Summary,
+}
+
+impl<'a> Importer<'a> {
+    /// Opens the target's transaction; a target with records needs `merge`.
+    async fn start(target: &'a dyn Store, merge: bool) -> Result<Importer<'a>> {
+        let held: u64 = target.record_counts().await?.values().sum();
+        if held > 0 && !merge {
+            return Err(Error::invalid(
+                "target",
+                format!("holds {held} records already; import into an empty registry, or pass --merge"),
+            ));
+        }
+        Ok(Importer {
+            tx: target.begin().await?,
+            existing: if merge { Existing::Skip } else { Existing::Fail },
+            batch: Vec::with_capacity(BATCH),
+            summary: Summary::default(),
+        })
+    }
+
+    async fn push(&mut self, line: u64, record: Record) -> Result<()> {
+        record.validate().map_err(|e| at_line(line, e))?;
+        *self.summary.records.entry(record.record_kind()).or_default() += 1;
+        self.summary.total += 1;
+        self.batch.push((line, record));
+        if self.batch.len() >= BATCH {
+            self.write_batch().await?;
+        }
+        Ok(())
+    }
+
+    async fn write_batch(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        let records: Vec<Record> = batch.iter().map(|(_, r)| r.clone()).collect();
+        let written = self
+            .tx
+            .insert_many(records, self.existing)
+            .await
+            .map_err(|e| match culprit(&batch, &e) {
+                Some(line) => at_line(line, e),
+                None => e,
+            })?;
+        self.summary.written += written;
+        self.summary.skipped += batch.len() as u64 - written;
+        Ok(())
+    }
+
+    async fn finish(mut self) -> Result<Summary> {
+        self.write_batch().await?;
+        self.tx.commit().await?;
+        Ok(self.summary)
+    }
+}
+
+fn at_line(line: u64, error: Error) -> Error {
+    Error::AtLine {
+        line,
+        error: Box::new(error),
+    }
+}
+
+/// The line of the batch whose record the store's error is about (of two
+/// records with one name, the later one is the one that clashes).
+fn culprit(batch: &[(u64, Record)], error: &Error) -> Option<u64> {
+    batch
+        .iter()
+        .rev()
+        .find(|(_, record)| match error {
+            Error::Conflict { entity, field, .. } => {
+                record.kind() == *entity
+                    && record.record_kind() != RecordKind::ModelTag
+                    && record.conflict(field) == *error
+            }
+            Error::NotFound { .. } => record.missing_parent() == *error,
+            _ => false,
+        })
+        .map(|(line, _)| *line)
+}
+
+/// Loads an export into `target` in one transaction. Without `merge` the
+/// target must be empty; with it, records whose id (or tag link) exists
+/// already are kept as they are and the file's copy is skipped, while a
+/// record taking another record's unique name fails the whole import.
+pub async fn import(
+    target: &dyn Store,
+    input: &mut dyn BufRead,
+    merge: bool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary> {
+    let mut lines = input.lines();
+    let first = lines
+        .next()
+        .transpose()
+        .map_err(|e| at_line(1, Error::invalid("file", format!("cannot read: {e}"))))?
+        .ok_or_else(|| {
+            at_line(
+                1,
+                Error::invalid("file", "is empty: an export starts with a header line"),
+            )
+        })?;
+    let header: Header = serde_json::from_str(&first).map_err(|e| {
+        at_line(
+            1,
+            Error::invalid("header", format!("is not a modelreg export header: {e}")),
+        )
+    })?;
+    if header.format != FORMAT || header.format_version > FORMAT_VERSION {
+        return Err(at_line(
+            1,
+            Error::invalid(
+                "format_version",
+                format!(
+                    "{} version {} is not readable by this modelreg (it reads {FORMAT} up to version {FORMAT_VERSION})",
+                    header.format, header.format_version
+                ),
+            ),
+        ));
+    }
+    let mut importer = Importer::start(target, merge).await?;
+    for (index, line) in lines.enumerate() {
+        let number = index as u64 + 2;
+        let line = line.map_err(|e| at_line(number, Error::invalid("file", format!("cannot read: {e}"))))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: Record = serde_json::from_str(&line).map_err(|e| at_line(number, invalid_record(&e)))?;
+        importer.push(number, record).await?;
+        progress(importer.summary.total);
+    }
+    importer.finish().await
+}
+
+/// A JSON error of a record line, naming the field serde names.
+fn invalid_record(e: &serde_json::Error) -> Error {
+    let message = e.to_string();
+    let field = message.split('`').nth(1).map_or("record", crate::error::field_name);
+    Error::invalid(field, format!("is not a valid record: {message}"))
+}
+
+/// Copies every record of `source` into `target`, as an export and import
+/// would, without a file.
+pub async fn copy(
+    source: &dyn Store,
+    target: &dyn Store,
+    merge: bool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary> {
+    let mut importer = Importer::start(target, merge).await?;
+    let mut stream = RecordStream::new(source);
+    let mut position = 0;
+    while let Some(record) = stream.next().await? {
+        position += 1;
+        // "Lines" of a copy are positions in the source's stream.
+        importer.push(position, record).await?;
+        progress(position);
+    }
+    importer.finish().await
+}

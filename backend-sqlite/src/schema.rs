@@ -46,7 +46,8 @@ pub(crate) fn configure(conn: &Connection, busy_timeout: Duration, synchronous: 
     BUSY_TIMEOUT_MS.fetch_max(busy_timeout.as_millis() as u64, Ordering::Relaxed);
     conn.busy_handler(Some(wait_for_lock)).map_err(db)?;
     conn.execute_batch(&format!(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;"
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;
+         PRAGMA journal_size_limit = 67108864;"
     ))
     .map_err(db)?;
     conn.set_prepared_statement_cache_capacity(128);

@@ -127,13 +127,11 @@ impl Tx for SqliteTx<'_> {
             Existing::Fail => Write::Insert,
             Existing::Skip => Write::InsertOrSkip,
         };
-        // Earlier writes first, so that the count and any error are this batch's.
+        // Earlier writes first, so that the count and any error are this batch's;
+        // then the whole batch in one trip (the caller sizes its batches).
         self.run(|_| Ok(())).await?;
         let before = self.written;
-        for record in records {
-            self.queued.push((record, how));
-            self.flush_if_long().await?;
-        }
+        self.queued.extend(records.into_iter().map(|record| (record, how)));
         self.run(|_| Ok(())).await?;
         Ok(self.written - before)
     }

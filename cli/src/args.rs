@@ -159,6 +159,13 @@ pub struct BenchArgs {
     /// How long the writers of phase f write
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+    /// Scale mode: bulk-load this many versions (over up to 10,000 models, with runs,
+    /// metrics and audit events), then measure phases c, d and e at that size
+    #[arg(long)]
+    pub scale: Option<usize>,
+    /// Keep the scratch SQLite file afterwards (its path is printed), e.g. to time `copy` on it
+    #[arg(long)]
+    pub keep: bool,
 }
 
 /// Paging of a listing.

@@ -335,11 +335,112 @@ async fn writer_processes(path: &std::path::Path, writers: usize, seconds: u64) 
     Ok(combine(reports, start.elapsed()))
 }
 
+fn model_name(i: usize) -> String {
+    format!("model-{i}")
+}
+
+fn semver(v: usize) -> String {
+    format!("1.{v}.0")
+}
+
+/// Figures of the read phases (and promotion), shared by the default and scale modes.
+struct Reads {
+    c: PhaseFigures,
+    d_list: PhaseFigures,
+    d_search: PhaseFigures,
+    e_promote: PhaseFigures,
+    e_resolve: PhaseFigures,
+}
+
+/// Phases c, d and e over models `model-0…` with versions `1.0.0…1.(m-1).0`.
+async fn read_phases(
+    reg: &Registry,
+    actor: &Actor,
+    ids: &[uuid::Uuid],
+    m: usize,
+    args: &BenchArgs,
+    rng: &mut Rng,
+) -> Result<Reads> {
+    let n = ids.len();
+    // c: a version by (model name, semver).
+    let mut lat = Vec::with_capacity(args.lookups);
+    let start = Instant::now();
+    for _ in 0..args.lookups {
+        let (i, v) = (rng.below(n), rng.below(m));
+        timed(&mut lat, reg.version_by_name(&model_name(i), &semver(v))).await?;
+    }
+    let c = figures(&mut lat, start.elapsed());
+
+    // d: the versions of a model; a search by name.
+    let mut lat = Vec::with_capacity(args.lookups);
+    let start = Instant::now();
+    for _ in 0..args.lookups {
+        let id = ids[rng.below(n)];
+        timed(
+            &mut lat,
+            reg.list_versions(id, VersionFilter::default(), Page::default()),
+        )
+        .await?;
+    }
+    let d_list = figures(&mut lat, start.elapsed());
+    let mut lat = Vec::with_capacity(args.searches);
+    let start = Instant::now();
+    for _ in 0..args.searches {
+        timed(&mut lat, reg.search_models("model-1", Page::default())).await?;
+    }
+    let d_search = figures(&mut lat, start.elapsed());
+
+    // e: promote each model's latest version; resolve "the production version of X".
+    let mut lat = Vec::with_capacity(n);
+    let start = Instant::now();
+    for id in ids {
+        let latest = reg.latest_version(*id, None).await?;
+        if let Some(latest) = latest {
+            timed(
+                &mut lat,
+                reg.set_version_status(latest.id, VersionStatus::Production, actor),
+            )
+            .await?;
+        }
+    }
+    let e_promote = figures(&mut lat, start.elapsed());
+    let mut lat = Vec::with_capacity(args.lookups);
+    let start = Instant::now();
+    for _ in 0..args.lookups {
+        let name = model_name(rng.below(n));
+        timed(&mut lat, async {
+            let model = reg.model_by_name(&name).await?;
+            reg.production_version(model.id).await
+        })
+        .await?;
+    }
+    let e_resolve = figures(&mut lat, start.elapsed());
+
+    Ok(Reads {
+        c,
+        d_list,
+        d_search,
+        e_promote,
+        e_resolve,
+    })
+}
+
 /// The whole benchmark; returns the JSON object it prints.
 pub async fn run(args: &BenchArgs, url: Option<&str>, out: Out) -> Result<()> {
     let scratch = Scratch::create(url).await?;
-    let result = measure(args, &scratch).await;
-    let cleaned = scratch.cleanup().await;
+    let result = match args.scale {
+        Some(versions) => measure_scale(args, &scratch, versions).await,
+        None => measure(args, &scratch).await,
+    };
+    let cleaned = match (scratch, args.keep) {
+        (Scratch::Sqlite { path, _dir }, true) => {
+            // Keep the temporary directory too, or it goes with the scratch.
+            let _ = _dir.map(tempfile::TempDir::keep);
+            eprintln!("kept the scratch registry at {}", path.display());
+            Ok(())
+        }
+        (scratch, _) => scratch.cleanup().await,
+    };
     let report = result?;
     cleaned?;
     match out.format {
@@ -358,8 +459,6 @@ async fn measure(args: &BenchArgs, scratch: &Scratch) -> Result<Value> {
     let reg = Registry::new(store.clone());
     let actor = Actor::new("modelreg-bench")?;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let model_name = |i: usize| format!("model-{i}");
-    let semver = |v: usize| format!("1.{v}.0");
     eprintln!(
         "modelreg bench on {}: {n} models x {m} versions, {workers} writers",
         scratch.backend()
@@ -392,59 +491,7 @@ async fn measure(args: &BenchArgs, scratch: &Scratch) -> Result<Value> {
     }
     let b = figures(&mut lat, start.elapsed());
 
-    // c: a version by (model name, semver).
-    let mut lat = Vec::with_capacity(args.lookups);
-    let start = Instant::now();
-    for _ in 0..args.lookups {
-        let (i, v) = (rng.below(n), rng.below(m));
-        timed(&mut lat, reg.version_by_name(&model_name(i), &semver(v))).await?;
-    }
-    let c = figures(&mut lat, start.elapsed());
-
-    // d: the versions of a model; a search by name.
-    let mut lat = Vec::with_capacity(args.lookups);
-    let start = Instant::now();
-    for _ in 0..args.lookups {
-        let id = ids[rng.below(n)];
-        timed(
-            &mut lat,
-            reg.list_versions(id, VersionFilter::default(), Page::default()),
-        )
-        .await?;
-    }
-    let d_list = figures(&mut lat, start.elapsed());
-    let mut lat = Vec::with_capacity(args.searches);
-    let start = Instant::now();
-    for _ in 0..args.searches {
-        timed(&mut lat, reg.search_models("model-1", Page::default())).await?;
-    }
-    let d_search = figures(&mut lat, start.elapsed());
-
-    // e: promote each model's latest version; resolve "the production version of X".
-    let mut lat = Vec::with_capacity(n);
-    let start = Instant::now();
-    for id in &ids {
-        let latest = reg.latest_version(*id, None).await?;
-        if let Some(latest) = latest {
-            timed(
-                &mut lat,
-                reg.set_version_status(latest.id, VersionStatus::Production, &actor),
-            )
-            .await?;
-        }
-    }
-    let e_promote = figures(&mut lat, start.elapsed());
-    let mut lat = Vec::with_capacity(args.lookups);
-    let start = Instant::now();
-    for _ in 0..args.lookups {
-        let name = model_name(rng.below(n));
-        timed(&mut lat, async {
-            let model = reg.model_by_name(&name).await?;
-            reg.production_version(model.id).await
-        })
-        .await?;
-    }
-    let e_resolve = figures(&mut lat, start.elapsed());
+    let reads = read_phases(&reg, &actor, &ids, m, args, &mut rng).await?;
 
     // f: concurrent writers on distinct models.
     eprintln!("phase f: {workers} writers for {} s", args.seconds);
@@ -484,9 +531,9 @@ async fn measure(args: &BenchArgs, scratch: &Scratch) -> Result<Value> {
         },
         "a": a,
         "b": b,
-        "c": c,
-        "d": {"list_versions": d_list, "search": d_search},
-        "e": {"promote": e_promote, "resolve_production": e_resolve},
+        "c": reads.c,
+        "d": {"list_versions": reads.d_list, "search": reads.d_search},
+        "e": {"promote": reads.e_promote, "resolve_production": reads.e_resolve},
         "f": {"tasks": f_tasks, "processes": f_processes},
         "g": {"one_writer": g_one, "writers": g_many},
         "ratios": {
@@ -496,6 +543,194 @@ async fn measure(args: &BenchArgs, scratch: &Scratch) -> Result<Value> {
         "database_size_bytes": size,
         "peak_rss_bytes": peak_rss_bytes(),
     }))
+}
+
+/// Scale mode: bulk-loads `versions` versions, then runs the read phases at that size.
+async fn measure_scale(args: &BenchArgs, scratch: &Scratch, versions: usize) -> Result<Value> {
+    let models = versions.clamp(1, 10_000);
+    let per_model = (versions / models).max(1);
+    let store = scratch.open(4).await?;
+    let reg = Registry::new(store.clone());
+    let actor = Actor::new("modelreg-bench")?;
+    eprintln!(
+        "modelreg bench --scale on {}: loading {} versions over {models} models",
+        scratch.backend(),
+        models * per_model
+    );
+    let start = Instant::now();
+    let (ids, records) = bulk_load(store.as_ref(), models, per_model, &actor).await?;
+    let load_time = start.elapsed();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let reads = read_phases(&reg, &actor, &ids, per_model, args, &mut rng).await?;
+    let counts = store.record_counts().await?;
+    Ok(json!({
+        "modelreg_version": env!("CARGO_PKG_VERSION"),
+        "backend": scratch.backend(),
+        "parameters": {"scale": versions, "models": models, "versions_per_model": per_model, "lookups": args.lookups, "searches": args.searches},
+        "load": {
+            "records": records,
+            "seconds": load_time.as_secs_f64(),
+            "records_per_sec": records as f64 / load_time.as_secs_f64().max(f64::MIN_POSITIVE),
+            "counts": counts,
+        },
+        "c": reads.c,
+        "d": {"list_versions": reads.d_list, "search": reads.d_search},
+        "e": {"promote": reads.e_promote, "resolve_production": reads.e_resolve},
+        "database_size_bytes": store.size_bytes().await?,
+        "peak_rss_bytes": peak_rss_bytes(),
+    }))
+}
+
+/// Writes `models` models with `per_model` versions each (every fifth with a
+/// finished training run and a metric), with their audit events, through the
+/// store's bulk insert in one transaction. Returns the model ids and the
+/// number of records written.
+async fn bulk_load(
+    store: &dyn Store,
+    models: usize,
+    per_model: usize,
+    actor: &Actor,
+) -> Result<(Vec<uuid::Uuid>, u64)> {
+    use modelreg_core::audit::{self, AuditAction, AuditEvent};
+    use modelreg_core::metrics::{Metric, Split};
+    use modelreg_core::models::{Model, RiskLevel};
+    use modelreg_core::runs::{RunStatus, TrainingRun};
+    use modelreg_core::store::{Existing, Record};
+    use modelreg_core::versions::ModelVersion;
+    use modelreg_core::{EntityKind, time};
+
+    fn created<T: Serialize>(
+        kind: EntityKind,
+        id: uuid::Uuid,
+        entity: &T,
+        actor: &Actor,
+        at: time::Timestamp,
+    ) -> Record {
+        Record::AuditEvent(AuditEvent::new(
+            kind,
+            id,
+            AuditAction::Create,
+            actor,
+            audit::snapshot(entity),
+            at,
+        ))
+    }
+
+    // Records for a range of models: each model, its versions, every fifth
+    // version's run and metric, and the audit event of each.
+    let generate = |models: std::ops::Range<usize>| -> Result<(Vec<uuid::Uuid>, Vec<Record>)> {
+        let mut ids = Vec::with_capacity(models.len());
+        let mut batch = Vec::with_capacity(models.len() * per_model * 3);
+        for i in models {
+            let now = time::now();
+            let model = Model {
+                id: uuid::Uuid::now_v7(),
+                name: model_name(i),
+                description: Some(format!("bulk-loaded model {i}")),
+                use_case: None,
+                team_id: None,
+                risk_level: RiskLevel::Medium,
+                compliance_required: false,
+                is_active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            ids.push(model.id);
+            batch.push(created(EntityKind::Model, model.id, &model, actor, now));
+            batch.push(Record::Model(model.clone()));
+            for v in 0..per_model {
+                let now = time::now();
+                let version = ModelVersion {
+                    id: uuid::Uuid::now_v7(),
+                    model_id: model.id,
+                    semver: semver(v),
+                    artifact_uri: format!("s3://bench/{i}/{v}/model.onnx"),
+                    framework: Framework::Onnx,
+                    framework_version: Some("1.17".into()),
+                    python_version: Some("3.11".into()),
+                    status: VersionStatus::Registered,
+                    size_bytes: Some(100_000_000 + (i * per_model + v) as i64),
+                    checksum_sha256: None,
+                    metadata: into_json_object("metadata", json!({"learning_rate": 0.001, "epochs": v}))?,
+                    created_at: now,
+                };
+                batch.push(created(EntityKind::ModelVersion, version.id, &version, actor, now));
+                if v % 5 == 0 {
+                    let run = TrainingRun {
+                        id: uuid::Uuid::now_v7(),
+                        version_id: version.id,
+                        run_name: format!("train-{v}"),
+                        status: RunStatus::Succeeded,
+                        started_at: now,
+                        completed_at: Some(now),
+                        duration_seconds: Some(3600),
+                        gpu_hours: 1.5,
+                        cost_usd: Some(4.2),
+                        dataset_name: Some("bench".into()),
+                        dataset_version: Some("1".into()),
+                        hyperparameters: Default::default(),
+                        environment: Default::default(),
+                        created_by: None,
+                    };
+                    let metric = Metric {
+                        id: uuid::Uuid::now_v7(),
+                        version_id: version.id,
+                        name: "accuracy".into(),
+                        value: 0.9,
+                        split: Split::Validation,
+                        recorded_at: now,
+                    };
+                    batch.push(created(EntityKind::TrainingRun, run.id, &run, actor, now));
+                    batch.push(created(EntityKind::Metric, metric.id, &metric, actor, now));
+                    batch.push(Record::TrainingRun(run));
+                    batch.push(Record::Metric(metric));
+                }
+                batch.push(Record::ModelVersion(version));
+            }
+        }
+        // In dependency order: parents first within the batch.
+        batch.sort_by_key(|r| r.record_kind());
+        Ok((ids, batch))
+    };
+
+    // The next batch is generated while the store writes the current one.
+    const MODELS_PER_BATCH: usize = 50;
+    const RECORDS_PER_TRANSACTION: u64 = 200_000;
+    let mut tx = store.begin().await?;
+    let mut ids = Vec::with_capacity(models);
+    let mut written = 0;
+    let mut since_commit = 0;
+    let (first_ids, mut pending) = generate(0..MODELS_PER_BATCH.min(models))?;
+    ids.extend(first_ids);
+    let mut next_start = MODELS_PER_BATCH.min(models);
+    loop {
+        let next = next_start..(next_start + MODELS_PER_BATCH).min(models);
+        let (done, generated) = tokio::join!(tx.insert_many(std::mem::take(&mut pending), Existing::Fail), async {
+            if next.is_empty() {
+                Ok((Vec::new(), Vec::new()))
+            } else {
+                generate(next.clone())
+            }
+        });
+        let done = done?;
+        written += done;
+        since_commit += done;
+        if since_commit >= RECORDS_PER_TRANSACTION {
+            // A transaction per 200,000 records keeps the write-ahead log small.
+            tx.commit().await?;
+            tx = store.begin().await?;
+            since_commit = 0;
+        }
+        if next.is_empty() {
+            break;
+        }
+        let (more_ids, batch) = generated?;
+        ids.extend(more_ids);
+        pending = batch;
+        next_start = next.end;
+    }
+    tx.commit().await?;
+    Ok((ids, written))
 }
 
 fn print_summary(report: &Value) -> Result<()> {
@@ -548,11 +783,21 @@ fn print_summary(report: &Value) -> Result<()> {
             );
         }
     }
-    println!(
-        "b / g(1 writer) = {:.2}; f(tasks) / g(W writers) = {:.2}",
-        report["ratios"]["b_over_g_one_writer"].as_f64().unwrap_or(0.0),
-        report["ratios"]["f_tasks_over_g_writers"].as_f64().unwrap_or(0.0)
-    );
+    if !report["load"].is_null() {
+        let load = &report["load"];
+        println!(
+            "scale: loaded {} records in {:.1} s ({:.0} records/s)",
+            load["records"],
+            load["seconds"].as_f64().unwrap_or(0.0),
+            load["records_per_sec"].as_f64().unwrap_or(0.0)
+        );
+    } else {
+        println!(
+            "b / g(1 writer) = {:.2}; f(tasks) / g(W writers) = {:.2}",
+            report["ratios"]["b_over_g_one_writer"].as_f64().unwrap_or(0.0),
+            report["ratios"]["f_tasks_over_g_writers"].as_f64().unwrap_or(0.0)
+        );
+    }
     println!(
         "database size {:.1} MiB, peak RSS {:.1} MiB",
         report["database_size_bytes"].as_f64().unwrap_or(0.0) / 1048576.0,

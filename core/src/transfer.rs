@@ -20,9 +20,9 @@ pub const FORMAT: &str = "modelreg-export";
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Records read from the source per page.
-const PAGE: u32 = 1000;
+const PAGE: u32 = 5000;
 /// Records written to the target per batch.
-const BATCH: usize = 1000;
+const BATCH: usize = 10_000;
 
 /// The first line of an export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -704,46 +704,30 @@ impl RecordReads for PostgresStore {
         let (first, second) = after.unwrap_or((Uuid::nil(), Uuid::nil()));
         let inclusive = after.is_none();
         let limit = i64::from(limit);
+        // One keyset-paged query per kind of record, read by its row mapper.
         macro_rules! page {
-            ($variant:ident, $ty:ty, $sql:expr) => {{
-                let found = sqlx::query_as::<_, Db<$ty>>($sql)
+            ($columns:ident, $table:literal, $ty:ident) => {{
+                let sql = concat!(
+                    "SELECT ",
+                    $columns!(),
+                    " FROM ",
+                    $table,
+                    " WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
+                );
+                let found = sqlx::query_as::<_, Db<$ty>>(sql)
                     .bind(first)
                     .bind(limit)
                     .bind(inclusive)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db)?;
-                Ok(found.into_iter().map(|d| Record::$variant(d.0)).collect())
+                Ok(found.into_iter().map(|d| Record::$ty(d.0)).collect())
             }};
         }
         match kind {
-            RecordKind::Team => page!(
-                Team,
-                Team,
-                concat!(
-                    "SELECT ",
-                    team_columns!(),
-                    " FROM teams WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
-            RecordKind::Tag => page!(
-                Tag,
-                Tag,
-                concat!(
-                    "SELECT ",
-                    tag_columns!(),
-                    " FROM tags WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
-            RecordKind::Model => page!(
-                Model,
-                Model,
-                concat!(
-                    "SELECT ",
-                    model_columns!(),
-                    " FROM models WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
+            RecordKind::Team => page!(team_columns, "teams", Team),
+            RecordKind::Tag => page!(tag_columns, "tags", Tag),
+            RecordKind::Model => page!(model_columns, "models", Model),
             RecordKind::ModelTag => {
                 let found = sqlx::query(
                     "SELECT model_id, tag_id, assigned_at FROM model_tags
@@ -769,60 +753,12 @@ impl RecordReads for PostgresStore {
                     .collect::<sqlx::Result<_>>()
                     .map_err(db)
             }
-            RecordKind::ModelVersion => page!(
-                ModelVersion,
-                ModelVersion,
-                concat!(
-                    "SELECT ",
-                    version_columns!(),
-                    " FROM model_versions WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
-            RecordKind::TrainingRun => page!(
-                TrainingRun,
-                TrainingRun,
-                concat!(
-                    "SELECT ",
-                    run_columns!(),
-                    " FROM training_runs WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
-            RecordKind::Metric => page!(
-                Metric,
-                Metric,
-                concat!(
-                    "SELECT ",
-                    metric_columns!(),
-                    " FROM metrics WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
-            RecordKind::Environment => page!(
-                Environment,
-                Environment,
-                concat!(
-                    "SELECT ",
-                    environment_columns!(),
-                    " FROM environments WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
-            RecordKind::Deployment => page!(
-                Deployment,
-                Deployment,
-                concat!(
-                    "SELECT ",
-                    deployment_columns!(),
-                    " FROM deployments WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
-            RecordKind::AuditEvent => page!(
-                AuditEvent,
-                AuditEvent,
-                concat!(
-                    "SELECT ",
-                    audit_columns!(),
-                    " FROM audit_events WHERE id > $1 OR ($3 AND id = $1) ORDER BY id LIMIT $2"
-                )
-            ),
+            RecordKind::ModelVersion => page!(version_columns, "model_versions", ModelVersion),
+            RecordKind::TrainingRun => page!(run_columns, "training_runs", TrainingRun),
+            RecordKind::Metric => page!(metric_columns, "metrics", Metric),
+            RecordKind::Environment => page!(environment_columns, "environments", Environment),
+            RecordKind::Deployment => page!(deployment_columns, "deployments", Deployment),
+            RecordKind::AuditEvent => page!(audit_columns, "audit_events", AuditEvent),
         }
     }
 

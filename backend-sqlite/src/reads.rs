@@ -699,34 +699,27 @@ impl RecordReads for SqliteStore {
     async fn records(&self, kind: RecordKind, after: Option<RecordKey>, limit: u32) -> Result<Vec<Record>> {
         let (first, second) = after_text(after);
         let limit = Value::Integer(limit.into());
+        // One keyset-paged query per kind of record, read by its row mapper.
+        macro_rules! page {
+            ($columns:ident, $table:literal, $map:path, $variant:ident) => {
+                self.query_all(
+                    concat!(
+                        "SELECT ",
+                        $columns!(),
+                        " FROM ",
+                        $table,
+                        " WHERE id > ?1 ORDER BY id LIMIT ?2"
+                    ),
+                    vec![first, limit],
+                    |r| $map(r).map(Record::$variant),
+                )
+                .await
+            };
+        }
         match kind {
-            RecordKind::Team => {
-                let sql = concat!(
-                    "SELECT ",
-                    team_columns!(),
-                    " FROM teams WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::team(r).map(Record::Team))
-                    .await
-            }
-            RecordKind::Tag => {
-                let sql = concat!(
-                    "SELECT ",
-                    tag_columns!(),
-                    " FROM tags WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::tag(r).map(Record::Tag))
-                    .await
-            }
-            RecordKind::Model => {
-                let sql = concat!(
-                    "SELECT ",
-                    model_columns!(),
-                    " FROM models WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::model(r).map(Record::Model))
-                    .await
-            }
+            RecordKind::Team => page!(team_columns, "teams", rows::team, Team),
+            RecordKind::Tag => page!(tag_columns, "tags", rows::tag, Tag),
+            RecordKind::Model => page!(model_columns, "models", rows::model, Model),
             RecordKind::ModelTag => {
                 let sql = "SELECT model_id, tag_id, assigned_at FROM model_tags
                            WHERE (model_id, tag_id) > (?1, ?2) ORDER BY model_id, tag_id LIMIT ?3";
@@ -735,62 +728,12 @@ impl RecordReads for SqliteStore {
                 })
                 .await
             }
-            RecordKind::ModelVersion => {
-                let sql = concat!(
-                    "SELECT ",
-                    version_columns!(),
-                    " FROM model_versions WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::version(r).map(Record::ModelVersion))
-                    .await
-            }
-            RecordKind::TrainingRun => {
-                let sql = concat!(
-                    "SELECT ",
-                    run_columns!(),
-                    " FROM training_runs WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::run(r).map(Record::TrainingRun))
-                    .await
-            }
-            RecordKind::Metric => {
-                let sql = concat!(
-                    "SELECT ",
-                    metric_columns!(),
-                    " FROM metrics WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::metric(r).map(Record::Metric))
-                    .await
-            }
-            RecordKind::Environment => {
-                let sql = concat!(
-                    "SELECT ",
-                    environment_columns!(),
-                    " FROM environments WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| {
-                    rows::environment(r).map(Record::Environment)
-                })
-                .await
-            }
-            RecordKind::Deployment => {
-                let sql = concat!(
-                    "SELECT ",
-                    deployment_columns!(),
-                    " FROM deployments WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::deployment(r).map(Record::Deployment))
-                    .await
-            }
-            RecordKind::AuditEvent => {
-                let sql = concat!(
-                    "SELECT ",
-                    audit_columns!(),
-                    " FROM audit_events WHERE id > ?1 ORDER BY id LIMIT ?2"
-                );
-                self.query_all(sql, vec![first, limit], |r| rows::audit(r).map(Record::AuditEvent))
-                    .await
-            }
+            RecordKind::ModelVersion => page!(version_columns, "model_versions", rows::version, ModelVersion),
+            RecordKind::TrainingRun => page!(run_columns, "training_runs", rows::run, TrainingRun),
+            RecordKind::Metric => page!(metric_columns, "metrics", rows::metric, Metric),
+            RecordKind::Environment => page!(environment_columns, "environments", rows::environment, Environment),
+            RecordKind::Deployment => page!(deployment_columns, "deployments", rows::deployment, Deployment),
+            RecordKind::AuditEvent => page!(audit_columns, "audit_events", rows::audit, AuditEvent),
         }
     }
 

@@ -121,6 +121,15 @@ pub enum Command {
         #[arg(long)]
         merge: bool,
     },
+    /// Serve the registry over HTTP (JSON under /v1, OpenAPI at /openapi.json)
+    Serve {
+        /// Address to listen on (default from configuration: 127.0.0.1:8080)
+        #[arg(long)]
+        listen: Option<String>,
+        /// Allow a non-loopback address without API tokens
+        #[arg(long)]
+        insecure_no_auth: bool,
+    },
     /// Measure the registry on a scratch database (a temporary SQLite file, or a scratch schema with --database-url postgres://…)
     Bench(BenchArgs),
     /// One writer process of `bench` (internal)

@@ -21,6 +21,8 @@ pub const KEYS: &[&str] = &[
     "pg_pool_size",
     "pg_acquire_timeout_secs",
     "sqlite_busy_timeout_secs",
+    "listen",
+    "api_tokens",
 ];
 
 /// The effective configuration.
@@ -38,6 +40,10 @@ pub struct Config {
     pub pg_acquire_timeout_secs: u64,
     /// How long an SQLite writer waits for another process's lock, in seconds.
     pub sqlite_busy_timeout_secs: u64,
+    /// Where `modelreg serve` listens.
+    pub listen: String,
+    /// API tokens of `modelreg serve`: `NAME:SECRET[:ro]`, comma-separated.
+    pub api_tokens: String,
 }
 
 impl fmt::Debug for Config {
@@ -49,6 +55,8 @@ impl fmt::Debug for Config {
             .field("pg_pool_size", &self.pg_pool_size)
             .field("pg_acquire_timeout_secs", &self.pg_acquire_timeout_secs)
             .field("sqlite_busy_timeout_secs", &self.sqlite_busy_timeout_secs)
+            .field("listen", &self.listen)
+            .field("api_tokens", &mask_tokens(&self.api_tokens))
             .finish()
     }
 }
@@ -87,7 +95,26 @@ fn defaults() -> Config {
         pg_pool_size: 10,
         pg_acquire_timeout_secs: 30,
         sqlite_busy_timeout_secs: 30,
+        listen: "127.0.0.1:8080".to_owned(),
+        api_tokens: String::new(),
     }
+}
+
+/// The token names with their secrets blanked: `ci:****, dash:****:ro`.
+pub fn mask_tokens(tokens: &str) -> String {
+    tokens
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let mut parts: Vec<&str> = t.split(':').collect();
+            if parts.len() > 1 {
+                parts[1] = "****";
+            }
+            parts.join(":")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The configuration files read, lowest priority first.

@@ -1,12 +1,14 @@
 //! `modelreg`: the registry from a shell. Exit codes: 0 success, 2 invalid
 //! input or usage, 3 not found, 4 conflict, 1 anything else.
 
+mod api;
 mod args;
 mod bench;
 mod commands;
 mod config;
 mod connect;
 mod output;
+mod serve;
 mod transfer;
 
 use std::process::ExitCode;
@@ -64,6 +66,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Init => return db(DbCmd::Upgrade { to: None }, &loaded, out).await,
         Command::TestConnection => return test_connection(&loaded, out).await,
         Command::Copy { from, to, merge } => return transfer::copy(&loaded.config, &from, &to, merge, out).await,
+        Command::Serve {
+            listen,
+            insecure_no_auth,
+        } => return serve_command(&loaded, listen, insecure_no_auth).await,
         _ => {}
     }
     let actor = Actor::new(loaded.config.actor.clone())?;
@@ -108,6 +114,7 @@ async fn run(cli: Cli) -> Result<()> {
         | Command::TestConnection
         | Command::Completions { .. }
         | Command::Copy { .. }
+        | Command::Serve { .. }
         | Command::Bench(_) => {
             unreachable!("handled above")
         }
@@ -159,6 +166,52 @@ async fn info(loaded: &Loaded, out: Out) -> Result<()> {
         }
     }?;
     store.map(drop)
+}
+
+/// Runs the HTTP API until Ctrl-C or SIGTERM.
+async fn serve_command(loaded: &Loaded, listen: Option<String>, insecure_no_auth: bool) -> Result<()> {
+    let config = &loaded.config;
+    let listen = listen.unwrap_or_else(|| config.listen.clone());
+    let addr: std::net::SocketAddr = listen
+        .parse()
+        .map_err(|_| Error::invalid("listen", format!("{listen:?} is not an address such as 127.0.0.1:8080")))?;
+    let tokens = serve::parse_tokens(&config.api_tokens)?;
+    if tokens.is_empty() && !serve::is_loopback(&addr) && !insecure_no_auth {
+        return Err(Error::invalid(
+            "api_tokens",
+            format!(
+                "refusing to serve on {addr} without API tokens: set MODELREG_API_TOKENS, or pass --insecure-no-auth"
+            ),
+        ));
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MODELREG_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .try_init();
+    let store = connect::open(config, true).await?;
+    let location = store.location();
+    let state = serve::AppState {
+        reg: Registry::new(store),
+        tokens: Arc::new(tokens),
+        default_actor: Actor::new(config.actor.clone())?,
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::invalid("listen", format!("cannot listen on {addr}: {e}")))?;
+    let bound = listener.local_addr().map_err(|e| Error::backend(e.to_string()))?;
+    tracing::info!(
+        "modelreg serving {location} on http://{bound} ({} API tokens)",
+        state.tokens.len()
+    );
+    // The first line on stdout says where it listens (useful with port 0).
+    println!("listening on http://{bound}");
+    axum::serve(listener, serve::app(state))
+        .with_graceful_shutdown(serve::shutdown_signal())
+        .await
+        .map_err(|e| Error::backend(format!("the server failed: {e}")))
 }
 
 async fn open_unmigrated(loaded: &Loaded) -> Result<Arc<dyn Store>> {

@@ -8,6 +8,7 @@ use crate::deployments::DeploymentStatus;
 
 /// What a model amounts to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelSummary {
     pub version_count: u64,
     pub training_run_count: u64,
@@ -21,6 +22,7 @@ pub struct ModelSummary {
 
 /// What a team amounts to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamMetrics {
     pub model_count: u64,
     pub version_count: u64,
@@ -35,6 +37,7 @@ pub type DeploymentStatusCounts = BTreeMap<DeploymentStatus, u64>;
 
 /// How many of each entity the registry holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub teams: u64,
     pub tags: u64,

@@ -21,18 +21,22 @@ crate::string_enum!(
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     pub id: Uuid,
     pub entity_type: EntityKind,
     pub entity_id: Uuid,
     pub action: AuditAction,
     pub actor: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub changes: JsonObject,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub timestamp: Timestamp,
 }
 
 /// Who makes a change: 1..=100 characters, recorded on every audit event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor(String);
 
 impl Actor {

@@ -30,6 +30,7 @@ impl DeploymentStatus {
 
 /// A version running in an environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deployment {
     pub id: Uuid,
     pub version_id: Uuid,
@@ -41,13 +42,17 @@ pub struct Deployment {
     pub cpu_request: Option<String>,
     pub memory_request: Option<String>,
     pub gpu_count: i32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub deployed_at: Timestamp,
     pub deployed_by: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub terminated_at: Option<Timestamp>,
 }
 
 /// What a caller gives to deploy a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewDeployment {
     pub name: String,
     #[serde(default = "default_status")]
@@ -138,6 +143,7 @@ pub struct DeploymentFilter {
 
 /// A serving deployment with what it serves and where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActiveDeployment {
     pub deployment: Deployment,
     pub version: ModelVersion,

@@ -19,19 +19,24 @@ crate::string_enum!(
 
 /// A place deployments run in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Environment {
     pub id: Uuid,
     pub name: String,
     pub kind: EnvironmentKind,
     pub region: Option<String>,
     pub kubernetes_namespace: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub config: JsonObject,
     pub is_active: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
 /// What a caller gives to create an environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewEnvironment {
     pub name: String,
     pub kind: EnvironmentKind,
@@ -40,6 +45,7 @@ pub struct NewEnvironment {
     #[serde(default)]
     pub kubernetes_namespace: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub config: JsonObject,
 }
 
@@ -58,11 +64,16 @@ impl NewEnvironment {
 
 /// Changes to an environment; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct EnvironmentUpdate {
     pub name: Option<String>,
     pub kind: Option<EnvironmentKind>,
+    #[serde(default, deserialize_with = "crate::validate::present")]
     pub region: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::present")]
     pub kubernetes_namespace: Option<Option<String>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub config: Option<JsonObject>,
     pub is_active: Option<bool>,
 }

@@ -19,23 +19,28 @@ crate::string_enum!(
 
 /// One measured value of a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Metric {
     pub id: Uuid,
     pub version_id: Uuid,
     pub name: String,
     pub value: f64,
     pub split: Split,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub recorded_at: Timestamp,
 }
 
 /// What a caller gives to record a metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewMetric {
     pub name: String,
     pub value: f64,
     pub split: Split,
     /// When it was measured; now when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub recorded_at: Option<Timestamp>,
 }
 

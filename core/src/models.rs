@@ -27,6 +27,7 @@ impl Default for RiskLevel {
 
 /// A machine-learning model: the unit that has versions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Model {
     pub id: Uuid,
     pub name: String,
@@ -36,12 +37,16 @@ pub struct Model {
     pub risk_level: RiskLevel,
     pub compliance_required: bool,
     pub is_active: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
 }
 
 /// What a caller gives to create a model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewModel {
     pub name: String,
     #[serde(default)]
@@ -68,10 +73,15 @@ impl NewModel {
 
 /// Changes to a model; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ModelUpdate {
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validate::present")]
     pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::present")]
     pub use_case: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::present")]
     pub team_id: Option<Option<Uuid>>,
     pub risk_level: Option<RiskLevel>,
     pub compliance_required: Option<bool>,
@@ -131,10 +141,12 @@ pub struct ModelFilter {
 
 /// A label attached to any number of models.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tag {
     pub id: Uuid,
     pub name: String,
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
@@ -148,14 +160,17 @@ impl Tag {
 
 /// The link between a model and one of its tags.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelTag {
     pub model_id: Uuid,
     pub tag_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub assigned_at: Timestamp,
 }
 
 /// A tag with the number of models carrying it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagUsage {
     pub tag: Tag,
     pub model_count: u64,

@@ -20,6 +20,7 @@ use crate::versions::{self, ModelVersion, NewVersion, VersionFilter, VersionStat
 
 /// A model with all of its versions (newest first).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelWithVersions {
     pub model: Model,
     pub versions: Vec<ModelVersion>,

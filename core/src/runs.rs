@@ -20,29 +20,37 @@ crate::string_enum!(
 
 /// One training run that produced (or tried to produce) a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingRun {
     pub id: Uuid,
     pub version_id: Uuid,
     pub run_name: String,
     pub status: RunStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub started_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub completed_at: Option<Timestamp>,
     pub duration_seconds: Option<i64>,
     pub gpu_hours: f64,
     pub cost_usd: Option<f64>,
     pub dataset_name: Option<String>,
     pub dataset_version: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub hyperparameters: JsonObject,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub environment: JsonObject,
     pub created_by: Option<String>,
 }
 
 /// What a caller gives to start a run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewRun {
     pub run_name: String,
     /// When the run started; now when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub started_at: Option<Timestamp>,
     #[serde(default)]
     pub gpu_hours: f64,
@@ -53,8 +61,10 @@ pub struct NewRun {
     #[serde(default)]
     pub dataset_version: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub hyperparameters: JsonObject,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub environment: JsonObject,
     #[serde(default)]
     pub created_by: Option<String>,
@@ -72,10 +82,13 @@ impl NewRun {
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RunFinish {
     pub status: RunStatus,
     /// When it ended; now when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub completed_at: Option<Timestamp>,
     /// Its length; `completed_at - started_at` when absent.
     #[serde(default)]
@@ -163,6 +176,7 @@ pub struct RunFilter {
 
 /// What a set of runs cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostSummary {
     pub total_cost_usd: f64,
     pub total_gpu_hours: f64,

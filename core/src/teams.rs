@@ -9,17 +9,21 @@ use crate::validate;
 
 /// A team that owns models.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Team {
     pub id: Uuid,
     pub name: String,
     pub department: Option<String>,
     pub cost_center: Option<String>,
     pub active: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
 /// What a caller gives to create a team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewTeam {
     pub name: String,
     #[serde(default)]
@@ -41,9 +45,13 @@ impl NewTeam {
 
 /// Changes to a team; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TeamUpdate {
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validate::present")]
     pub department: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::present")]
     pub cost_center: Option<Option<String>>,
     pub active: Option<bool>,
 }

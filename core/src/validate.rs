@@ -11,6 +11,17 @@ pub type JsonObject = Map<String, Value>;
 /// The largest serialized JSON object a field may hold.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
 
+/// Deserializes a field that is present (even as `null`) as `Some`, so that
+/// with `#[serde(default)]` an absent field is `None` ("leave it") and
+/// `null` is `Some(None)` ("clear it").
+pub fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 /// A name: 1..=max characters, no control characters, no surrounding whitespace.
 pub fn name(field: &'static str, value: &str, max: usize) -> Result<()> {
     if value.is_empty() {

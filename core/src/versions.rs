@@ -33,6 +33,7 @@ crate::string_enum!(
 
 /// One registered artifact of a model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelVersion {
     pub id: Uuid,
     pub model_id: Uuid,
@@ -44,12 +45,16 @@ pub struct ModelVersion {
     pub status: VersionStatus,
     pub size_bytes: Option<i64>,
     pub checksum_sha256: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: JsonObject,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
 /// What a caller gives to register a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewVersion {
     pub semver: String,
     pub artifact_uri: String,
@@ -63,6 +68,7 @@ pub struct NewVersion {
     #[serde(default)]
     pub checksum_sha256: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: JsonObject,
 }
 
@@ -149,6 +155,7 @@ pub struct VersionFilter {
 
 /// A version together with its model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionWithModel {
     pub version: ModelVersion,
     pub model: crate::models::Model,

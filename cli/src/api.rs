@@ -31,8 +31,10 @@ type ApiResult<T> = Result<T, ApiError>;
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Results to skip (default 0)
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
     /// At most this many results, 1..=10000 (default 100)
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -58,13 +60,13 @@ fn parse_id(text: &str) -> ApiResult<Uuid> {
 // ----- health ---------------------------------------------------------
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Alive")))]
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()), responses((status = 200, description = "Alive")))]
 pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+#[utoipa::path(get, path = "/readyz", tag = "health", security(()), responses(
     (status = 200, description = "Ready"), (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let version = state.reg.store().schema_version().await?;
@@ -80,7 +82,9 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Value>> {
 pub struct TeamQuery {
     /// Only active teams
     active_only: Option<bool>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -169,7 +173,9 @@ pub struct ModelQuery {
     /// Only models of this team (by name)
     team: Option<String>,
     risk_level: Option<RiskLevel>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -206,7 +212,9 @@ async fn list_models(State(s): State<AppState>, Query(q): Query<ModelQuery>) -> 
 pub struct SearchQuery {
     /// Part of the name, any case; `%` and `_` match themselves
     q: String,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -315,7 +323,9 @@ async fn models_by_tag(
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     status: Option<VersionStatus>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -439,7 +449,9 @@ async fn production_versions(State(s): State<AppState>) -> ApiResult<Json<Vec<Ve
 #[into_params(parameter_in = Query)]
 pub struct RunQuery {
     status: Option<RunStatus>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -489,14 +501,14 @@ async fn runs_of_model(
 }
 
 /// A run by id.
-#[utoipa::path(get, path = "/v1/runs/{id}", tag = "runs", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/v1/runs/{id}", tag = "runs", params(("id" = Uuid, Path)),
     responses((status = 200, body = TrainingRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_run(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<TrainingRun>> {
     Ok(Json(s.reg.run(parse_id(&id)?).await?))
 }
 
 /// End a running run.
-#[utoipa::path(post, path = "/v1/runs/{id}/finish", tag = "runs", params(("id" = String, Path)), request_body = RunFinish,
+#[utoipa::path(post, path = "/v1/runs/{id}/finish", tag = "runs", params(("id" = Uuid, Path)), request_body = RunFinish,
     responses((status = 200, body = TrainingRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn finish_run(
     State(s): State<AppState>,
@@ -533,7 +545,9 @@ async fn cost(State(s): State<AppState>, Query(q): Query<CostQuery>) -> ApiResul
 pub struct MetricQuery {
     name: Option<String>,
     split: Option<Split>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -591,7 +605,9 @@ pub struct EnvironmentQuery {
     kind: Option<EnvironmentKind>,
     /// Only active environments
     active_only: Option<bool>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -691,7 +707,9 @@ pub struct DeploymentQuery {
     model: Option<String>,
     semver: Option<String>,
     status: Option<DeploymentStatus>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -727,7 +745,7 @@ async fn active_deployments(State(s): State<AppState>) -> ApiResult<Json<Vec<Act
 }
 
 /// A deployment by id.
-#[utoipa::path(get, path = "/v1/deployments/{id}", tag = "deployments", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/v1/deployments/{id}", tag = "deployments", params(("id" = Uuid, Path)),
     responses((status = 200, body = Deployment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_deployment(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Deployment>> {
     Ok(Json(s.reg.deployment(parse_id(&id)?).await?))
@@ -741,7 +759,7 @@ pub struct DeploymentStatusBody {
 }
 
 /// Move a deployment to a status (terminated is final).
-#[utoipa::path(put, path = "/v1/deployments/{id}/status", tag = "deployments", params(("id" = String, Path)), request_body = DeploymentStatusBody,
+#[utoipa::path(put, path = "/v1/deployments/{id}/status", tag = "deployments", params(("id" = Uuid, Path)), request_body = DeploymentStatusBody,
     responses((status = 200, body = Deployment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn set_deployment_status(
     State(s): State<AppState>,
@@ -764,7 +782,7 @@ pub struct ReplicasBody {
 }
 
 /// Scale a deployment.
-#[utoipa::path(put, path = "/v1/deployments/{id}/replicas", tag = "deployments", params(("id" = String, Path)), request_body = ReplicasBody,
+#[utoipa::path(put, path = "/v1/deployments/{id}/replicas", tag = "deployments", params(("id" = Uuid, Path)), request_body = ReplicasBody,
     responses((status = 200, body = Deployment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn scale_deployment(
     State(s): State<AppState>,
@@ -778,7 +796,7 @@ async fn scale_deployment(
 }
 
 /// Terminate a deployment and redeploy the version that ran there before it.
-#[utoipa::path(post, path = "/v1/deployments/{id}/rollback", tag = "deployments", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/v1/deployments/{id}/rollback", tag = "deployments", params(("id" = Uuid, Path)),
     responses((status = 201, body = Deployment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn rollback(
     State(s): State<AppState>,
@@ -789,7 +807,7 @@ async fn rollback(
 }
 
 /// Terminate a deployment.
-#[utoipa::path(post, path = "/v1/deployments/{id}/terminate", tag = "deployments", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/v1/deployments/{id}/terminate", tag = "deployments", params(("id" = Uuid, Path)),
     responses((status = 200, body = Deployment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn terminate(
     State(s): State<AppState>,
@@ -811,7 +829,9 @@ pub struct AuditQuery {
     entity_id: Option<Uuid>,
     /// The changes one actor made
     actor: Option<String>,
+    #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
 }
 
@@ -847,6 +867,7 @@ async fn deployment_report(State(s): State<AppState>) -> ApiResult<Json<Value>> 
 #[into_params(parameter_in = Query)]
 pub struct StaleQuery {
     /// Days without a training run (default 90)
+    #[param(maximum = 36600)]
     days: Option<u32>,
 }
 
@@ -864,8 +885,67 @@ async fn stats(State(s): State<AppState>) -> ApiResult<Json<Stats>> {
 
 /// The OpenAPI document of this API.
 #[utoipa::path(get, path = "/openapi.json", tag = "health", responses((status = 200, description = "OpenAPI 3 document")))]
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn openapi(State(s): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
+    Json(document(!s.tokens.is_empty()))
+}
+
+/// The document as this server answers: with bearer security when tokens are
+/// configured, and the error responses every operation can give.
+pub fn document(with_tokens: bool) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{Ref, RefOr, ResponseBuilder, content::ContentBuilder};
+    let mut doc = ApiDoc::openapi();
+    if !with_tokens {
+        doc.security = None;
+    }
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let mut common = vec![
+        ("400", "Malformed JSON, query or path"),
+        ("408", "The request took too long"),
+        ("413", "The body is over 1 MiB"),
+        ("422", "A value breaks a rule of the registry"),
+        ("503", "The database does not answer"),
+    ];
+    if with_tokens {
+        common.extend([
+            ("401", "A missing or unknown token"),
+            ("403", "A read-only token tried to change something"),
+        ]);
+    }
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let public = matches!(path.as_str(), "/healthz" | "/readyz");
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, description) in &common {
+                let auth = matches!(*status, "401" | "403");
+                if !(public && auth) {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(description));
+                }
+            }
+        }
+    }
+    doc
 }
 
 struct BearerAuth;

@@ -147,7 +147,8 @@ fn rejection(status: StatusCode, body_text: String, field: &str) -> ApiError {
             Some("body"),
         );
     }
-    let status = if status.is_client_error() {
+    // A body sent without `Content-Type: application/json` is malformed too (400, not 415).
+    let status = if status.is_client_error() && status != StatusCode::UNSUPPORTED_MEDIA_TYPE {
         status
     } else {
         StatusCode::BAD_REQUEST
@@ -300,6 +301,16 @@ pub fn app(state: AppState) -> Router {
             )
         })
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        // A bug must still answer in the error shape, not drop the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server failed on this request",
+                None,
+            )
+            .into_response()
+        }))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -27,3 +27,32 @@ pub use error::{EntityKind, Error, Result};
 pub use registry::{ModelWithVersions, Registry};
 pub use store::{Page, Record, Store, Tx};
 pub use time::Timestamp;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// The text of every closed set's value is what serde writes and reads.
+    #[test]
+    fn enum_texts_are_their_serde_names() {
+        macro_rules! check {
+            ($($ty:ty),*) => {$(
+                for value in <$ty>::ALL {
+                    assert_eq!(serde_json::to_value(value).unwrap(), json!(value.as_str()));
+                    assert_eq!(serde_json::from_value::<$ty>(json!(value.as_str())).unwrap(), *value);
+                }
+            )*};
+        }
+        check!(
+            crate::models::RiskLevel,
+            crate::versions::Framework,
+            crate::versions::VersionStatus,
+            crate::runs::RunStatus,
+            crate::metrics::Split,
+            crate::environments::EnvironmentKind,
+            crate::deployments::DeploymentStatus,
+            crate::audit::AuditAction,
+            crate::store::RecordKind
+        );
+    }
+}

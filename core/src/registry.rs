@@ -832,6 +832,13 @@ impl Registry {
 
     /// Active models with no training run started in the last `days` days.
     pub async fn stale_models(&self, days: u32) -> Result<Vec<Model>> {
+        const MAX_DAYS: u32 = 100 * 366;
+        if days > MAX_DAYS {
+            return Err(Error::invalid(
+                "days",
+                format!("must be at most {MAX_DAYS} (got {days})"),
+            ));
+        }
         let since = time::now() - chrono::Duration::days(days.into());
         self.store.models_not_trained_since(since).await
     }

@@ -128,6 +128,7 @@ pub async fn stale_models_have_no_recent_training_run(reg: Registry) {
     let names = |models: Vec<modelreg_core::models::Model>| models.into_iter().map(|m| m.name).collect::<Vec<_>>();
     assert_eq!(names(reg.stale_models(90).await.unwrap()), ["never-trained", "stale"]);
     assert_eq!(names(reg.stale_models(365).await.unwrap()), ["never-trained"]);
+    assert_invalid(reg.stale_models(u32::MAX).await, "days");
 }
 
 pub async fn stats_count_every_entity(reg: Registry) {

@@ -39,126 +39,138 @@ fn count(n: i64) -> u64 {
     n.max(0) as u64
 }
 
-fn unwrap_all<T>(rows: Vec<Db<T>>) -> Vec<T> {
-    rows.into_iter().map(|d| d.0).collect()
+type DbQuery<'q, T> = sqlx::query::QueryAs<'q, sqlx::Postgres, Db<T>, sqlx::postgres::PgArguments>;
+
+impl PostgresStore {
+    /// Runs a query answering at most one row.
+    async fn optional<'q, T>(&self, query: DbQuery<'q, T>) -> Result<Option<T>>
+    where
+        T: Send + Unpin,
+        Db<T>: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        Ok(query.fetch_optional(&self.pool).await.map_err(db)?.map(|d| d.0))
+    }
+
+    /// Runs a query answering rows.
+    async fn all<'q, T>(&self, query: DbQuery<'q, T>) -> Result<Vec<T>>
+    where
+        T: Send + Unpin,
+        Db<T>: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        Ok(query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|d| d.0)
+            .collect())
+    }
 }
 
 #[async_trait]
 impl TeamReads for PostgresStore {
     async fn team(&self, id: Uuid) -> Result<Option<Team>> {
-        let found = sqlx::query_as::<_, Db<Team>>(concat!("SELECT ", team_columns!(), " FROM teams WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(found.map(|d| d.0))
+        self.optional(
+            sqlx::query_as::<_, Db<Team>>(concat!("SELECT ", team_columns!(), " FROM teams WHERE id = $1")).bind(id),
+        )
+        .await
     }
 
     async fn team_by_name(&self, name: &str) -> Result<Option<Team>> {
-        let found = sqlx::query_as::<_, Db<Team>>(concat!("SELECT ", team_columns!(), " FROM teams WHERE name = $1"))
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(found.map(|d| d.0))
+        self.optional(
+            sqlx::query_as::<_, Db<Team>>(concat!("SELECT ", team_columns!(), " FROM teams WHERE name = $1"))
+                .bind(name),
+        )
+        .await
     }
 
     async fn list_teams(&self, filter: TeamFilter, page: Page) -> Result<Vec<Team>> {
-        let found = sqlx::query_as::<_, Db<Team>>(concat!(
-            "SELECT ",
-            team_columns!(),
-            " FROM teams WHERE (NOT $1 OR active) ORDER BY name LIMIT $2 OFFSET $3"
-        ))
-        .bind(filter.active_only)
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+        self.all(
+            sqlx::query_as::<_, Db<Team>>(concat!(
+                "SELECT ",
+                team_columns!(),
+                " FROM teams WHERE (NOT $1 OR active) ORDER BY name LIMIT $2 OFFSET $3"
+            ))
+            .bind(filter.active_only)
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 }
 
 #[async_trait]
 impl ModelReads for PostgresStore {
     async fn model(&self, id: Uuid) -> Result<Option<Model>> {
-        let found = sqlx::query_as::<_, Db<Model>>(concat!("SELECT ", model_columns!(), " FROM models WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(found.map(|d| d.0))
+        self.optional(
+            sqlx::query_as::<_, Db<Model>>(concat!("SELECT ", model_columns!(), " FROM models WHERE id = $1")).bind(id),
+        )
+        .await
     }
 
     async fn model_by_name(&self, name: &str) -> Result<Option<Model>> {
-        let found =
+        self.optional(
             sqlx::query_as::<_, Db<Model>>(concat!("SELECT ", model_columns!(), " FROM models WHERE name = $1"))
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db)?;
-        Ok(found.map(|d| d.0))
+                .bind(name),
+        )
+        .await
     }
 
     async fn list_models(&self, filter: ModelFilter, page: Page) -> Result<Vec<Model>> {
-        let found = sqlx::query_as::<_, Db<Model>>(concat!(
-            "SELECT ",
-            model_columns!(),
-            " FROM models WHERE (NOT $1 OR is_active) AND ($2::uuid IS NULL OR team_id = $2)
+        self.all(
+            sqlx::query_as::<_, Db<Model>>(concat!(
+                "SELECT ",
+                model_columns!(),
+                " FROM models WHERE (NOT $1 OR is_active) AND ($2::uuid IS NULL OR team_id = $2)
                AND ($3::text IS NULL OR risk_level = $3) ORDER BY name LIMIT $4 OFFSET $5"
-        ))
-        .bind(filter.active_only)
-        .bind(filter.team_id)
-        .bind(filter.risk_level.map(|r| r.as_str()))
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+            ))
+            .bind(filter.active_only)
+            .bind(filter.team_id)
+            .bind(filter.risk_level.map(|r| r.as_str()))
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn search_models(&self, term: &str, page: Page) -> Result<Vec<Model>> {
-        let found = sqlx::query_as::<_, Db<Model>>(concat!(
-            "SELECT ",
-            model_columns!(),
-            " FROM models WHERE strpos(name_folded, $1) > 0 ORDER BY name LIMIT $2 OFFSET $3"
-        ))
-        .bind(term)
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+        self.all(
+            sqlx::query_as::<_, Db<Model>>(concat!(
+                "SELECT ",
+                model_columns!(),
+                " FROM models WHERE strpos(name_folded, $1) > 0 ORDER BY name LIMIT $2 OFFSET $3"
+            ))
+            .bind(term)
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn models_by_tag(&self, tag: &str, page: Page) -> Result<Vec<Model>> {
-        let found = sqlx::query_as::<_, Db<Model>>(
-            "SELECT m.id, m.name, m.description, m.use_case, m.team_id, m.risk_level, m.compliance_required,
+        self.all(
+            sqlx::query_as::<_, Db<Model>>(
+                "SELECT m.id, m.name, m.description, m.use_case, m.team_id, m.risk_level, m.compliance_required,
                     m.is_active, m.created_at, m.updated_at
              FROM models m JOIN model_tags mt ON mt.model_id = m.id JOIN tags t ON t.id = mt.tag_id
              WHERE t.name = $1 ORDER BY m.name LIMIT $2 OFFSET $3",
+            )
+            .bind(tag)
+            .bind(limit(page))
+            .bind(offset(page)),
         )
-        .bind(tag)
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn tags_of_model(&self, model_id: Uuid) -> Result<Vec<Tag>> {
-        let found = sqlx::query_as::<_, Db<Tag>>(
-            "SELECT t.id, t.name, t.description, t.created_at FROM tags t
+        self.all(
+            sqlx::query_as::<_, Db<Tag>>(
+                "SELECT t.id, t.name, t.description, t.created_at FROM tags t
              JOIN model_tags mt ON mt.tag_id = t.id WHERE mt.model_id = $1 ORDER BY t.name",
+            )
+            .bind(model_id),
         )
-        .bind(model_id)
-        .fetch_all(&self.pool)
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn list_tags(&self) -> Result<Vec<TagUsage>> {
@@ -186,77 +198,72 @@ impl ModelReads for PostgresStore {
 #[async_trait]
 impl VersionReads for PostgresStore {
     async fn version(&self, id: Uuid) -> Result<Option<ModelVersion>> {
-        let found = sqlx::query_as::<_, Db<ModelVersion>>(concat!(
-            "SELECT ",
-            version_columns!(),
-            " FROM model_versions WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
+        self.optional(
+            sqlx::query_as::<_, Db<ModelVersion>>(concat!(
+                "SELECT ",
+                version_columns!(),
+                " FROM model_versions WHERE id = $1"
+            ))
+            .bind(id),
+        )
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn version_by_semver(&self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>> {
-        let found = sqlx::query_as::<_, Db<ModelVersion>>(concat!(
-            "SELECT ",
-            version_columns!(),
-            " FROM model_versions WHERE model_id = $1 AND semver = $2"
-        ))
-        .bind(model_id)
-        .bind(semver)
-        .fetch_optional(&self.pool)
+        self.optional(
+            sqlx::query_as::<_, Db<ModelVersion>>(concat!(
+                "SELECT ",
+                version_columns!(),
+                " FROM model_versions WHERE model_id = $1 AND semver = $2"
+            ))
+            .bind(model_id)
+            .bind(semver),
+        )
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn version_by_model_name(&self, model_name: &str, semver: &str) -> Result<Option<ModelVersion>> {
-        let found = sqlx::query_as::<_, Db<ModelVersion>>(
-            "SELECT v.id, v.model_id, v.semver, v.artifact_uri, v.framework, v.framework_version, v.python_version,
+        self.optional(
+            sqlx::query_as::<_, Db<ModelVersion>>(
+                "SELECT v.id, v.model_id, v.semver, v.artifact_uri, v.framework, v.framework_version, v.python_version,
                     v.status, v.size_bytes, v.checksum_sha256, v.metadata, v.created_at
              FROM model_versions v JOIN models m ON m.id = v.model_id
              WHERE m.name = $1 AND v.semver = $2",
+            )
+            .bind(model_name)
+            .bind(semver),
         )
-        .bind(model_name)
-        .bind(semver)
-        .fetch_optional(&self.pool)
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {
-        let found = sqlx::query_as::<_, Db<ModelVersion>>(concat!(
-            "SELECT ",
-            version_columns!(),
-            " FROM model_versions WHERE model_id = $1 AND ($2::text IS NULL OR status = $2)
+        self.all(
+            sqlx::query_as::<_, Db<ModelVersion>>(concat!(
+                "SELECT ",
+                version_columns!(),
+                " FROM model_versions WHERE model_id = $1 AND ($2::text IS NULL OR status = $2)
                ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
-        ))
-        .bind(model_id)
-        .bind(filter.status.map(|s| s.as_str()))
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+            ))
+            .bind(model_id)
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn latest_version(&self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>> {
-        let found = sqlx::query_as::<_, Db<ModelVersion>>(concat!(
-            "SELECT ",
-            version_columns!(),
-            " FROM model_versions WHERE model_id = $1 AND ($2::text IS NULL OR status = $2)
+        self.optional(
+            sqlx::query_as::<_, Db<ModelVersion>>(concat!(
+                "SELECT ",
+                version_columns!(),
+                " FROM model_versions WHERE model_id = $1 AND ($2::text IS NULL OR status = $2)
                ORDER BY precedence DESC, created_at DESC, id DESC LIMIT 1"
-        ))
-        .bind(model_id)
-        .bind(filter.status.map(|s| s.as_str()))
-        .fetch_optional(&self.pool)
+            ))
+            .bind(model_id)
+            .bind(filter.status.map(|s| s.as_str())),
+        )
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn production_versions(&self) -> Result<Vec<VersionWithModel>> {
@@ -287,52 +294,49 @@ impl VersionReads for PostgresStore {
 #[async_trait]
 impl RunReads for PostgresStore {
     async fn run(&self, id: Uuid) -> Result<Option<TrainingRun>> {
-        let found = sqlx::query_as::<_, Db<TrainingRun>>(concat!(
-            "SELECT ",
-            run_columns!(),
-            " FROM training_runs WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
+        self.optional(
+            sqlx::query_as::<_, Db<TrainingRun>>(concat!(
+                "SELECT ",
+                run_columns!(),
+                " FROM training_runs WHERE id = $1"
+            ))
+            .bind(id),
+        )
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn runs_of_version(&self, version_id: Uuid, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>> {
-        let found = sqlx::query_as::<_, Db<TrainingRun>>(concat!(
-            "SELECT ",
-            run_columns!(),
-            " FROM training_runs WHERE version_id = $1 AND ($2::text IS NULL OR status = $2)
+        self.all(
+            sqlx::query_as::<_, Db<TrainingRun>>(concat!(
+                "SELECT ",
+                run_columns!(),
+                " FROM training_runs WHERE version_id = $1 AND ($2::text IS NULL OR status = $2)
                ORDER BY started_at DESC, id DESC LIMIT $3 OFFSET $4"
-        ))
-        .bind(version_id)
-        .bind(filter.status.map(|s| s.as_str()))
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+            ))
+            .bind(version_id)
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn runs_of_model(&self, model_id: Uuid, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>> {
-        let found = sqlx::query_as::<_, Db<TrainingRun>>(
-            "SELECT r.id, r.version_id, r.run_name, r.status, r.started_at, r.completed_at, r.duration_seconds,
+        self.all(
+            sqlx::query_as::<_, Db<TrainingRun>>(
+                "SELECT r.id, r.version_id, r.run_name, r.status, r.started_at, r.completed_at, r.duration_seconds,
                     r.gpu_hours, r.cost_usd, r.dataset_name, r.dataset_version, r.hyperparameters, r.environment,
                     r.created_by
              FROM training_runs r JOIN model_versions v ON v.id = r.version_id
              WHERE v.model_id = $1 AND ($2::text IS NULL OR r.status = $2)
              ORDER BY r.started_at DESC, r.id DESC LIMIT $3 OFFSET $4",
+            )
+            .bind(model_id)
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(limit(page))
+            .bind(offset(page)),
         )
-        .bind(model_id)
-        .bind(filter.status.map(|s| s.as_str()))
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn cost_summary(&self, model_id: Option<Uuid>) -> Result<CostSummary> {
@@ -359,7 +363,7 @@ impl RunReads for PostgresStore {
 #[async_trait]
 impl MetricReads for PostgresStore {
     async fn metrics_of_version(&self, version_id: Uuid, filter: &MetricFilter, page: Page) -> Result<Vec<Metric>> {
-        let found = sqlx::query_as::<_, Db<Metric>>(concat!(
+        self.all(sqlx::query_as::<_, Db<Metric>>(concat!(
             "SELECT ",
             metric_columns!(),
             " FROM metrics WHERE version_id = $1 AND ($2::text IS NULL OR name = $2) AND ($3::text IS NULL OR split = $3)
@@ -369,70 +373,62 @@ impl MetricReads for PostgresStore {
         .bind(filter.name.as_deref())
         .bind(filter.split.map(|s| s.as_str()))
         .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
+        .bind(offset(page))).await
     }
 
     async fn latest_metrics(&self, version_id: Uuid) -> Result<Vec<Metric>> {
-        let found = sqlx::query_as::<_, Db<Metric>>(
-            "SELECT DISTINCT ON (name) id, version_id, name, value, split, recorded_at
+        self.all(
+            sqlx::query_as::<_, Db<Metric>>(
+                "SELECT DISTINCT ON (name) id, version_id, name, value, split, recorded_at
              FROM metrics WHERE version_id = $1
              ORDER BY name, recorded_at DESC, id DESC",
+            )
+            .bind(version_id),
         )
-        .bind(version_id)
-        .fetch_all(&self.pool)
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 }
 
 #[async_trait]
 impl EnvironmentReads for PostgresStore {
     async fn environment(&self, id: Uuid) -> Result<Option<Environment>> {
-        let found = sqlx::query_as::<_, Db<Environment>>(concat!(
-            "SELECT ",
-            environment_columns!(),
-            " FROM environments WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
+        self.optional(
+            sqlx::query_as::<_, Db<Environment>>(concat!(
+                "SELECT ",
+                environment_columns!(),
+                " FROM environments WHERE id = $1"
+            ))
+            .bind(id),
+        )
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn environment_by_name(&self, name: &str) -> Result<Option<Environment>> {
-        let found = sqlx::query_as::<_, Db<Environment>>(concat!(
-            "SELECT ",
-            environment_columns!(),
-            " FROM environments WHERE name = $1"
-        ))
-        .bind(name)
-        .fetch_optional(&self.pool)
+        self.optional(
+            sqlx::query_as::<_, Db<Environment>>(concat!(
+                "SELECT ",
+                environment_columns!(),
+                " FROM environments WHERE name = $1"
+            ))
+            .bind(name),
+        )
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn list_environments(&self, filter: EnvironmentFilter, page: Page) -> Result<Vec<Environment>> {
-        let found = sqlx::query_as::<_, Db<Environment>>(concat!(
-            "SELECT ",
-            environment_columns!(),
-            " FROM environments WHERE ($1::text IS NULL OR kind = $1) AND (NOT $2 OR is_active)
+        self.all(
+            sqlx::query_as::<_, Db<Environment>>(concat!(
+                "SELECT ",
+                environment_columns!(),
+                " FROM environments WHERE ($1::text IS NULL OR kind = $1) AND (NOT $2 OR is_active)
                ORDER BY name LIMIT $3 OFFSET $4"
-        ))
-        .bind(filter.kind.map(|k| k.as_str()))
-        .bind(filter.active_only)
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+            ))
+            .bind(filter.kind.map(|k| k.as_str()))
+            .bind(filter.active_only)
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 }
 
@@ -448,16 +444,15 @@ fn active_deployment(row: &PgRow) -> sqlx::Result<ActiveDeployment> {
 #[async_trait]
 impl DeploymentReads for PostgresStore {
     async fn deployment(&self, id: Uuid) -> Result<Option<Deployment>> {
-        let found = sqlx::query_as::<_, Db<Deployment>>(concat!(
-            "SELECT ",
-            deployment_columns!(),
-            " FROM deployments WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
+        self.optional(
+            sqlx::query_as::<_, Db<Deployment>>(concat!(
+                "SELECT ",
+                deployment_columns!(),
+                " FROM deployments WHERE id = $1"
+            ))
+            .bind(id),
+        )
         .await
-        .map_err(db)?;
-        Ok(found.map(|d| d.0))
     }
 
     async fn deployments_in(
@@ -466,20 +461,19 @@ impl DeploymentReads for PostgresStore {
         filter: DeploymentFilter,
         page: Page,
     ) -> Result<Vec<Deployment>> {
-        let found = sqlx::query_as::<_, Db<Deployment>>(concat!(
-            "SELECT ",
-            deployment_columns!(),
-            " FROM deployments WHERE environment_id = $1 AND ($2::text IS NULL OR status = $2)
+        self.all(
+            sqlx::query_as::<_, Db<Deployment>>(concat!(
+                "SELECT ",
+                deployment_columns!(),
+                " FROM deployments WHERE environment_id = $1 AND ($2::text IS NULL OR status = $2)
                ORDER BY deployed_at DESC, id DESC LIMIT $3 OFFSET $4"
-        ))
-        .bind(environment_id)
-        .bind(filter.status.map(|s| s.as_str()))
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+            ))
+            .bind(environment_id)
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn deployments_of_version(
@@ -488,20 +482,19 @@ impl DeploymentReads for PostgresStore {
         filter: DeploymentFilter,
         page: Page,
     ) -> Result<Vec<Deployment>> {
-        let found = sqlx::query_as::<_, Db<Deployment>>(concat!(
-            "SELECT ",
-            deployment_columns!(),
-            " FROM deployments WHERE version_id = $1 AND ($2::text IS NULL OR status = $2)
+        self.all(
+            sqlx::query_as::<_, Db<Deployment>>(concat!(
+                "SELECT ",
+                deployment_columns!(),
+                " FROM deployments WHERE version_id = $1 AND ($2::text IS NULL OR status = $2)
                ORDER BY deployed_at DESC, id DESC LIMIT $3 OFFSET $4"
-        ))
-        .bind(version_id)
-        .bind(filter.status.map(|s| s.as_str()))
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+            ))
+            .bind(version_id)
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>> {
@@ -534,49 +527,46 @@ impl DeploymentReads for PostgresStore {
 #[async_trait]
 impl AuditReads for PostgresStore {
     async fn audit_of_entity(&self, kind: EntityKind, id: Uuid, page: Page) -> Result<Vec<AuditEvent>> {
-        let found = sqlx::query_as::<_, Db<AuditEvent>>(concat!(
-            "SELECT ",
-            audit_columns!(),
-            " FROM audit_events WHERE entity_type = $1 AND entity_id = $2
+        self.all(
+            sqlx::query_as::<_, Db<AuditEvent>>(concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_events WHERE entity_type = $1 AND entity_id = $2
                ORDER BY timestamp DESC, id DESC LIMIT $3 OFFSET $4"
-        ))
-        .bind(kind.as_str())
-        .bind(id)
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+            ))
+            .bind(kind.as_str())
+            .bind(id)
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn audit_by_actor(&self, actor: &str, page: Page) -> Result<Vec<AuditEvent>> {
-        let found = sqlx::query_as::<_, Db<AuditEvent>>(concat!(
-            "SELECT ",
-            audit_columns!(),
-            " FROM audit_events WHERE actor = $1 ORDER BY timestamp DESC, id DESC LIMIT $2 OFFSET $3"
-        ))
-        .bind(actor)
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+        self.all(
+            sqlx::query_as::<_, Db<AuditEvent>>(concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_events WHERE actor = $1 ORDER BY timestamp DESC, id DESC LIMIT $2 OFFSET $3"
+            ))
+            .bind(actor)
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn recent_audit(&self, page: Page) -> Result<Vec<AuditEvent>> {
-        let found = sqlx::query_as::<_, Db<AuditEvent>>(concat!(
-            "SELECT ",
-            audit_columns!(),
-            " FROM audit_events ORDER BY timestamp DESC, id DESC LIMIT $1 OFFSET $2"
-        ))
-        .bind(limit(page))
-        .bind(offset(page))
-        .fetch_all(&self.pool)
+        self.all(
+            sqlx::query_as::<_, Db<AuditEvent>>(concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_events ORDER BY timestamp DESC, id DESC LIMIT $1 OFFSET $2"
+            ))
+            .bind(limit(page))
+            .bind(offset(page)),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 }
 
@@ -655,19 +645,18 @@ impl AnalyticsReads for PostgresStore {
     }
 
     async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>> {
-        let found = sqlx::query_as::<_, Db<Model>>(concat!(
-            "SELECT ",
-            model_columns!(),
-            " FROM models m WHERE is_active AND NOT EXISTS (
+        self.all(
+            sqlx::query_as::<_, Db<Model>>(concat!(
+                "SELECT ",
+                model_columns!(),
+                " FROM models m WHERE is_active AND NOT EXISTS (
                  SELECT 1 FROM training_runs r JOIN model_versions v ON v.id = r.version_id
                  WHERE v.model_id = m.id AND r.started_at >= $1)
                ORDER BY name"
-        ))
-        .bind(since)
-        .fetch_all(&self.pool)
+            ))
+            .bind(since),
+        )
         .await
-        .map_err(db)?;
-        Ok(unwrap_all(found))
     }
 
     async fn stats(&self) -> Result<Stats> {

@@ -57,10 +57,9 @@ pub(crate) async fn history(pool: &PgPool) -> Result<Vec<AppliedMigration>> {
         .collect()
 }
 
-/// Applies pending migrations up to `target`, in one transaction holding an
-/// advisory lock, so that processes starting together migrate exactly once.
-pub(crate) async fn migrate_to(pool: &PgPool, target: i64) -> Result<()> {
-    let mut conn = pool.acquire().await.map_err(db)?;
+/// Begins a schema change: a transaction holding the migration lock, and the
+/// schema version it finds (refusing a database from a newer modelreg).
+async fn begin_schema_change(conn: &mut PgConnection) -> Result<(sqlx::Transaction<'_, sqlx::Postgres>, i64)> {
     let mut tx = conn.begin().await.map_err(db)?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(MIGRATION_LOCK)
@@ -69,6 +68,14 @@ pub(crate) async fn migrate_to(pool: &PgPool, target: i64) -> Result<()> {
         .map_err(db)?;
     let current = current_version(&mut tx).await?;
     migrations::check_not_newer(current, MIGRATIONS)?;
+    Ok((tx, current))
+}
+
+/// Applies pending migrations up to `target`, in one transaction holding an
+/// advisory lock, so that processes starting together migrate exactly once.
+pub(crate) async fn migrate_to(pool: &PgPool, target: i64) -> Result<()> {
+    let mut conn = pool.acquire().await.map_err(db)?;
+    let (mut tx, current) = begin_schema_change(&mut conn).await?;
     let pending = migrations::to_apply(current, target, MIGRATIONS);
     if pending.is_empty() {
         return Ok(());
@@ -102,14 +109,7 @@ pub(crate) async fn migrate_to(pool: &PgPool, target: i64) -> Result<()> {
 /// Reverts migrations down to `target` (0 removes every table).
 pub(crate) async fn downgrade_to(pool: &PgPool, target: i64) -> Result<()> {
     let mut conn = pool.acquire().await.map_err(db)?;
-    let mut tx = conn.begin().await.map_err(db)?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(MIGRATION_LOCK)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    let current = current_version(&mut tx).await?;
-    migrations::check_not_newer(current, MIGRATIONS)?;
+    let (mut tx, current) = begin_schema_change(&mut conn).await?;
     for m in migrations::to_revert(current, target, MIGRATIONS)? {
         sqlx::raw_sql(m.down)
             .execute(&mut *tx)

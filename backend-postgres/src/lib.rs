@@ -99,11 +99,6 @@ impl PostgresStore {
         Ok(PostgresStore { pool, location })
     }
 
-    /// Connects with default options.
-    pub async fn connect_url(url: &str) -> Result<PostgresStore> {
-        PostgresStore::connect(url, PostgresOptions::default()).await
-    }
-
     /// A [`Registry`] over this store.
     pub fn into_registry(self) -> Registry {
         Registry::new(Arc::new(self))

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use modelreg_core::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
 use modelreg_core::audit::AuditEvent;
-use modelreg_core::deployments::{ActiveDeployment, Deployment, DeploymentFilter, DeploymentStatus};
+use modelreg_core::deployments::{ActiveDeployment, Deployment, DeploymentFilter};
 use modelreg_core::environments::{Environment, EnvironmentFilter};
 use modelreg_core::metrics::{Metric, MetricFilter};
 use modelreg_core::migrations::{self, AppliedMigration, Migration};
@@ -637,11 +637,10 @@ impl AnalyticsReads for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        let mut counts: DeploymentStatusCounts = DeploymentStatus::ALL.iter().map(|s| (*s, 0)).collect();
-        for (status, n) in found {
-            counts.insert(status.parse()?, count(n));
-        }
-        Ok(counts)
+        found
+            .into_iter()
+            .map(|(status, n)| Ok((status.parse()?, count(n))))
+            .collect()
     }
 
     async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>> {

@@ -172,11 +172,6 @@ impl SqliteStore {
         })
     }
 
-    /// Opens the database a `sqlite://` URL names, with default options.
-    pub async fn open_url(url: &str) -> Result<SqliteStore> {
-        SqliteStore::open(Location::from_url(url)?, SqliteOptions::default()).await
-    }
-
     /// Opens a file with default options.
     pub async fn open_path(path: impl AsRef<Path>) -> Result<SqliteStore> {
         SqliteStore::open(Location::File(path.as_ref().to_owned()), SqliteOptions::default()).await

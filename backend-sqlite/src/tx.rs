@@ -89,8 +89,8 @@ impl SqliteTx<'_> {
     }
 }
 
-/// Queued writes are sent in batches of this many, so a long import keeps
-/// its memory flat.
+/// Queued single inserts are sent once this many wait, so a transaction
+/// that inserts many records one by one keeps its memory flat.
 const FLUSH_AT: usize = 2048;
 
 impl SqliteTx<'_> {

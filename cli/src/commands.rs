@@ -437,8 +437,8 @@ impl Ctx {
                 ],
             ),
             VersionCmd::Delete { version, yes } => {
-                let v = self.version(&version).await?;
                 let (model, semver) = split_version(&version)?;
+                let v = self.reg.version_by_name(&model, &semver).await?;
                 let label = format!("{model}@{semver}");
                 confirm(
                     &format!("Delete version {label} with its runs, metrics and deployments?"),

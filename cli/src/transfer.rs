@@ -45,7 +45,8 @@ fn skipped(summary: &Summary) -> String {
 
 /// Writes the registry to `out` (a file) or to stdout.
 pub async fn export(store: Arc<dyn Store>, out_path: Option<&Path>, out: Out) -> Result<()> {
-    let total: u64 = store.record_counts().await?.values().sum();
+    let header = transfer::header(store.as_ref()).await?;
+    let total: u64 = header.counts.values().sum();
     let progress = bar(Some(total), "exporting");
     let mut report = |n: u64| progress.set_position(n);
     match out_path {
@@ -53,18 +54,17 @@ pub async fn export(store: Arc<dyn Store>, out_path: Option<&Path>, out: Out) ->
             let file = std::fs::File::create(path)
                 .map_err(|e| Error::invalid("out", format!("cannot create {}: {e}", path.display())))?;
             let mut writer = BufWriter::with_capacity(1 << 20, file);
-            let header = transfer::export(store.as_ref(), &mut writer, &mut report).await?;
+            transfer::export(store.as_ref(), &header, &mut writer, &mut report).await?;
             progress.finish_and_clear();
-            let written: u64 = header.counts.values().sum();
             out.done(
-                &format!("exported {written} records to {}", path.display()),
+                &format!("exported {total} records to {}", path.display()),
                 json!({"file": path, "header": header}),
             )
         }
         None => {
             let stdout = std::io::stdout();
             let mut writer = BufWriter::with_capacity(1 << 20, stdout.lock());
-            transfer::export(store.as_ref(), &mut writer, &mut report).await?;
+            transfer::export(store.as_ref(), &header, &mut writer, &mut report).await?;
             writer.flush().map_err(|e| Error::backend(e.to_string()))?;
             progress.finish_and_clear();
             Ok(())

@@ -825,9 +825,11 @@ impl Registry {
         self.store.team_metrics(team_id).await
     }
 
-    /// Deployments per status.
+    /// Deployments per status; every status is present, with 0 when it has none.
     pub async fn deployment_status_counts(&self) -> Result<DeploymentStatusCounts> {
-        self.store.deployment_status_counts().await
+        let mut counts: DeploymentStatusCounts = DeploymentStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        counts.extend(self.store.deployment_status_counts().await?);
+        Ok(counts)
     }
 
     /// Active models with no training run started in the last `days` days.

@@ -371,7 +371,7 @@ pub trait AuditReads: Send + Sync {
 pub trait AnalyticsReads: Send + Sync {
     async fn model_summary(&self, model_id: Uuid) -> Result<ModelSummary>;
     async fn team_metrics(&self, team_id: Uuid) -> Result<TeamMetrics>;
-    /// Deployments per status, every status present.
+    /// Deployments per status (statuses with none may be left out).
     async fn deployment_status_counts(&self) -> Result<DeploymentStatusCounts>;
     /// Active models with no training run started at or after `since`, by name.
     async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>>;

@@ -105,10 +105,15 @@ fn io_error(e: std::io::Error) -> Error {
     Error::backend(format!("cannot write the export: {e}"))
 }
 
-/// Writes the whole registry as JSON Lines; `progress` hears of every record.
-pub async fn export(store: &dyn Store, out: &mut dyn Write, progress: &mut dyn FnMut(u64)) -> Result<Header> {
-    let header = header(store).await?;
-    serde_json::to_writer(&mut *out, &header).map_err(|e| Error::backend(e.to_string()))?;
+/// Writes the whole registry as JSON Lines under `header` (from [`header`],
+/// whose counts a caller can also use for progress); `progress` hears of every record.
+pub async fn export(
+    store: &dyn Store,
+    header: &Header,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<()> {
+    serde_json::to_writer(&mut *out, header).map_err(|e| Error::backend(e.to_string()))?;
     out.write_all(b"\n").map_err(io_error)?;
     let mut stream = RecordStream::new(store);
     let mut written = 0;
@@ -119,7 +124,7 @@ pub async fn export(store: &dyn Store, out: &mut dyn Write, progress: &mut dyn F
         progress(written);
     }
     out.flush().map_err(io_error)?;
-    Ok(header)
+    Ok(())
 }
 
 /// Writes records into one transaction of the target, a batch at a time,

@@ -12,7 +12,8 @@ use crate::fixtures::*;
 
 async fn export(reg: &Registry) -> Vec<String> {
     let mut out = Vec::new();
-    transfer::export(reg.store(), &mut out, &mut |_| {})
+    let header = transfer::header(reg.store()).await.expect("header");
+    transfer::export(reg.store(), &header, &mut out, &mut |_| {})
         .await
         .expect("export");
     String::from_utf8(out)

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::error::{EntityKind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::time::Timestamp;
 use crate::validate::{self, JsonObject};
 
@@ -82,21 +82,25 @@ impl AuditEvent {
 }
 
 /// The fields of `entity` as a JSON object: the `changes` of a create (or delete).
-pub fn snapshot<T: Serialize>(entity: &T) -> JsonObject {
+pub fn snapshot<T: Serialize>(entity: &T) -> Result<JsonObject> {
     match serde_json::to_value(entity) {
-        Ok(Value::Object(map)) => map,
-        _ => JsonObject::new(),
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(Error::internal(format!(
+            "an audit snapshot must be a JSON object, not {other}"
+        ))),
+        Err(e) => Err(Error::internal(format!("cannot record the change in the audit trail: {e}"))),
     }
 }
 
 /// `{"field": {"old": …, "new": …}}` for every field that differs: the `changes` of an update.
-pub fn diff<T: Serialize>(old: &T, new: &T) -> JsonObject {
-    let (old, new) = (snapshot(old), snapshot(new));
-    new.into_iter()
+pub fn diff<T: Serialize>(old: &T, new: &T) -> Result<JsonObject> {
+    let (old, new) = (snapshot(old)?, snapshot(new)?);
+    Ok(new
+        .into_iter()
         .filter(|(field, value)| field != "updated_at" && old.get(field) != Some(value))
         .map(|(field, value)| {
             let before = old.get(&field).cloned().unwrap_or(Value::Null);
             (field, json!({"old": before, "new": value}))
         })
-        .collect()
+        .collect())
 }

@@ -164,11 +164,15 @@ pub struct ActiveDeployment {
     pub environment: Environment,
 }
 
-/// The version a rollback of `current` returns to: of the deployments of the
-/// same model in the same environment (newest first), the newest one deployed
-/// before `current` that runs a different version.
-pub fn rollback_target<'a>(current: &Deployment, same_model_same_env: &'a [Deployment]) -> Option<&'a Deployment> {
-    same_model_same_env.iter().find(|d| {
+/// The deployments a rollback of `current` may return to, best first: of the
+/// deployments of the same model in the same environment (newest first),
+/// those deployed before `current` that run a different version. The registry
+/// takes the first whose version is not deprecated.
+pub fn rollback_candidates<'a>(
+    current: &'a Deployment,
+    same_model_same_env: &'a [Deployment],
+) -> impl Iterator<Item = &'a Deployment> + 'a {
+    same_model_same_env.iter().filter(move |d| {
         d.id != current.id
             && d.version_id != current.version_id
             && (d.deployed_at, d.id) < (current.deployed_at, current.id)

@@ -68,7 +68,7 @@ impl fmt::Display for EntityKind {
 }
 
 /// What went wrong, typed so that callers (and exit codes) can tell the cases apart.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// The entity with this key does not exist.
     #[error("{entity} {key} not found")]
@@ -88,12 +88,69 @@ pub enum Error {
         "the database schema is at version {database}, but this modelreg only knows versions up to {supported}; upgrade modelreg to open it"
     )]
     SchemaTooNew { database: i64, supported: i64 },
-    /// The database failed; the message never carries a connection string or password.
-    #[error("database error: {0}")]
-    Backend(String),
-    /// An error about one line of an import file.
-    #[error("line {line}: {error}")]
-    AtLine { line: u64, error: Box<Error> },
+    /// The database cannot be reached or refuses work for now (down, busy,
+    /// locked past the timeout, out of connections); trying again later may succeed.
+    #[error("database unavailable: {message}")]
+    Unavailable {
+        message: String,
+        #[source]
+        source: Option<Source>,
+    },
+    /// The disk under the database is full or read-only: writes fail until an operator frees or remounts it.
+    #[error("storage full or read-only: {message}")]
+    Storage {
+        message: String,
+        #[source]
+        source: Option<Source>,
+    },
+    /// A fault of modelreg or its database that retrying will not fix
+    /// (a stored value that does not decode, a broken invariant).
+    #[error("internal error: {message}")]
+    Internal {
+        message: String,
+        #[source]
+        source: Option<Source>,
+    },
+}
+
+/// The underlying cause of an [`Error`], kept for logs and `source()` chains.
+pub type Source = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
+impl PartialEq for Error {
+    /// Errors are equal when they say the same thing; their sources are not compared.
+    fn eq(&self, other: &Error) -> bool {
+        use Error::*;
+        match (self, other) {
+            (NotFound { entity: a, key: b }, NotFound { entity: c, key: d }) => a == c && b == d,
+            (
+                Conflict {
+                    entity: a,
+                    field: b,
+                    value: c,
+                },
+                Conflict {
+                    entity: d,
+                    field: e,
+                    value: f,
+                },
+            ) => a == d && b == e && c == f,
+            (Invalid { field: a, reason: b }, Invalid { field: c, reason: d }) => a == c && b == d,
+            (
+                SchemaTooNew {
+                    database: a,
+                    supported: b,
+                },
+                SchemaTooNew {
+                    database: c,
+                    supported: d,
+                },
+            ) => a == c && b == d,
+            (Unavailable { message: a, .. }, Unavailable { message: b, .. })
+            | (Storage { message: a, .. }, Storage { message: b, .. })
+            | (Internal { message: a, .. }, Internal { message: b, .. }) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl Error {
@@ -113,80 +170,62 @@ impl Error {
         }
     }
 
-    /// The error itself, without the line of an import it happened at.
-    pub fn root(&self) -> &Error {
-        match self {
-            Error::AtLine { error, .. } => error.root(),
-            other => other,
+    /// An [`Error::Unavailable`], with anything that looks like a URL password blanked out.
+    pub fn unavailable(message: impl fmt::Display) -> Self {
+        Error::Unavailable {
+            message: redact_passwords(&message.to_string()),
+            source: None,
         }
     }
 
-    /// A backend failure, with anything that looks like a URL password blanked out.
-    pub fn backend(message: impl fmt::Display) -> Self {
-        Error::Backend(redact_passwords(&message.to_string()))
+    /// An [`Error::Internal`], with anything that looks like a URL password blanked out.
+    pub fn internal(message: impl fmt::Display) -> Self {
+        Error::Internal {
+            message: redact_passwords(&message.to_string()),
+            source: None,
+        }
+    }
+
+    /// An [`Error::Storage`], with anything that looks like a URL password blanked out.
+    pub fn storage(message: impl fmt::Display) -> Self {
+        Error::Storage {
+            message: redact_passwords(&message.to_string()),
+            source: None,
+        }
+    }
+
+    /// This error with `source` as its cause (for the kinds that carry one).
+    pub fn with_source(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        if let Error::Unavailable { source, .. } | Error::Storage { source, .. } | Error::Internal { source, .. } =
+            &mut self
+        {
+            *source = Some(std::sync::Arc::new(cause));
+        }
+        self
+    }
+
+    /// Whether trying the same call again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Unavailable { .. })
     }
 }
 
-/// Every field name a stored entity has, so that a backend can turn a
-/// constraint name from the database into the `field` of [`Error::Invalid`].
-pub const FIELDS: &[&str] = &[
-    "name",
-    "tag",
-    "department",
-    "cost_center",
-    "active",
-    "description",
-    "use_case",
-    "team_id",
-    "risk_level",
-    "compliance_required",
-    "is_active",
-    "semver",
-    "artifact_uri",
-    "framework",
-    "framework_version",
-    "python_version",
-    "status",
-    "size_bytes",
-    "checksum_sha256",
-    "metadata",
-    "run_name",
-    "started_at",
-    "completed_at",
-    "duration_seconds",
-    "gpu_hours",
-    "cost_usd",
-    "dataset_name",
-    "dataset_version",
-    "hyperparameters",
-    "environment",
-    "created_by",
-    "value",
-    "split",
-    "recorded_at",
-    "kind",
-    "region",
-    "kubernetes_namespace",
-    "config",
-    "endpoint_url",
-    "replicas",
-    "cpu_request",
-    "memory_request",
-    "gpu_count",
-    "deployed_by",
-    "entity_type",
-    "action",
-    "actor",
-    "changes",
-    "model_id",
-    "version_id",
-    "environment_id",
-];
-
-/// The `'static` name of a known field, or `"record"` for anything else.
+/// The `'static` name of a known field, or `"record"` for anything else:
+/// a backend turns a constraint's column into the `field` of [`Error::Invalid`].
+/// The names are the columns of the declared tables ([`crate::tables`]), so
+/// they cannot drift from the schema.
 pub fn field_name(name: &str) -> &'static str {
-    FIELDS.iter().find(|f| **f == name).copied().unwrap_or("record")
+    crate::tables::TABLES
+        .iter()
+        .flat_map(|t| t.columns.iter())
+        .map(|c| c.name)
+        .chain(EXTRA_FIELDS.iter().copied())
+        .find(|f| *f == name)
+        .unwrap_or("record")
 }
+
+/// Field names an error may carry that are not a stored column.
+const EXTRA_FIELDS: &[&str] = &["tag", "alias", "version", "model", "team"];
 
 /// Result with the modelreg [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

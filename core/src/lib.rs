@@ -12,10 +12,11 @@ pub mod error;
 pub mod metrics;
 pub mod migrations;
 pub mod models;
+pub mod refs;
 pub mod registry;
 pub mod runs;
-pub mod sample;
 pub mod store;
+pub mod tables;
 pub mod teams;
 pub mod time;
 pub mod transfer;
@@ -24,8 +25,10 @@ pub mod versions;
 
 pub use audit::{Actor, AuditAction, AuditEvent};
 pub use error::{EntityKind, Error, Result};
+pub use refs::{Ref, Selector, VersionRef};
 pub use registry::{ModelWithVersions, Registry};
-pub use store::{Page, Record, Store, Tx};
+pub use store::{Page, Record, RecordKind, Store, Tx};
+pub use transfer::TransferError;
 pub use time::Timestamp;
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::Result;
+use crate::refs::Ref;
 use crate::time::Timestamp;
 use crate::validate;
 
@@ -66,8 +67,9 @@ pub struct NewModel {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub use_case: Option<String>,
-    #[serde(default)]
-    pub team_id: Option<Uuid>,
+    /// The owning team, by name or id (`team_id` is accepted too).
+    #[serde(default, alias = "team_id")]
+    pub team: Option<Ref>,
     #[serde(default)]
     pub risk_level: RiskLevel,
     #[serde(default)]
@@ -107,8 +109,9 @@ pub struct ModelUpdate {
     #[serde(default, deserialize_with = "crate::validate::present")]
     #[cfg_attr(feature = "openapi", schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub use_case: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::validate::present")]
-    pub team_id: Option<Option<Uuid>>,
+    /// The owning team, by name or id; `null` removes it (`team_id` is accepted too).
+    #[serde(default, alias = "team_id", deserialize_with = "crate::validate::present")]
+    pub team: Option<Option<Ref>>,
     pub risk_level: Option<RiskLevel>,
     pub compliance_required: Option<bool>,
     pub is_active: Option<bool>,
@@ -128,8 +131,8 @@ impl Model {
         fold(&self.name)
     }
 
-    /// This model with `update` applied and `updated_at` set to `now`.
-    pub fn apply(&self, update: ModelUpdate, now: Timestamp) -> Model {
+    /// This model with `update` applied (its team resolved to `team_id`) and `updated_at` set to `now`.
+    pub fn apply(&self, update: ModelUpdate, team_id: Option<Option<Uuid>>, now: Timestamp) -> Model {
         let mut model = self.clone();
         if let Some(name) = update.name {
             model.name = name;
@@ -140,7 +143,7 @@ impl Model {
         if let Some(use_case) = update.use_case {
             model.use_case = use_case;
         }
-        if let Some(team_id) = update.team_id {
+        if let Some(team_id) = team_id {
             model.team_id = team_id;
         }
         if let Some(risk_level) = update.risk_level {
@@ -158,8 +161,28 @@ impl Model {
 }
 
 /// Which models a listing returns.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModelFilter {
+    pub active_only: bool,
+    /// Only the models of this team.
+    pub team: Option<Ref>,
+    pub risk_level: Option<RiskLevel>,
+}
+
+impl ModelFilter {
+    /// The filter a store applies, with the team resolved to its id.
+    pub fn stored(&self, team_id: Option<Uuid>) -> StoredModelFilter {
+        StoredModelFilter {
+            active_only: self.active_only,
+            team_id,
+            risk_level: self.risk_level,
+        }
+    }
+}
+
+/// [`ModelFilter`] as a store applies it: the team by id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoredModelFilter {
     pub active_only: bool,
     pub team_id: Option<Uuid>,
     pub risk_level: Option<RiskLevel>,

@@ -11,7 +11,7 @@ use crate::environments::{Environment, EnvironmentFilter};
 use crate::error::{EntityKind, Error, Result};
 use crate::metrics::{Metric, MetricFilter};
 use crate::migrations::{AppliedMigration, Migration};
-use crate::models::{Model, ModelFilter, ModelTag, Tag, TagUsage};
+use crate::models::{Model, ModelTag, StoredModelFilter, Tag, TagUsage};
 use crate::runs::{CostSummary, RunFilter, TrainingRun};
 use crate::teams::{Team, TeamFilter};
 use crate::time::Timestamp;
@@ -236,16 +236,29 @@ pub trait Tx: Send {
     /// Removes a tag from a model; false when the model did not carry it.
     async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool>;
 
+    // Reads inside the transaction lock the rows they return where the
+    // backend locks rows (PostgreSQL: `FOR NO KEY UPDATE`), so that two
+    // operations deciding on the same rows take turns.
+
     async fn team(&mut self, id: Uuid) -> Result<Option<Team>>;
+    async fn team_by_name(&mut self, name: &str) -> Result<Option<Team>>;
     async fn model(&mut self, id: Uuid) -> Result<Option<Model>>;
     async fn model_by_name(&mut self, name: &str) -> Result<Option<Model>>;
     async fn tag_by_name(&mut self, name: &str) -> Result<Option<Tag>>;
+    /// Inserts `tag` unless a tag with its name exists; answers the stored tag
+    /// and whether it was inserted. Two transactions adding the same new tag
+    /// at once both succeed (one inserts, the other finds it).
+    async fn tag_or_insert(&mut self, tag: Tag) -> Result<(Tag, bool)>;
     async fn has_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool>;
     async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>>;
+    async fn version_by_semver(&mut self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
+    /// The version of highest SemVer precedence (ties: newest), optionally of one status.
+    async fn latest_version(&mut self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>>;
     /// The version of `model_id` in production, if any.
     async fn production_version(&mut self, model_id: Uuid) -> Result<Option<ModelVersion>>;
     async fn run(&mut self, id: Uuid) -> Result<Option<TrainingRun>>;
     async fn environment(&mut self, id: Uuid) -> Result<Option<Environment>>;
+    async fn environment_by_name(&mut self, name: &str) -> Result<Option<Environment>>;
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>>;
     /// Deployments in `environment_id` of any version of `model_id`, newest first.
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>>;
@@ -261,8 +274,26 @@ pub trait Tx: Send {
 /// Starting write transactions.
 #[async_trait]
 pub trait Transactional: Send + Sync {
-    /// Begins a write transaction.
+    /// Begins a write transaction. It returns once the transaction holds
+    /// whatever serializes writers as a whole on this backend (on SQLite the
+    /// database's write lock), so that a time read after `begin` and after
+    /// the transaction's locking reads is in commit order.
     async fn begin(&self) -> Result<Box<dyn Tx + '_>>;
+}
+
+/// One consistent, read-only view of every record, unchanged by writes that
+/// commit while it is open: what an export or copy reads.
+#[async_trait]
+pub trait Snapshot: RecordReads {
+    /// The schema version the snapshot was taken at.
+    async fn schema_version(&self) -> Result<i64>;
+}
+
+/// Taking snapshots.
+#[async_trait]
+pub trait Snapshots: Send + Sync {
+    /// Opens a read-only snapshot of the whole store (ended when dropped).
+    async fn snapshot(&self) -> Result<Box<dyn Snapshot + '_>>;
 }
 
 /// Reading teams.
@@ -280,15 +311,15 @@ pub trait ModelReads: Send + Sync {
     async fn model(&self, id: Uuid) -> Result<Option<Model>>;
     async fn model_by_name(&self, name: &str) -> Result<Option<Model>>;
     /// Models by name.
-    async fn list_models(&self, filter: ModelFilter, page: Page) -> Result<Vec<Model>>;
+    async fn list_models(&self, filter: StoredModelFilter, page: Page) -> Result<Vec<Model>>;
     /// Models whose [`Model::search_key`] contains `term`'s, literally (no wildcards); by name.
     async fn search_models(&self, term: &str, page: Page) -> Result<Vec<Model>>;
     /// Models carrying the tag, by name.
     async fn models_by_tag(&self, tag: &str, page: Page) -> Result<Vec<Model>>;
     /// The tags of a model, by name.
     async fn tags_of_model(&self, model_id: Uuid) -> Result<Vec<Tag>>;
-    /// Every tag with its model count, by name.
-    async fn list_tags(&self) -> Result<Vec<TagUsage>>;
+    /// Tags with their model counts, by name.
+    async fn list_tags(&self, page: Page) -> Result<Vec<TagUsage>>;
 }
 
 /// Reading versions.
@@ -378,7 +409,7 @@ pub trait AnalyticsReads: Send + Sync {
     async fn stats(&self) -> Result<Stats>;
 }
 
-/// Reading every record, kind by kind, for export and copy.
+/// Reading every record, kind by kind (through a [`Snapshot`] for export and copy).
 #[async_trait]
 pub trait RecordReads: Send + Sync {
     /// Up to `limit` records of `kind` with keys after `after`, in key order.
@@ -408,6 +439,12 @@ pub trait StoreInfo: Send + Sync {
     async fn upgrade(&self, target: Option<i64>) -> Result<()>;
     /// Reverts migrations down to `target`; 0 removes every table.
     async fn downgrade(&self, target: i64) -> Result<()>;
+    /// Whether a write can be made now: the database answers and accepts a
+    /// write (a disk that is full or read-only fails this).
+    async fn check_writable(&self) -> Result<()>;
+    /// Closes every connection (on SQLite checkpointing the WAL into the
+    /// file); later calls fail with [`Error::Unavailable`].
+    async fn close(&self) -> Result<()>;
 }
 
 /// Everything a backend provides: the registry is built on this.
@@ -423,12 +460,14 @@ pub trait Store:
     + AuditReads
     + AnalyticsReads
     + RecordReads
+    + Snapshots
     + StoreInfo
 {
 }
 
 impl<T> Store for T where
     T: Transactional
+        + Snapshots
         + TeamReads
         + ModelReads
         + VersionReads
@@ -441,4 +480,130 @@ impl<T> Store for T where
         + RecordReads
         + StoreInfo
 {
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::audit::AuditAction;
+    use crate::deployments::DeploymentStatus;
+    use crate::environments::EnvironmentKind;
+    use crate::metrics::Split;
+    use crate::models::RiskLevel;
+    use crate::runs::RunStatus;
+    use crate::versions::{Framework, VersionStatus};
+
+    /// One record of each kind, with every optional field filled.
+    pub(crate) fn one_record_of_each_kind() -> Vec<Record> {
+        let now = crate::time::now();
+        let id = Uuid::now_v7;
+        let object = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
+        vec![
+            Record::Team(Team {
+                id: id(),
+                name: "research".into(),
+                department: Some("R&D".into()),
+                cost_center: Some("CC-1".into()),
+                active: true,
+                created_at: now,
+            }),
+            Record::Tag(Tag {
+                id: id(),
+                name: "nlp".into(),
+                description: Some("language".into()),
+                created_at: now,
+            }),
+            Record::Model(Model {
+                id: id(),
+                name: "Fraud".into(),
+                description: Some("d".into()),
+                use_case: Some("u".into()),
+                team_id: Some(id()),
+                risk_level: RiskLevel::High,
+                compliance_required: true,
+                is_active: false,
+                created_at: now,
+                updated_at: now,
+            }),
+            Record::ModelTag(ModelTag {
+                model_id: id(),
+                tag_id: id(),
+                assigned_at: now,
+            }),
+            Record::ModelVersion(ModelVersion {
+                id: id(),
+                model_id: id(),
+                semver: "1.2.3-rc.1".into(),
+                artifact_uri: "s3://a".into(),
+                framework: Framework::Onnx,
+                framework_version: Some("1.0".into()),
+                python_version: Some("3.11".into()),
+                status: VersionStatus::Validated,
+                size_bytes: Some(5_000_000_000),
+                checksum_sha256: Some("a".repeat(64)),
+                metadata: object(json!({"auc": 0.9})),
+                created_at: now,
+            }),
+            Record::TrainingRun(TrainingRun {
+                id: id(),
+                version_id: id(),
+                run_name: "r".into(),
+                status: RunStatus::Succeeded,
+                started_at: now,
+                completed_at: Some(now),
+                duration_seconds: Some(3),
+                gpu_hours: 1.5,
+                cost_usd: Some(2.5),
+                dataset_name: Some("ds".into()),
+                dataset_version: Some("v1".into()),
+                hyperparameters: object(json!({"lr": 0.1})),
+                environment: object(json!({"gpu": "a100"})),
+                created_by: Some("alice".into()),
+            }),
+            Record::Metric(Metric {
+                id: id(),
+                version_id: id(),
+                name: "auc".into(),
+                value: 0.5,
+                split: Split::Test,
+                recorded_at: now,
+            }),
+            Record::Environment(Environment {
+                id: id(),
+                name: "prod".into(),
+                kind: EnvironmentKind::Production,
+                region: Some("eu".into()),
+                kubernetes_namespace: Some("ns".into()),
+                config: object(json!({"a": 1})),
+                is_active: true,
+                created_at: now,
+            }),
+            Record::Deployment(Deployment {
+                id: id(),
+                version_id: id(),
+                environment_id: id(),
+                name: "d".into(),
+                status: DeploymentStatus::Terminated,
+                endpoint_url: Some("http://x".into()),
+                replicas: 3,
+                cpu_request: Some("2".into()),
+                memory_request: Some("4Gi".into()),
+                gpu_count: 1,
+                deployed_at: now,
+                deployed_by: Some("bob".into()),
+                terminated_at: Some(now),
+            }),
+            Record::AuditEvent(AuditEvent {
+                id: id(),
+                entity_type: EntityKind::Model,
+                entity_id: id(),
+                action: AuditAction::Update,
+                actor: "alice".into(),
+                changes: object(json!({"name": {"old": "a", "new": "b"}})),
+                timestamp: now,
+            }),
+        ]
+    }
 }

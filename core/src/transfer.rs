@@ -2,9 +2,11 @@
 //! between two stores (any backends), exactly, with ids and timestamps.
 //!
 //! The file is a header line, then one record per line in dependency order:
-//! `{"kind": "model", "record": {…}}`. Export streams page by page, so its
-//! memory stays flat; import and copy write the target in one transaction,
-//! so a bad line leaves the target untouched.
+//! `{"kind": "model", "record": {…}}`. Export and copy read one snapshot of
+//! the source, page by page, so their memory stays flat and what they write
+//! is one moment of a registry that others keep writing to; import and copy
+//! write the target in one transaction, so a bad line (or a file cut short)
+//! leaves the target untouched.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -12,7 +14,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::{Existing, Record, RecordKey, RecordKind, Store, Tx};
+use crate::store::{Existing, Record, RecordKey, RecordKind, Snapshot, Store, Tx};
 
 /// What the header line calls the format.
 pub const FORMAT: &str = "modelreg-export";
@@ -48,9 +50,36 @@ pub struct Summary {
     pub skipped: u64,
 }
 
-/// Every record of a store, kind by kind in dependency order, a page at a time.
+/// An error of an import or copy, with the line of the file (for a copy,
+/// the position in the source) of the record it is about, when there is one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct TransferError {
+    pub line: Option<u64>,
+    #[source]
+    pub error: Error,
+}
+
+impl std::fmt::Display for TransferError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl From<Error> for TransferError {
+    fn from(error: Error) -> Self {
+        TransferError { line: None, error }
+    }
+}
+
+/// How far an export, import or copy is: records done, and the total expected.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// Every record of a snapshot, kind by kind in dependency order, a page at a time.
 pub struct RecordStream<'a> {
-    store: &'a dyn Store,
+    store: &'a dyn Snapshot,
     kinds: std::slice::Iter<'static, RecordKind>,
     kind: Option<RecordKind>,
     after: Option<RecordKey>,
@@ -59,7 +88,7 @@ pub struct RecordStream<'a> {
 
 impl<'a> RecordStream<'a> {
     /// A stream over `store`.
-    pub fn new(store: &'a dyn Store) -> Self {
+    pub fn new(store: &'a dyn Snapshot) -> Self {
         let mut kinds = RecordKind::ALL.iter();
         let kind = kinds.next().copied();
         RecordStream {
@@ -90,8 +119,8 @@ impl<'a> RecordStream<'a> {
     }
 }
 
-/// The header an export of `store` starts with.
-pub async fn header(store: &dyn Store) -> Result<Header> {
+/// The header an export of the snapshot `store` starts with.
+pub async fn header(store: &dyn Snapshot) -> Result<Header> {
     Ok(Header {
         format: FORMAT.to_owned(),
         format_version: FORMAT_VERSION,
@@ -101,30 +130,57 @@ pub async fn header(store: &dyn Store) -> Result<Header> {
     })
 }
 
-fn io_error(e: std::io::Error) -> Error {
-    Error::backend(format!("cannot write the export: {e}"))
+impl Header {
+    /// Records of every kind.
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum()
+    }
 }
 
-/// Writes the whole registry as JSON Lines under `header` (from [`header`],
-/// whose counts a caller can also use for progress); `progress` hears of every record.
-pub async fn export(
-    store: &dyn Store,
-    header: &Header,
-    out: &mut dyn Write,
-    progress: &mut dyn FnMut(u64),
-) -> Result<()> {
-    serde_json::to_writer(&mut *out, header).map_err(|e| Error::backend(e.to_string()))?;
+fn io_error(e: std::io::Error) -> Error {
+    Error::invalid("out", format!("cannot write the export: {e}"))
+}
+
+/// Fails unless the records seen per kind are what the header announced.
+fn check_counts(header: &BTreeMap<RecordKind, u64>, seen: &BTreeMap<RecordKind, u64>) -> Result<()> {
+    for kind in RecordKind::ALL {
+        let (expected, found) = (
+            header.get(kind).copied().unwrap_or(0),
+            seen.get(kind).copied().unwrap_or(0),
+        );
+        if expected != found {
+            return Err(Error::invalid(
+                "counts",
+                format!(
+                    "the header announces {expected} {kind} records but {found} were read: the export is incomplete or was edited; nothing was imported"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the whole snapshot as JSON Lines; `progress` hears of every record.
+/// Answers the header it wrote, whose counts are what the file holds.
+pub async fn export(store: &dyn Snapshot, out: &mut dyn Write, progress: Progress<'_>) -> Result<Header> {
+    let header = header(store).await?;
+    let total = header.total();
+    serde_json::to_writer(&mut *out, &header).map_err(|e| Error::internal(e.to_string()))?;
     out.write_all(b"\n").map_err(io_error)?;
     let mut stream = RecordStream::new(store);
+    let mut seen = BTreeMap::new();
     let mut written = 0;
     while let Some(record) = stream.next().await? {
-        serde_json::to_writer(&mut *out, &record).map_err(|e| Error::backend(e.to_string()))?;
+        serde_json::to_writer(&mut *out, &record).map_err(|e| Error::internal(e.to_string()))?;
         out.write_all(b"\n").map_err(io_error)?;
+        *seen.entry(record.record_kind()).or_default() += 1;
         written += 1;
-        progress(written);
+        progress(written, total);
     }
     out.flush().map_err(io_error)?;
-    Ok(())
+    // A snapshot never changes under the export: a difference is a fault.
+    check_counts(&header.counts, &seen).map_err(|e| Error::internal(format!("the snapshot changed during the export: {e}")))?;
+    Ok(header)
 }
 
 /// Writes records into one transaction of the target, a batch at a time,
@@ -154,7 +210,7 @@ impl<'a> Importer<'a> {
         })
     }
 
-    async fn push(&mut self, line: u64, record: Record) -> Result<()> {
+    async fn push(&mut self, line: u64, record: Record) -> Result<(), TransferError> {
         record.validate().map_err(|e| at_line(line, e))?;
         *self.summary.records.entry(record.record_kind()).or_default() += 1;
         self.summary.total += 1;
@@ -165,33 +221,37 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
-    async fn write_batch(&mut self) -> Result<()> {
+    async fn write_batch(&mut self) -> Result<(), TransferError> {
         let batch = std::mem::take(&mut self.batch);
         let records: Vec<Record> = batch.iter().map(|(_, r)| r.clone()).collect();
         let written = self
             .tx
             .insert_many(records, self.existing)
             .await
-            .map_err(|e| match culprit(&batch, &e) {
-                Some(line) => at_line(line, e),
-                None => e,
+            .map_err(|e| TransferError {
+                line: culprit(&batch, &e),
+                error: e,
             })?;
         self.summary.written += written;
         self.summary.skipped += batch.len() as u64 - written;
         Ok(())
     }
 
-    async fn finish(mut self) -> Result<Summary> {
+    /// Writes what is left and commits, once what was read matches `expected` (when known).
+    async fn finish(mut self, expected: Option<&BTreeMap<RecordKind, u64>>) -> Result<Summary, TransferError> {
         self.write_batch().await?;
+        if let Some(expected) = expected {
+            check_counts(expected, &self.summary.records)?;
+        }
         self.tx.commit().await?;
         Ok(self.summary)
     }
 }
 
-fn at_line(line: u64, error: Error) -> Error {
-    Error::AtLine {
-        line,
-        error: Box::new(error),
+fn at_line(line: u64, error: Error) -> TransferError {
+    TransferError {
+        line: Some(line),
+        error,
     }
 }
 
@@ -221,8 +281,8 @@ pub async fn import(
     target: &dyn Store,
     input: &mut dyn BufRead,
     merge: bool,
-    progress: &mut dyn FnMut(u64),
-) -> Result<Summary> {
+    progress: Progress<'_>,
+) -> Result<Summary, TransferError> {
     let mut lines = input.lines();
     let first = lines
         .next()
@@ -261,9 +321,9 @@ pub async fn import(
         }
         let record: Record = serde_json::from_str(&line).map_err(|e| at_line(number, invalid_record(&e)))?;
         importer.push(number, record).await?;
-        progress(importer.summary.total);
+        progress(importer.summary.total, header.total());
     }
-    importer.finish().await
+    importer.finish(Some(&header.counts)).await
 }
 
 /// A JSON error of a record line, naming the field serde names.
@@ -273,22 +333,25 @@ fn invalid_record(e: &serde_json::Error) -> Error {
     Error::invalid(field, format!("is not a valid record: {message}"))
 }
 
-/// Copies every record of `source` into `target`, as an export and import
-/// would, without a file.
+/// Copies every record of one snapshot of `source` into `target`, as an
+/// export and import would, without a file.
 pub async fn copy(
     source: &dyn Store,
     target: &dyn Store,
     merge: bool,
-    progress: &mut dyn FnMut(u64),
-) -> Result<Summary> {
+    progress: Progress<'_>,
+) -> Result<Summary, TransferError> {
+    let snapshot = source.snapshot().await?;
+    let expected = snapshot.record_counts().await?;
+    let total = expected.values().sum();
     let mut importer = Importer::start(target, merge).await?;
-    let mut stream = RecordStream::new(source);
+    let mut stream = RecordStream::new(snapshot.as_ref());
     let mut position = 0;
     while let Some(record) = stream.next().await? {
         position += 1;
         // "Lines" of a copy are positions in the source's stream.
         importer.push(position, record).await?;
-        progress(position);
+        progress(position, total);
     }
-    importer.finish().await
+    importer.finish(Some(&expected)).await
 }

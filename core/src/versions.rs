@@ -116,9 +116,10 @@ impl ModelVersion {
         validate::json_object("metadata", &self.metadata)
     }
 
-    /// The key under which "latest" sorts: see [`precedence_key`].
-    pub fn precedence_key(&self) -> String {
-        precedence_key(&self.semver).unwrap_or_default()
+    /// The key under which "latest" sorts: see [`precedence_key`]. A stored
+    /// semver that does not parse is an error, never an empty key.
+    pub fn precedence_key(&self) -> Result<String> {
+        precedence_key(&self.semver)
     }
 }
 

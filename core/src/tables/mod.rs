@@ -1,0 +1,394 @@
+//! The stored tables, declared once: their names, columns (with types),
+//! derived columns and conflict targets, and the mapping of each [`Record`]
+//! to and from a row. Both backends build their column lists and write
+//! statements from these declarations and read rows by column name through
+//! [`Row`], so neither repeats the other.
+
+mod decl;
+
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::store::{Record, RecordKind};
+use crate::time::Timestamp;
+use crate::validate::JsonObject;
+
+pub use decl::TABLES;
+
+/// How a column's values are typed (each backend maps these to its own SQL types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    Uuid,
+    Text,
+    /// A 64-bit integer.
+    Int,
+    /// A 32-bit integer.
+    Int32,
+    /// A finite 64-bit float.
+    Float,
+    Bool,
+    Time,
+    /// A JSON object.
+    Json,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColumnType,
+    pub nullable: bool,
+    /// Computed from the record's other fields when written (never read back).
+    pub derived: bool,
+}
+
+/// One stored table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Table {
+    /// The kind of record it stores.
+    pub kind: RecordKind,
+    pub name: &'static str,
+    /// Every column in write order, the key first.
+    pub columns: &'static [Column],
+    /// The columns that identify a row: the conflict target of an insert
+    /// that skips existing rows, and what an update matches on.
+    pub key: &'static [&'static str],
+}
+
+impl Table {
+    /// The declaration of `kind`'s table.
+    pub fn of(kind: RecordKind) -> &'static Table {
+        TABLES
+            .iter()
+            .find(|t| t.kind == kind)
+            .unwrap_or_else(|| unreachable!("every record kind has a table declaration"))
+    }
+
+    /// The columns a row of this table is read from (every column but the derived ones).
+    pub fn read_columns(&self) -> impl Iterator<Item = &'static Column> {
+        self.columns.iter().filter(|c| !c.derived)
+    }
+
+    /// `c1, c2, …` of the read columns, each prefixed by `alias.` and named
+    /// `{prefix}{column}` when `prefix` is not empty (for joins).
+    pub fn select_list(&self, alias: &str, prefix: &str) -> String {
+        self.read_columns()
+            .map(|c| match (alias, prefix) {
+                ("", "") => c.name.to_owned(),
+                (alias, "") => format!("{alias}.{}", c.name),
+                ("", prefix) => format!("{} AS {prefix}{}", c.name, c.name),
+                (alias, prefix) => format!("{alias}.{} AS {prefix}{}", c.name, c.name),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// One value of a column, as it goes to and comes from a backend.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Uuid(Uuid),
+    Time(Timestamp),
+    Json(JsonObject),
+}
+
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Value {
+        v.map_or(Value::Null, Value::Text)
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_owned())
+    }
+}
+
+impl From<Uuid> for Value {
+    fn from(v: Uuid) -> Value {
+        Value::Uuid(v)
+    }
+}
+
+impl From<Option<Uuid>> for Value {
+    fn from(v: Option<Uuid>) -> Value {
+        v.map_or(Value::Null, Value::Uuid)
+    }
+}
+
+impl From<Timestamp> for Value {
+    fn from(v: Timestamp) -> Value {
+        Value::Time(v)
+    }
+}
+
+impl From<Option<Timestamp>> for Value {
+    fn from(v: Option<Timestamp>) -> Value {
+        v.map_or(Value::Null, Value::Time)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Bool(v)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(v: i32) -> Value {
+        Value::Int(v.into())
+    }
+}
+
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Value {
+        v.map_or(Value::Null, Value::Int)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Float(v)
+    }
+}
+
+impl From<Option<f64>> for Value {
+    fn from(v: Option<f64>) -> Value {
+        v.map_or(Value::Null, Value::Float)
+    }
+}
+
+impl From<JsonObject> for Value {
+    fn from(v: JsonObject) -> Value {
+        Value::Json(v)
+    }
+}
+
+/// A row as a backend returns it: the value of a column, looked up by name.
+pub trait Row {
+    /// The value of `column` (`Value::Null` for SQL NULL), decoded as `ty`.
+    fn value(&self, column: &str, ty: ColumnType) -> Result<Value>;
+}
+
+/// A decoding failure of one column: a stored value this modelreg cannot read.
+pub fn undecodable(column: &str, detail: impl fmt::Display) -> Error {
+    Error::internal(format!("column {column} holds a value modelreg cannot read: {detail}"))
+}
+
+/// Typed access to the columns of a [`Row`], optionally under a join prefix.
+pub struct Cells<'r> {
+    row: &'r dyn Row,
+    prefix: &'r str,
+}
+
+macro_rules! getters {
+    ($($name:ident, $opt:ident: $ty:ty = $ct:ident($v:ident) => $out:expr;)*) => {
+        $(
+            #[doc = concat!("A non-null `", stringify!($ct), "` column.")]
+            pub fn $name(&self, column: &str) -> Result<$ty> {
+                self.$opt(column)?.ok_or_else(|| undecodable(column, "NULL in a NOT NULL column"))
+            }
+
+            #[doc = concat!("A nullable `", stringify!($ct), "` column.")]
+            pub fn $opt(&self, column: &str) -> Result<Option<$ty>> {
+                match self.get(column, ColumnType::$ct)? {
+                    Value::Null => Ok(None),
+                    Value::$ct($v) => Ok(Some($out)),
+                    other => Err(undecodable(column, format!("expected {}, got {other:?}", stringify!($ct)))),
+                }
+            }
+        )*
+    };
+}
+
+impl<'r> Cells<'r> {
+    /// The columns of `row`, read under `prefix` (empty for none).
+    pub fn new(row: &'r dyn Row, prefix: &'r str) -> Cells<'r> {
+        Cells { row, prefix }
+    }
+
+    fn get(&self, column: &str, ty: ColumnType) -> Result<Value> {
+        if self.prefix.is_empty() {
+            self.row.value(column, ty)
+        } else {
+            self.row.value(&format!("{}{column}", self.prefix), ty)
+        }
+    }
+
+    getters! {
+        uuid, opt_uuid: Uuid = Uuid(v) => v;
+        text, opt_text: String = Text(v) => v;
+        int, opt_int: i64 = Int(v) => v;
+        float, opt_float: f64 = Float(v) => v;
+        bool, opt_bool: bool = Bool(v) => v;
+        time, opt_time: Timestamp = Time(v) => v;
+        json, opt_json: JsonObject = Json(v) => v;
+    }
+
+    /// A non-null 32-bit integer column.
+    pub fn int32(&self, column: &str) -> Result<i32> {
+        let wide = match self.get(column, ColumnType::Int32)? {
+            Value::Int(v) => v,
+            other => return Err(undecodable(column, format!("expected an integer, got {other:?}"))),
+        };
+        i32::try_from(wide).map_err(|e| undecodable(column, e))
+    }
+
+    /// A text column holding one of a closed set of values.
+    pub fn parsed<T: std::str::FromStr<Err = Error>>(&self, column: &str) -> Result<T> {
+        let text = self.text(column)?;
+        text.parse().map_err(|e: Error| undecodable(column, e))
+    }
+}
+
+impl Record {
+    /// The table this record is stored in.
+    pub fn table(&self) -> &'static Table {
+        Table::of(self.record_kind())
+    }
+
+    /// The record's values in the order of its table's columns, derived ones included.
+    pub fn values(&self) -> Result<Vec<Value>> {
+        decl::values(self)
+    }
+
+    /// The record of `kind` stored in `row` (whose columns may carry `prefix`).
+    pub fn read(kind: RecordKind, row: &dyn Row, prefix: &str) -> Result<Record> {
+        decl::read(kind, &Cells::new(row, prefix))
+    }
+}
+
+/// Reads one entity of type `T` from a row (for listings of one kind).
+pub trait FromRow: Sized {
+    /// Reads the entity from `row`, whose columns may carry `prefix`.
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self>;
+}
+
+macro_rules! from_row {
+    ($($ty:ty => $variant:ident),* $(,)?) => {
+        $(
+            impl FromRow for $ty {
+                fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+                    match Record::read(RecordKind::$variant, row, prefix)? {
+                        Record::$variant(x) => Ok(x),
+                        _ => unreachable!("Record::read answers with the kind asked for"),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+from_row!(
+    crate::teams::Team => Team,
+    crate::models::Tag => Tag,
+    crate::models::Model => Model,
+    crate::models::ModelTag => ModelTag,
+    crate::versions::ModelVersion => ModelVersion,
+    crate::runs::TrainingRun => TrainingRun,
+    crate::metrics::Metric => Metric,
+    crate::environments::Environment => Environment,
+    crate::deployments::Deployment => Deployment,
+    crate::audit::AuditEvent => AuditEvent,
+);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// A row held in memory, as a backend would hand it over.
+    struct MapRow(HashMap<String, Value>);
+
+    impl Row for MapRow {
+        fn value(&self, column: &str, _ty: ColumnType) -> Result<Value> {
+            self.0
+                .get(column)
+                .cloned()
+                .ok_or_else(|| undecodable(column, "no such column"))
+        }
+    }
+
+    fn matches(value: &Value, column: &Column) -> bool {
+        match (value, column.ty) {
+            (Value::Null, _) => column.nullable,
+            (Value::Uuid(_), ColumnType::Uuid)
+            | (Value::Text(_), ColumnType::Text)
+            | (Value::Int(_), ColumnType::Int | ColumnType::Int32)
+            | (Value::Float(_), ColumnType::Float)
+            | (Value::Bool(_), ColumnType::Bool)
+            | (Value::Time(_), ColumnType::Time)
+            | (Value::Json(_), ColumnType::Json) => true,
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn every_record_writes_one_typed_value_per_column_and_reads_back_from_them() {
+        for record in crate::store::tests::one_record_of_each_kind() {
+            let table = record.table();
+            let values = record.values().unwrap();
+            assert_eq!(values.len(), table.columns.len(), "{}", table.name);
+            for (value, column) in values.iter().zip(table.columns) {
+                assert!(matches(value, column), "{}.{} = {value:?}", table.name, column.name);
+            }
+            let row = MapRow(
+                table
+                    .columns
+                    .iter()
+                    .zip(values)
+                    .map(|(c, v)| (format!("p_{}", c.name), v))
+                    .collect(),
+            );
+            assert_eq!(Record::read(record.record_kind(), &row, "p_").unwrap(), record);
+        }
+    }
+
+    #[test]
+    fn every_kind_has_one_table_whose_key_columns_exist() {
+        for kind in RecordKind::ALL {
+            let table = Table::of(*kind);
+            assert_eq!(TABLES.iter().filter(|t| t.kind == *kind).count(), 1);
+            for key in table.key {
+                assert!(table.column(key).is_some(), "{}.{key}", table.name);
+            }
+        }
+    }
+
+    #[test]
+    fn select_lists_name_the_read_columns() {
+        let teams = Table::of(RecordKind::Team);
+        assert_eq!(
+            teams.select_list("", ""),
+            "id, name, department, cost_center, active, created_at"
+        );
+        assert!(teams.select_list("t", "t_").starts_with("t.id AS t_id, t.name AS t_name"));
+        let models = Table::of(RecordKind::Model);
+        assert!(!models.select_list("", "").contains("name_folded"));
+    }
+}

@@ -1,0 +1,1 @@
+//! modelreg-server (being built).

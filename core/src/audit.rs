@@ -42,7 +42,7 @@ pub struct Actor(String);
 impl Actor {
     /// Checks the name and makes an actor of it.
     pub fn new(name: impl Into<String>) -> Result<Actor> {
-        let name = name.into();
+        let name = validate::nfc(&name.into());
         validate::name("actor", &name, 100)?;
         Ok(Actor(name))
     }
@@ -88,7 +88,9 @@ pub fn snapshot<T: Serialize>(entity: &T) -> Result<JsonObject> {
         Ok(other) => Err(Error::internal(format!(
             "an audit snapshot must be a JSON object, not {other}"
         ))),
-        Err(e) => Err(Error::internal(format!("cannot record the change in the audit trail: {e}"))),
+        Err(e) => Err(Error::internal(format!(
+            "cannot record the change in the audit trail: {e}"
+        ))),
     }
 }
 

@@ -111,7 +111,7 @@ impl Environment {
     pub fn apply(&self, update: EnvironmentUpdate) -> Environment {
         let mut env = self.clone();
         if let Some(name) = update.name {
-            env.name = name;
+            env.name = validate::nfc(&name);
         }
         if let Some(kind) = update.kind {
             env.kind = kind;

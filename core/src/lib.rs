@@ -28,8 +28,8 @@ pub use error::{EntityKind, Error, Result};
 pub use refs::{Ref, Selector, VersionRef};
 pub use registry::{ModelWithVersions, Registry};
 pub use store::{Page, Record, RecordKind, Store, Tx};
-pub use transfer::TransferError;
 pub use time::Timestamp;
+pub use transfer::TransferError;
 
 #[cfg(test)]
 mod tests {

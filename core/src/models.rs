@@ -121,7 +121,7 @@ impl Model {
     /// Checks every field against the rules of DESIGN.md.
     pub fn validate(&self) -> Result<()> {
         validate::name("name", &self.name, 200)?;
-        validate::opt_text("description", self.description.as_deref(), 10_000)?;
+        validate::opt_description("description", self.description.as_deref(), 10_000)?;
         validate::opt_text("use_case", self.use_case.as_deref(), 200)
     }
 
@@ -135,7 +135,7 @@ impl Model {
     pub fn apply(&self, update: ModelUpdate, team_id: Option<Option<Uuid>>, now: Timestamp) -> Model {
         let mut model = self.clone();
         if let Some(name) = update.name {
-            model.name = name;
+            model.name = validate::nfc(&name);
         }
         if let Some(description) = update.description {
             model.description = description;
@@ -203,7 +203,7 @@ impl Tag {
     /// Checks every field against the rules of DESIGN.md.
     pub fn validate(&self) -> Result<()> {
         validate::name("tag", &self.name, 50)?;
-        validate::opt_text("description", self.description.as_deref(), 10_000)
+        validate::opt_description("description", self.description.as_deref(), 10_000)
     }
 }
 

@@ -18,6 +18,14 @@ crate::string_enum!(
     }
 );
 
+/// The most GPU hours one run may record (about 1,100 GPU-years): bounded so
+/// that totals over any number of runs stay finite.
+pub const MAX_GPU_HOURS: f64 = 10_000_000.0;
+/// The largest cost one run may record, in US dollars.
+pub const MAX_COST_USD: f64 = 1_000_000_000.0;
+/// The longest duration one run may record: 100 years.
+pub const MAX_DURATION_SECONDS: i64 = 3_155_760_000;
+
 /// One training run that produced (or tried to produce) a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -134,12 +142,18 @@ impl TrainingRun {
     /// Checks every field against the rules of DESIGN.md.
     pub fn validate(&self) -> Result<()> {
         validate::name("run_name", &self.run_name, 200)?;
-        validate::non_negative("gpu_hours", self.gpu_hours)?;
+        validate::bounded("gpu_hours", self.gpu_hours, MAX_GPU_HOURS)?;
         if let Some(cost) = self.cost_usd {
-            validate::non_negative("cost_usd", cost)?;
+            validate::bounded("cost_usd", cost, MAX_COST_USD)?;
         }
         if let Some(duration) = self.duration_seconds {
             validate::non_negative_int("duration_seconds", duration)?;
+            if duration > MAX_DURATION_SECONDS {
+                return Err(Error::invalid(
+                    "duration_seconds",
+                    format!("must be at most {MAX_DURATION_SECONDS} (100 years; got {duration})"),
+                ));
+            }
         }
         validate::opt_text("dataset_name", self.dataset_name.as_deref(), 200)?;
         validate::opt_text("dataset_version", self.dataset_version.as_deref(), 50)?;

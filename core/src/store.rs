@@ -15,6 +15,7 @@ use crate::models::{Model, ModelTag, StoredModelFilter, Tag, TagUsage};
 use crate::runs::{CostSummary, RunFilter, TrainingRun};
 use crate::teams::{Team, TeamFilter};
 use crate::time::Timestamp;
+use crate::validate;
 use crate::versions::{ModelVersion, VersionFilter, VersionWithModel};
 
 /// The default and largest page sizes of a listing.
@@ -191,7 +192,7 @@ impl Record {
             Record::ModelVersion(x) => {
                 x.validate()?;
                 match &x.checksum_sha256 {
-                    Some(c) if crate::validate::checksum_sha256(c)? != *c => {
+                    Some(c) if validate::checksum_sha256(c)? != *c => {
                         Err(Error::invalid("checksum_sha256", "must be lower-case hexadecimal"))
                     }
                     _ => Ok(()),
@@ -201,7 +202,10 @@ impl Record {
             Record::Metric(x) => x.validate(),
             Record::Environment(x) => x.validate(),
             Record::Deployment(x) => x.validate(),
-            Record::AuditEvent(x) => crate::audit::Actor::new(x.actor.clone()).map(drop),
+            Record::AuditEvent(x) => {
+                validate::name("actor", &x.actor, 100)?;
+                validate::audit_changes(&x.changes)
+            }
         }
     }
 

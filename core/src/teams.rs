@@ -88,7 +88,7 @@ impl Team {
     pub fn apply(&self, update: TeamUpdate) -> Team {
         let mut team = self.clone();
         if let Some(name) = update.name {
-            team.name = name;
+            team.name = validate::nfc(&name);
         }
         if let Some(department) = update.department {
             team.department = department;

@@ -32,7 +32,8 @@ pub fn to_micros(t: &Timestamp) -> i64 {
 
 /// The instant `micros` microseconds after the Unix epoch.
 pub fn from_micros(micros: i64) -> Result<Timestamp> {
-    DateTime::from_timestamp_micros(micros).ok_or_else(|| Error::internal(format!("timestamp {micros} is out of range")))
+    DateTime::from_timestamp_micros(micros)
+        .ok_or_else(|| Error::internal(format!("timestamp {micros} is out of range")))
 }
 
 /// Drops any precision finer than a microsecond.

@@ -179,7 +179,8 @@ pub async fn export(store: &dyn Snapshot, out: &mut dyn Write, progress: Progres
     }
     out.flush().map_err(io_error)?;
     // A snapshot never changes under the export: a difference is a fault.
-    check_counts(&header.counts, &seen).map_err(|e| Error::internal(format!("the snapshot changed during the export: {e}")))?;
+    check_counts(&header.counts, &seen)
+        .map_err(|e| Error::internal(format!("the snapshot changed during the export: {e}")))?;
     Ok(header)
 }
 

@@ -1,7 +1,11 @@
-//! Field rules shared by every entity: lengths in characters, no control
-//! characters, names without surrounding whitespace, JSON objects of bounded size.
+//! Field rules shared by every entity: lengths in characters; no control,
+//! format (Cf) or line/paragraph separator characters; names in Unicode NFC
+//! without surrounding whitespace; JSON objects of bounded size and depth
+//! that every backend can store and read back.
 
 use serde_json::{Map, Value};
+use unicode_normalization::{UnicodeNormalization, is_nfc};
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use crate::error::{Error, Result};
 
@@ -10,6 +14,9 @@ pub type JsonObject = Map<String, Value>;
 
 /// The largest serialized JSON object a field may hold.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// The deepest a JSON field may nest (the object itself is level 1).
+pub const MAX_JSON_DEPTH: usize = 32;
 
 /// Deserializes a field that is present (even as `null`) as `Some`, so that
 /// with `#[serde(default)]` an absent field is `None` ("leave it") and
@@ -22,7 +29,17 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
-/// A name: 1..=max characters, no control characters, no surrounding whitespace.
+/// `name` in Unicode NFC, the one spelling a name is stored and looked up under.
+pub fn nfc(name: &str) -> String {
+    if is_nfc(name) {
+        name.to_owned()
+    } else {
+        name.nfc().collect()
+    }
+}
+
+/// A name: 1..=max characters, in NFC, no surrounding whitespace, none of the
+/// characters [`text`] rejects.
 pub fn name(field: &'static str, value: &str, max: usize) -> Result<()> {
     if value.is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
@@ -30,17 +47,42 @@ pub fn name(field: &'static str, value: &str, max: usize) -> Result<()> {
     if value.trim() != value {
         return Err(Error::invalid(field, "must not start or end with whitespace"));
     }
-    text(field, value, max)
-}
-
-/// A free text: at most max characters, no control characters.
-pub fn text(field: &'static str, value: &str, max: usize) -> Result<()> {
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
+    text(field, value, max)?;
+    if !is_nfc(value) {
         return Err(Error::invalid(
             field,
-            format!("must not contain control characters (found U+{:04X})", c as u32),
+            "must be in Unicode normal form C (NFC); modelreg normalizes names it is given",
         ));
     }
+    Ok(())
+}
+
+/// Why `c` may not appear in a text field, if it may not.
+fn forbidden(c: char) -> Option<&'static str> {
+    match c.general_category() {
+        GeneralCategory::Control => Some("control characters"),
+        GeneralCategory::Format => Some("invisible format characters (such as zero-width or bidirectional controls)"),
+        GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => Some("line or paragraph separators"),
+        _ => None,
+    }
+}
+
+fn check_chars(field: &'static str, value: &str, allowed: &[char]) -> Result<()> {
+    for c in value.chars() {
+        if allowed.contains(&c) {
+            continue;
+        }
+        if let Some(what) = forbidden(c) {
+            return Err(Error::invalid(
+                field,
+                format!("must not contain {what} (found U+{:04X})", c as u32),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_length(field: &'static str, value: &str, max: usize) -> Result<()> {
     let len = value.chars().count();
     if len > max {
         return Err(Error::invalid(
@@ -49,6 +91,24 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A free text on one line: at most max characters; no control, format,
+/// or line/paragraph separator characters.
+pub fn text(field: &'static str, value: &str, max: usize) -> Result<()> {
+    check_chars(field, value, &[])?;
+    check_length(field, value, max)
+}
+
+/// A description: like [`text`], but it may hold newlines and tabs.
+pub fn description(field: &'static str, value: &str, max: usize) -> Result<()> {
+    check_chars(field, value, &['\n', '\r', '\t'])?;
+    check_length(field, value, max)
+}
+
+/// An optional description: checked as [`description`] when present.
+pub fn opt_description(field: &'static str, value: Option<&str>, max: usize) -> Result<()> {
+    value.map_or(Ok(()), |v| description(field, v, max))
 }
 
 /// An optional free text: checked as [`text`] when present.
@@ -73,6 +133,15 @@ pub fn non_negative(field: &'static str, value: f64) -> Result<()> {
     Ok(())
 }
 
+/// A float in `0..=max`: bounded so that totals over any number of rows stay finite.
+pub fn bounded(field: &'static str, value: f64, max: f64) -> Result<()> {
+    non_negative(field, value)?;
+    if value > max {
+        return Err(Error::invalid(field, format!("must be at most {max} (got {value})")));
+    }
+    Ok(())
+}
+
 /// A finite float: NaN and the infinities are rejected.
 pub fn finite(field: &'static str, value: f64) -> Result<()> {
     if !value.is_finite() {
@@ -89,8 +158,11 @@ pub fn non_negative_int(field: &'static str, value: i64) -> Result<()> {
     Ok(())
 }
 
-/// A JSON object of at most [`MAX_JSON_BYTES`] when serialized.
+/// A JSON object every backend stores and reads back exactly: at most
+/// [`MAX_JSON_BYTES`] when serialized, nested at most [`MAX_JSON_DEPTH`]
+/// levels, and no U+0000 in any key or string. The error names the path.
 pub fn json_object(field: &'static str, value: &JsonObject) -> Result<()> {
+    check_json(field, &mut field.to_owned(), value.iter(), 1, MAX_JSON_DEPTH)?;
     let size = serde_json::to_string(value)
         .map_err(|e| Error::invalid(field, e.to_string()))?
         .len();
@@ -103,17 +175,112 @@ pub fn json_object(field: &'static str, value: &JsonObject) -> Result<()> {
     Ok(())
 }
 
-/// Parses JSON text that must be an object (of bounded size).
-pub fn parse_json_object(field: &'static str, text: &str) -> Result<JsonObject> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => {
-            json_object(field, &map)?;
-            Ok(map)
-        }
-        Ok(other) => Err(Error::invalid(
+/// The `changes` of an audit event: what [`json_object`] asks of a field,
+/// two levels deeper (an update wraps a value in `{"field": {"old", "new"}}`)
+/// and without the size bound (it holds a field's old and new value).
+pub fn audit_changes(value: &JsonObject) -> Result<()> {
+    check_json(
+        "changes",
+        &mut "changes".to_owned(),
+        value.iter(),
+        1,
+        MAX_JSON_DEPTH + 2,
+    )
+}
+
+/// Walks the members of one object at `depth`, with `path` naming it.
+fn check_json<'a>(
+    field: &'static str,
+    path: &mut String,
+    members: impl Iterator<Item = (&'a String, &'a Value)>,
+    depth: usize,
+    max: usize,
+) -> Result<()> {
+    if depth > max {
+        return Err(Error::invalid(
             field,
-            format!("must be a JSON object, not {}", json_type(&other)),
-        )),
+            format!("at {path}: nests deeper than {max} levels"),
+        ));
+    }
+    for (key, value) in members {
+        if key.contains('\0') {
+            return Err(Error::invalid(field, format!("at {path}: a key holds U+0000")));
+        }
+        let len = path.len();
+        path.push('.');
+        path.push_str(key);
+        check_json_value(field, path, value, depth, max)?;
+        path.truncate(len);
+    }
+    Ok(())
+}
+
+fn check_json_value(field: &'static str, path: &mut String, value: &Value, depth: usize, max: usize) -> Result<()> {
+    match value {
+        Value::String(s) if s.contains('\0') => Err(Error::invalid(field, format!("at {path}: a string holds U+0000"))),
+        Value::Object(map) => check_json(field, path, map.iter(), depth + 1, max),
+        Value::Array(items) => {
+            if depth + 1 > max {
+                return Err(Error::invalid(
+                    field,
+                    format!("at {path}: nests deeper than {max} levels"),
+                ));
+            }
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_json_value(field, path, item, depth + 1, max)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks JSON text before it is parsed, for what parsing would lose
+/// silently: an integer literal outside the 64-bit range (which would
+/// become an inexact float). Strings are skipped; other errors are left to the parser.
+pub fn json_text(field: &'static str, text: &str) -> Result<()> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                let literal = &text[start..i];
+                let integral = !literal.contains(['.', 'e', 'E']);
+                let fits = literal.parse::<i64>().is_ok() || literal.parse::<u64>().is_ok();
+                if integral && !fits {
+                    return Err(Error::invalid(
+                        field,
+                        format!(
+                            "the integer {literal} is outside the 64-bit range and would lose precision; store it as a string"
+                        ),
+                    ));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Parses JSON text that must be an object (of bounded size and depth).
+pub fn parse_json_object(field: &'static str, text: &str) -> Result<JsonObject> {
+    json_text(field, text)?;
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => into_json_object(field, value),
         Err(e) => Err(Error::invalid(field, format!("is not valid JSON: {e}"))),
     }
 }
@@ -132,7 +299,8 @@ pub fn into_json_object(field: &'static str, value: Value) -> Result<JsonObject>
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
+/// "a string", "an array", …: how an error names the JSON type it got.
+pub fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -154,7 +322,16 @@ pub fn checksum_sha256(value: &str) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    fn reason(result: Result<()>) -> String {
+        match result {
+            Err(Error::Invalid { reason, .. }) => reason,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
 
     #[test]
     fn names_reject_padding_control_characters_and_excess_length() {
@@ -167,10 +344,82 @@ mod tests {
     }
 
     #[test]
+    fn format_characters_and_separators_are_named_by_code_point() {
+        for (c, code) in [
+            ('\u{202E}', "U+202E"),
+            ('\u{200B}', "U+200B"),
+            ('\u{FEFF}', "U+FEFF"),
+            ('\u{2028}', "U+2028"),
+            ('\u{2029}', "U+2029"),
+            ('\u{00AD}', "U+00AD"),
+        ] {
+            let value = format!("a{c}b");
+            assert!(reason(name("name", &value, 10)).contains(code), "{code}");
+            assert!(reason(text("description", &value, 10)).contains(code), "{code}");
+            assert!(reason(description("description", &value, 10)).contains(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn descriptions_alone_may_hold_newlines_and_tabs() {
+        assert!(description("description", "line one\n\tline two\r\n", 100).is_ok());
+        assert!(text("use_case", "line one\nline two", 100).is_err());
+        assert!(description("description", "bell\u{7}", 100).is_err());
+    }
+
+    #[test]
+    fn names_must_be_nfc_and_nfc_makes_look_alikes_one_name() {
+        let decomposed = "e\u{301}t\u{e9}";
+        assert!(reason(name("name", decomposed, 10)).contains("NFC"));
+        assert_eq!(nfc(decomposed), "\u{e9}t\u{e9}");
+        assert!(name("name", &nfc(decomposed), 10).is_ok());
+    }
+
+    #[test]
     fn json_must_be_an_object() {
         assert!(parse_json_object("metadata", "{}").is_ok());
         assert!(parse_json_object("metadata", "[1]").is_err());
         assert!(parse_json_object("metadata", "3").is_err());
         assert!(parse_json_object("metadata", "{").is_err());
+    }
+
+    fn nested(depth: usize) -> Value {
+        (1..depth).fold(json!({}), |inner, _| json!({ "a": inner }))
+    }
+
+    #[test]
+    fn json_nests_at_most_32_levels_and_the_error_names_the_path() {
+        let ok = nested(MAX_JSON_DEPTH);
+        assert!(into_json_object("metadata", ok).is_ok());
+        let deep = nested(MAX_JSON_DEPTH + 1);
+        let why = match into_json_object("metadata", deep) {
+            Err(Error::Invalid { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            why.contains("deeper than 32") && why.starts_with("at metadata.a.a"),
+            "{why}"
+        );
+        let arrays = (1..=MAX_JSON_DEPTH).fold(json!(1), |inner, _| json!([inner]));
+        assert!(into_json_object("metadata", json!({ "x": arrays })).is_err());
+    }
+
+    #[test]
+    fn json_strings_and_keys_may_not_hold_nul() {
+        assert!(into_json_object("metadata", json!({"a": "x\u{0}y"})).is_err());
+        assert!(into_json_object("metadata", json!({"a\u{0}": 1})).is_err());
+        assert!(into_json_object("metadata", json!({"a": ["ok", {"b": "\u{0}"}]})).is_err());
+        assert!(into_json_object("metadata", json!({"a": "\\u0000 as text is fine"})).is_ok());
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_refused_before_they_become_floats() {
+        assert!(parse_json_object("metadata", r#"{"a": 18446744073709551615}"#).is_ok());
+        assert!(parse_json_object("metadata", r#"{"a": -9223372036854775808}"#).is_ok());
+        assert!(parse_json_object("metadata", r#"{"a": 18446744073709551616}"#).is_err());
+        assert!(parse_json_object("metadata", r#"{"a": -9223372036854775809}"#).is_err());
+        assert!(parse_json_object("metadata", r#"{"a": 1e400}"#).is_err(), "not finite");
+        assert!(parse_json_object("metadata", r#"{"a": 1.5e300, "b": "123456789012345678901234"}"#).is_ok());
+        assert!(parse_json_object("metadata", r#"{"a\"9": 99999999999999999999999}"#).is_err());
     }
 }

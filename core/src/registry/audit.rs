@@ -15,7 +15,7 @@ impl Registry {
 
     /// Everything an actor changed, newest first.
     pub async fn audit_by_actor(&self, actor: &str, page: Page) -> Result<Vec<AuditEvent>> {
-        self.store.audit_by_actor(actor, page).await
+        self.store.audit_by_actor(&crate::validate::nfc(actor), page).await
     }
 
     /// The most recent changes.

@@ -8,6 +8,7 @@ use crate::deployments::{ActiveDeployment, Deployment, DeploymentFilter, Deploym
 use crate::error::{EntityKind, Error, Result};
 use crate::refs::{Ref, VersionRef};
 use crate::store::{Page, Record};
+use crate::validate;
 use crate::versions::{ModelVersion, VersionStatus};
 
 fn refuse_deprecated(version: &ModelVersion, model_name: &str) -> Result<()> {
@@ -43,7 +44,7 @@ impl Registry {
             id: Uuid::now_v7(),
             version_id: version.id,
             environment_id: env.id,
-            name: new.name,
+            name: validate::nfc(&new.name),
             status: new.status,
             endpoint_url: new.endpoint_url,
             replicas: new.replicas,

@@ -8,6 +8,7 @@ use crate::environments::{Environment, EnvironmentFilter, EnvironmentUpdate, New
 use crate::error::Result;
 use crate::refs::Ref;
 use crate::store::{Page, Record};
+use crate::validate;
 
 impl Registry {
     /// Creates an environment.
@@ -15,7 +16,7 @@ impl Registry {
         let mut change = self.change().await?;
         let env = Environment {
             id: Uuid::now_v7(),
-            name: new.name,
+            name: validate::nfc(&new.name),
             kind: new.kind,
             region: new.region,
             kubernetes_namespace: new.kubernetes_namespace,

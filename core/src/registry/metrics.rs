@@ -9,6 +9,7 @@ use crate::metrics::{Metric, MetricFilter, NewMetric};
 use crate::refs::VersionRef;
 use crate::store::{Page, Record};
 use crate::time;
+use crate::validate;
 
 impl Registry {
     /// Records a metric of a version.
@@ -19,7 +20,7 @@ impl Registry {
         let metric = Metric {
             id: Uuid::now_v7(),
             version_id: version.id,
-            name: new.name,
+            name: validate::nfc(&new.name),
             value: new.value,
             split: new.split,
             recorded_at: new.recorded_at.map(time::truncate).unwrap_or(now),
@@ -33,7 +34,12 @@ impl Registry {
     }
 
     /// Metrics of a version, newest first.
-    pub async fn metrics_of_version(&self, version: &VersionRef, filter: &MetricFilter, page: Page) -> Result<Vec<Metric>> {
+    pub async fn metrics_of_version(
+        &self,
+        version: &VersionRef,
+        filter: &MetricFilter,
+        page: Page,
+    ) -> Result<Vec<Metric>> {
         let found = self.version(version).await?;
         self.store.metrics_of_version(found.id, filter, page).await
     }

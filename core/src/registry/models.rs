@@ -31,7 +31,7 @@ impl Registry {
         let now = change.now();
         let model = Model {
             id: Uuid::now_v7(),
-            name: new.name,
+            name: validate::nfc(&new.name),
             description: new.description,
             use_case: new.use_case,
             team_id,
@@ -122,6 +122,7 @@ impl Registry {
 
     /// Tags a model, creating the tag if it is new. False when the model already had it.
     pub async fn add_tag(&self, model: &Ref, tag_name: &str) -> Result<bool> {
+        let tag_name = &validate::nfc(tag_name);
         validate::name("tag", tag_name, 50)?;
         let mut change = self.change().await?;
         let model = resolve::model(&mut change.tx, model).await?;
@@ -162,7 +163,7 @@ impl Registry {
     pub async fn remove_tag(&self, model: &Ref, tag_name: &str) -> Result<bool> {
         let mut change = self.change().await?;
         let model = resolve::model(&mut change.tx, model).await?;
-        let Some(tag) = change.tx.tag_by_name(tag_name).await? else {
+        let Some(tag) = change.tx.tag_by_name(&validate::nfc(tag_name)).await? else {
             return Ok(false);
         };
         if !change.tx.unlink_tag(model.id, tag.id).await? {
@@ -178,7 +179,7 @@ impl Registry {
 
     /// Models carrying a tag, by name.
     pub async fn models_by_tag(&self, tag_name: &str, page: Page) -> Result<Vec<Model>> {
-        self.store.models_by_tag(tag_name, page).await
+        self.store.models_by_tag(&validate::nfc(tag_name), page).await
     }
 
     /// The tags of a model, by name.

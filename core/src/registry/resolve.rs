@@ -11,6 +11,7 @@ use crate::models::Model;
 use crate::refs::{Ref, Selector, VersionRef};
 use crate::store::{Store, Tx};
 use crate::teams::Team;
+use crate::validate;
 use crate::versions::{ModelVersion, VersionFilter, VersionStatus};
 
 /// The lookups a reference needs; answered by a transaction or by the store.
@@ -112,7 +113,8 @@ macro_rules! by_ref {
                     Some(found) => Some(found),
                     None => source.$by_name(&id.to_string()).await?,
                 },
-                Ref::Name(name) => source.$by_name(name).await?,
+                // Names are stored in NFC: a look-alike spelling finds the same entity.
+                Ref::Name(name) => source.$by_name(&validate::nfc(name)).await?,
             };
             required(found, $kind, r)
         }
@@ -136,7 +138,7 @@ pub(super) async fn version(source: &mut impl Lookups, r: &VersionRef) -> Result
         VersionRef::Of { model, selector } => (model, selector),
     };
     if let (Ref::Name(name), Selector::Semver(semver)) = (model_ref, selector)
-        && let Some(found) = source.version_of_named_model(name, semver).await?
+        && let Some(found) = source.version_of_named_model(&validate::nfc(name), semver).await?
     {
         return Ok(found);
     }

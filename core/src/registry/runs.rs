@@ -9,6 +9,7 @@ use crate::refs::{Ref, VersionRef};
 use crate::runs::{CostSummary, NewRun, RunFilter, RunFinish, RunStatus, TrainingRun};
 use crate::store::{Page, Record};
 use crate::time;
+use crate::validate;
 
 impl Registry {
     /// Starts a training run of a version.
@@ -19,7 +20,7 @@ impl Registry {
         let run = TrainingRun {
             id: Uuid::now_v7(),
             version_id: version.id,
-            run_name: new.run_name,
+            run_name: validate::nfc(&new.run_name),
             status: RunStatus::Running,
             started_at: new.started_at.map(time::truncate).unwrap_or(now),
             completed_at: None,
@@ -46,7 +47,12 @@ impl Registry {
     }
 
     /// Runs of a version, newest first.
-    pub async fn runs_of_version(&self, version: &VersionRef, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>> {
+    pub async fn runs_of_version(
+        &self,
+        version: &VersionRef,
+        filter: RunFilter,
+        page: Page,
+    ) -> Result<Vec<TrainingRun>> {
         let found = self.version(version).await?;
         self.store.runs_of_version(found.id, filter, page).await
     }

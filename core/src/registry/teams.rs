@@ -9,6 +9,7 @@ use crate::error::{EntityKind, Result};
 use crate::refs::Ref;
 use crate::store::{Page, Record};
 use crate::teams::{NewTeam, Team, TeamFilter, TeamUpdate};
+use crate::validate;
 
 impl Registry {
     /// Creates a team.
@@ -16,7 +17,7 @@ impl Registry {
         let mut change = self.change().await?;
         let team = Team {
             id: Uuid::now_v7(),
-            name: new.name,
+            name: validate::nfc(&new.name),
             department: new.department,
             cost_center: new.cost_center,
             active: true,

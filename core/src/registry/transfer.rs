@@ -28,7 +28,12 @@ impl Registry {
     }
 
     /// Copies one snapshot of `source` into this registry in one transaction.
-    pub async fn copy_from(&self, source: &Registry, merge: bool, progress: Progress<'_>) -> Result<Summary, TransferError> {
+    pub async fn copy_from(
+        &self,
+        source: &Registry,
+        merge: bool,
+        progress: Progress<'_>,
+    ) -> Result<Summary, TransferError> {
         transfer::copy(source.store.as_ref(), self.store.as_ref(), merge, progress).await
     }
 

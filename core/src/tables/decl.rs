@@ -91,11 +91,7 @@ pub static TABLES: &[Table] = &[
     Table {
         kind: RecordKind::ModelTag,
         name: "model_tags",
-        columns: &[
-            col("model_id", Uuid),
-            col("tag_id", Uuid),
-            col("assigned_at", Time),
-        ],
+        columns: &[col("model_id", Uuid), col("tag_id", Uuid), col("assigned_at", Time)],
         key: &["model_id", "tag_id"],
     },
     Table {

@@ -387,7 +387,11 @@ mod tests {
             teams.select_list("", ""),
             "id, name, department, cost_center, active, created_at"
         );
-        assert!(teams.select_list("t", "t_").starts_with("t.id AS t_id, t.name AS t_name"));
+        assert!(
+            teams
+                .select_list("t", "t_")
+                .starts_with("t.id AS t_id, t.name AS t_name")
+        );
         let models = Table::of(RecordKind::Model);
         assert!(!models.select_list("", "").contains("name_folded"));
     }

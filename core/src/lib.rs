@@ -12,6 +12,7 @@ pub mod error;
 pub mod metrics;
 pub mod migrations;
 pub mod models;
+pub mod query;
 pub mod refs;
 pub mod registry;
 pub mod runs;

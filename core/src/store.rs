@@ -451,6 +451,35 @@ pub trait StoreInfo: Send + Sync {
     async fn close(&self) -> Result<()>;
 }
 
+/// The storage failure ([`Error::Storage`]: disk full, read-only) of a
+/// store's last write, kept until a later write succeeds, so that
+/// [`StoreInfo::check_writable`] reports it.
+#[derive(Debug, Default)]
+pub struct LastWrite(std::sync::Mutex<Option<Error>>);
+
+impl LastWrite {
+    fn kept(&self) -> std::sync::MutexGuard<'_, Option<Error>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Notes a failed write: a storage failure is kept, any other is not.
+    pub fn failed(&self, error: &Error) {
+        if matches!(error, Error::Storage { .. }) {
+            *self.kept() = Some(error.clone());
+        }
+    }
+
+    /// Notes a write that succeeded (a commit): any kept failure is forgotten.
+    pub fn succeeded(&self) {
+        *self.kept() = None;
+    }
+
+    /// The kept failure, if any.
+    pub fn check(&self) -> Result<()> {
+        self.kept().clone().map_or(Ok(()), Err)
+    }
+}
+
 /// Everything a backend provides: the registry is built on this.
 pub trait Store:
     Transactional

@@ -4,6 +4,7 @@
 //! statements from these declarations and read rows by column name through
 //! [`Row`], so neither repeats the other.
 
+mod aggregates;
 mod decl;
 
 use std::fmt;
@@ -15,6 +16,7 @@ use crate::store::{Record, RecordKind};
 use crate::time::Timestamp;
 use crate::validate::JsonObject;
 
+pub use aggregates::{record_counts, table_counts};
 pub use decl::TABLES;
 
 /// How a column's values are typed (each backend maps these to its own SQL types).
@@ -89,6 +91,67 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&'static Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The statement of `write` for one row of this table. It binds every
+    /// column in declaration order, as [`Record::values`] gives them: the
+    /// value of the `i`th column (from 0) is the placeholder `mark(first + i)`.
+    pub fn write_sql(&self, write: Write, mark: impl Fn(usize) -> String, first: usize) -> String {
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
+        let marks: Vec<String> = (0..self.columns.len()).map(|i| mark(first + i)).collect();
+        // `column = mark` of the key columns (`in_key`) or of the others.
+        let assignments = |in_key: bool, separator: &str| {
+            self.columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| self.key.contains(&c.name) == in_key)
+                .map(|(i, c)| format!("{} = {}", c.name, mark(first + i)))
+                .collect::<Vec<_>>()
+                .join(separator)
+        };
+        let insert = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            self.name,
+            names.join(", "),
+            marks.join(", ")
+        );
+        match write {
+            Write::Insert => insert,
+            Write::InsertOrSkip => format!("{insert} ON CONFLICT ({}) DO NOTHING", self.key.join(", ")),
+            Write::Update => format!(
+                "UPDATE {} SET {} WHERE {}",
+                self.name,
+                assignments(false, ", "),
+                assignments(true, " AND ")
+            ),
+        }
+    }
+
+    /// `DELETE FROM table WHERE k1 = mark(1) AND …`, binding the key's values in key order.
+    pub fn delete_sql(&self, mark: impl Fn(usize) -> String) -> String {
+        let matches: Vec<String> = self
+            .key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} = {}", mark(i + 1)))
+            .collect();
+        format!("DELETE FROM {} WHERE {}", self.name, matches.join(" AND "))
+    }
+}
+
+/// The kinds of write statement [`Table::write_sql`] builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Write {
+    /// Inserts a new row.
+    Insert,
+    /// Inserts, unless a row with the same key exists (`ON CONFLICT (key) DO NOTHING`).
+    InsertOrSkip,
+    /// Replaces the row with the same key.
+    Update,
+}
+
+impl Write {
+    /// Every kind of write.
+    pub const ALL: [Write; 3] = [Write::Insert, Write::InsertOrSkip, Write::Update];
 }
 
 /// One value of a column, as it goes to and comes from a backend.
@@ -378,6 +441,33 @@ mod tests {
                 assert!(table.column(key).is_some(), "{}.{key}", table.name);
             }
         }
+    }
+
+    #[test]
+    fn write_statements_bind_every_column_in_declaration_order() {
+        let tags = Table::of(RecordKind::Tag);
+        let dollar = |n: usize| format!("${n}");
+        assert_eq!(
+            tags.write_sql(Write::Insert, dollar, 3),
+            "INSERT INTO tags (id, name, description, created_at) VALUES ($3, $4, $5, $6)"
+        );
+        assert_eq!(
+            tags.write_sql(Write::InsertOrSkip, |n| format!("?{n}"), 1),
+            "INSERT INTO tags (id, name, description, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING"
+        );
+        assert_eq!(
+            tags.write_sql(Write::Update, dollar, 1),
+            "UPDATE tags SET name = $2, description = $3, created_at = $4 WHERE id = $1"
+        );
+        let links = Table::of(RecordKind::ModelTag);
+        assert_eq!(
+            links.write_sql(Write::Update, dollar, 1),
+            "UPDATE model_tags SET assigned_at = $3 WHERE model_id = $1 AND tag_id = $2"
+        );
+        assert_eq!(
+            links.delete_sql(dollar),
+            "DELETE FROM model_tags WHERE model_id = $1 AND tag_id = $2"
+        );
     }
 
     #[test]

@@ -1,0 +1,299 @@
+//! One query language for every listing: a filter (`status = 'production'
+//! and metadata.auc >= 0.9 or not model.name contains "test"`), a sort
+//! (`created_at desc, semver asc`) and pages (offset and limit, or an opaque
+//! cursor). Parsed and type-checked here, once, into a small lowered form
+//! ([`Compiled`]) that each backend compiles to SQL with bound parameters
+//! (field names map to fixed SQL fragments; values are never SQL text), and
+//! that [`eval`] evaluates over records in memory as the reference.
+//!
+//! Semantics every backend keeps: a comparison with a missing value (SQL
+//! NULL, an absent JSON key, a JSON value of another type) is unknown, and
+//! `not unknown` is unknown too (SQL's three-valued logic), so a missing key
+//! never matches a comparison; `is null` / `is not null` test absence. Text
+//! compares by bytes (Unicode code points); `contains` ignores ASCII case and
+//! takes `%` and `_` literally; JSON numbers compare as 64-bit floats; a
+//! SemVer compares by the precedence "latest" uses. Sorts put missing values
+//! first when ascending, and always end with the id, so the order is total.
+
+mod cursor;
+pub mod eval;
+pub mod fields;
+mod lexer;
+mod parser;
+
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::store::{MAX_LIMIT, Page};
+use crate::time::Timestamp;
+
+pub use cursor::Cursor;
+pub use fields::{Entity, Field, FieldType, Multi, Relation, Source};
+pub use lexer::Pos;
+
+/// A literal a condition compares with, typed for its field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Time(Timestamp),
+    Uuid(Uuid),
+}
+
+/// What a condition reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A column of the listed row or of a related one.
+    Column { relation: Relation, column: &'static str },
+    /// The value at `path` in a JSON column of the listed row.
+    Json { column: &'static str, path: Vec<String> },
+    /// Any of a row's many values (aliases, tags).
+    Any(Multi),
+}
+
+/// A comparison operator (`!=` is lowered to `not =`, which means the same
+/// under three-valued logic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as SQL writes it.
+    pub fn sql(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// What a condition asks of its operand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// Compares with a literal. On a JSON operand the literal's type says
+    /// which JSON values take part (numbers as `Float`, strings, booleans).
+    Cmp(CmpOp, Scalar),
+    /// Holds this text, ignoring ASCII case (the needle is lower-cased already).
+    Contains(String),
+    /// Has no value.
+    IsNull,
+}
+
+/// One condition of a filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cond {
+    pub operand: Operand,
+    pub test: Test,
+}
+
+/// A filter in lowered form: `and`, `or`, `not` over conditions. An empty
+/// `And` is true and an empty `Or` is false.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+    Cond(Cond),
+}
+
+impl Expr {
+    /// The filter that keeps everything.
+    pub fn all() -> Expr {
+        Expr::And(Vec::new())
+    }
+
+    /// `self and other`.
+    pub fn and(self, other: Expr) -> Expr {
+        match self {
+            Expr::And(mut parts) => {
+                parts.push(other);
+                Expr::And(parts)
+            }
+            first => Expr::And(vec![first, other]),
+        }
+    }
+}
+
+/// Ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+/// One key of a sort: a column of the listed or a related row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub relation: Relation,
+    pub column: &'static str,
+    pub direction: Direction,
+}
+
+/// A query ready for a store: a lowered filter, a total order, a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compiled {
+    pub entity: Entity,
+    pub filter: Expr,
+    /// The sort keys; the last is always the listed row's id.
+    pub sort: Vec<SortKey>,
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// A query as a caller writes it: texts in the query language, plus a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// A filter; none keeps every row.
+    pub filter: Option<String>,
+    /// A sort; none sorts as the entity does by default.
+    pub sort: Option<String>,
+    /// The `next` token of the previous page (then `offset` must be 0).
+    pub page_token: Option<String>,
+    pub offset: u64,
+    /// At most this many rows (default [`crate::store::DEFAULT_LIMIT`]).
+    pub limit: Option<u32>,
+}
+
+impl Query {
+    /// A query with only a filter.
+    pub fn filter(text: impl Into<String>) -> Query {
+        Query {
+            filter: Some(text.into()),
+            ..Query::default()
+        }
+    }
+
+    /// This query sorted by `text`.
+    pub fn sorted(mut self, text: impl Into<String>) -> Query {
+        self.sort = Some(text.into());
+        self
+    }
+
+    /// This query returning at most `limit` rows.
+    pub fn limit(mut self, limit: u32) -> Query {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// This query resuming after the page whose `next` token this is.
+    pub fn after(mut self, token: impl Into<String>) -> Query {
+        self.page_token = Some(token.into());
+        self
+    }
+}
+
+/// One page of a listing, and the token of the next page when there is one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    /// Pass as `page_token` for the rows after these; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// The error of a query text, pointing at where it went wrong.
+pub(crate) fn syntax_error(what: &'static str, pos: Pos, reason: impl std::fmt::Display) -> Error {
+    Error::invalid(what, format!("{pos}: {reason}"))
+}
+
+/// Parses an RFC 3339 time (`2026-05-01T12:00:00Z`, any offset) or a date
+/// (`2026-05-01`, midnight UTC), to the microsecond.
+pub(crate) fn parse_time(text: &str) -> std::result::Result<Timestamp, String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(crate::time::truncate(t.with_timezone(&chrono::Utc)));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        && let Some(t) = d.and_hms_opt(0, 0, 0)
+    {
+        return Ok(t.and_utc());
+    }
+    Err(format!(
+        "{text:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z, or a date such as 2026-05-01"
+    ))
+}
+
+/// Parses a filter of `entity`'s fields.
+pub fn parse_filter(entity: Entity, text: &str) -> Result<Expr> {
+    parser::filter(entity, text)
+}
+
+/// Parses a sort of `entity`'s fields; the id is appended as the last key.
+pub fn parse_sort(entity: Entity, text: &str) -> Result<Vec<SortKey>> {
+    parser::sort(entity, text)
+}
+
+impl Query {
+    /// Parses and checks the query for `entity`, narrowed by `scope` (for
+    /// example "versions of this model"), into what a store runs; the cursor,
+    /// if any, becomes a condition on the sort keys.
+    pub fn compile(&self, entity: Entity, scope: Expr) -> Result<Compiled> {
+        let mut filter = match &self.filter {
+            Some(text) if !text.trim().is_empty() => scope.and(parse_filter(entity, text)?),
+            _ => scope,
+        };
+        let sort = parse_sort(entity, self.sort.as_deref().unwrap_or(entity.default_sort()))?;
+        let limit = self.limit.unwrap_or(crate::store::DEFAULT_LIMIT);
+        let page = Page::new(self.offset, limit)?;
+        if let Some(token) = &self.page_token {
+            if self.offset != 0 {
+                return Err(Error::invalid(
+                    "offset",
+                    "a page token and an offset cannot be combined",
+                ));
+            }
+            let cursor = Cursor::decode(token, self.fingerprint(entity))?;
+            filter = filter.and(cursor.after(&sort)?);
+        }
+        Ok(Compiled {
+            entity,
+            filter,
+            sort,
+            offset: page.offset,
+            limit: page.limit.min(MAX_LIMIT),
+        })
+    }
+
+    /// What a page token is bound to: the entity, the filter and the sort.
+    pub(crate) fn fingerprint(&self, entity: Entity) -> u64 {
+        let text = format!(
+            "{}\u{0}{}\u{0}{}",
+            entity.as_str(),
+            self.filter.as_deref().unwrap_or("").trim(),
+            self.sort.as_deref().unwrap_or("").trim()
+        );
+        // FNV-1a: stable across builds and platforms.
+        text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    /// The next-page token after a page whose last row's sort values are
+    /// `last`, or none when the page was not full.
+    pub fn next_token(
+        &self,
+        entity: Entity,
+        returned: usize,
+        limit: u32,
+        last: Option<&[crate::tables::Value]>,
+    ) -> Result<Option<String>> {
+        match last {
+            Some(values) if returned >= limit as usize => {
+                Ok(Some(Cursor::from_values(values)?.encode(self.fingerprint(entity))))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

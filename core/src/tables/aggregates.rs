@@ -1,0 +1,107 @@
+//! Rows that are not one stored entity: figures computed by a query (counts,
+//! sums, summaries), read by column name through [`Row`] like the entities,
+//! so that no backend maps them by hand. Each query names its columns as
+//! the fields read here.
+
+use std::collections::BTreeMap;
+
+use super::{Cells, FromRow, Row, TABLES, undecodable};
+use crate::analytics::{ModelSummary, Stats, TeamMetrics};
+use crate::error::Result;
+use crate::models::{Tag, TagUsage};
+use crate::runs::CostSummary;
+use crate::store::RecordKind;
+
+impl Cells<'_> {
+    /// A non-negative count.
+    pub fn count(&self, column: &str) -> Result<u64> {
+        u64::try_from(self.int(column)?).map_err(|e| undecodable(column, e))
+    }
+}
+
+/// A tag with `model_count`.
+impl FromRow for TagUsage {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        Ok(TagUsage {
+            tag: Tag::from_row(row, prefix)?,
+            model_count: Cells::new(row, prefix).count("model_count")?,
+        })
+    }
+}
+
+/// `total_cost_usd`, `total_gpu_hours` and `run_count`.
+impl FromRow for CostSummary {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        let c = Cells::new(row, prefix);
+        Ok(CostSummary {
+            total_cost_usd: c.float("total_cost_usd")?,
+            total_gpu_hours: c.float("total_gpu_hours")?,
+            run_count: c.count("run_count")?,
+        })
+    }
+}
+
+/// Every field of [`ModelSummary`], by its name.
+impl FromRow for ModelSummary {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        let c = Cells::new(row, prefix);
+        Ok(ModelSummary {
+            version_count: c.count("version_count")?,
+            training_run_count: c.count("training_run_count")?,
+            deployment_count: c.count("deployment_count")?,
+            latest_version: c.opt_text("latest_version")?,
+            production_version: c.opt_text("production_version")?,
+            total_gpu_hours: c.float("total_gpu_hours")?,
+            total_cost_usd: c.float("total_cost_usd")?,
+        })
+    }
+}
+
+/// Every field of [`TeamMetrics`], by its name.
+impl FromRow for TeamMetrics {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        let c = Cells::new(row, prefix);
+        Ok(TeamMetrics {
+            model_count: c.count("model_count")?,
+            version_count: c.count("version_count")?,
+            training_run_count: c.count("training_run_count")?,
+            deployment_count: c.count("deployment_count")?,
+            total_gpu_hours: c.float("total_gpu_hours")?,
+            total_cost_usd: c.float("total_cost_usd")?,
+        })
+    }
+}
+
+/// The rows of every table, each in a column named as the table (see [`table_counts`]).
+pub fn record_counts(row: &dyn Row) -> Result<BTreeMap<RecordKind, u64>> {
+    let c = Cells::new(row, "");
+    TABLES.iter().map(|t| Ok((t.kind, c.count(t.name)?))).collect()
+}
+
+/// The columns of a query answering [`record_counts`]: `(SELECT count(*) FROM t) AS t, …`.
+pub fn table_counts() -> String {
+    TABLES
+        .iter()
+        .map(|t| format!("(SELECT count(*) FROM {0}) AS {0}", t.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The entities of a [`table_counts`] row (tag links are not counted).
+impl FromRow for Stats {
+    fn from_row(row: &dyn Row, _prefix: &str) -> Result<Self> {
+        let counts = record_counts(row)?;
+        let n = |kind| counts.get(&kind).copied().unwrap_or(0);
+        Ok(Stats {
+            teams: n(RecordKind::Team),
+            tags: n(RecordKind::Tag),
+            models: n(RecordKind::Model),
+            model_versions: n(RecordKind::ModelVersion),
+            training_runs: n(RecordKind::TrainingRun),
+            metrics: n(RecordKind::Metric),
+            environments: n(RecordKind::Environment),
+            deployments: n(RecordKind::Deployment),
+            audit_events: n(RecordKind::AuditEvent),
+        })
+    }
+}

@@ -2,12 +2,13 @@
 //! scratch table on a connection of its own, so that the registry's write
 //! rate can be read as a fraction of what PostgreSQL itself does here.
 
-use modelreg_core::{Error, Result};
+use modelreg_core::Result;
+use modelreg_core::error::redact_passwords;
 use sqlx::{Connection, Executor, PgConnection};
 use tokio::sync::Mutex;
 
 use crate::connect_options;
-use crate::error::db;
+use crate::error::{connect, db};
 
 /// One writer connection of the baseline.
 pub struct RawWriter {
@@ -19,7 +20,7 @@ impl RawWriter {
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<RawWriter> {
         let mut conn = PgConnection::connect_with(&connect_options(url, schema)?)
             .await
-            .map_err(|e| Error::backend(format!("cannot connect: {e}")))?;
+            .map_err(|e| connect(&redact_passwords(url), e))?;
         conn.execute(
             "CREATE TABLE IF NOT EXISTS bench_baseline (
                  id UUID PRIMARY KEY,

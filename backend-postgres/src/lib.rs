@@ -1,26 +1,31 @@
 //! modelreg on PostgreSQL, via sqlx: a connection pool (with TLS for
 //! `sslmode=require` URLs), JSONB, TIMESTAMPTZ and UUID columns, and every
-//! write operation in one transaction that locks the rows it reads.
+//! write operation in one transaction that locks the rows it reads. Rows are
+//! read and written through the table declarations of `modelreg_core::tables`.
 
-#[macro_use]
-mod rows;
+#[cfg(feature = "bench")]
 pub mod baseline;
 mod bulk;
 mod error;
+mod info;
 mod reads;
+mod row;
 mod schema;
+#[cfg(feature = "bench")]
 pub mod scratch;
+mod snapshot;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
+mod writes;
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use modelreg_core::error::redact_passwords;
-use modelreg_core::{Error, Registry, Result};
-use std::str::FromStr;
-
+use modelreg_core::store::LastWrite;
+use modelreg_core::{Actor, Error, Registry, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
@@ -72,6 +77,8 @@ pub struct PostgresStore {
     pool: PgPool,
     /// The URL with its password masked.
     location: String,
+    /// The storage failure of the last write, for `check_writable`.
+    last_write: LastWrite,
 }
 
 impl PostgresStore {
@@ -84,8 +91,8 @@ impl PostgresStore {
         // at once with the server's reason, not after the pool's acquire timeout.
         let probe = tokio::time::timeout(options.acquire_timeout, PgConnection::connect_with(&connect))
             .await
-            .map_err(|_| Error::backend(format!("cannot connect to {location}: timed out")))?
-            .map_err(|e| Error::backend(format!("cannot connect to {location}: {e}")))?;
+            .map_err(|_| Error::unavailable(format!("cannot connect to {location}: timed out")))?
+            .map_err(|e| error::connect(&location, e))?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
@@ -96,21 +103,20 @@ impl PostgresStore {
         if options.migrate {
             schema::migrate_to(&pool, modelreg_core::migrations::latest(MIGRATIONS)).await?;
         }
-        Ok(PostgresStore { pool, location })
+        Ok(PostgresStore {
+            pool,
+            location,
+            last_write: LastWrite::default(),
+        })
     }
 
-    /// A [`Registry`] over this store.
-    pub fn into_registry(self) -> Registry {
-        Registry::new(Arc::new(self))
+    /// A [`Registry`] over this store, whose changes are made by `actor`.
+    pub fn into_registry(self, actor: Actor) -> Registry {
+        Registry::new(Arc::new(self), actor)
     }
 
     /// The connection pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-
-    /// Closes every connection of the pool.
-    pub async fn close(self) {
-        self.pool.close().await;
     }
 }

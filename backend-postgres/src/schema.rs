@@ -1,7 +1,8 @@
 //! The schema version guard and the migration runner on PostgreSQL.
 
+use modelreg_core::Result;
 use modelreg_core::migrations::{self, AppliedMigration, Migration};
-use modelreg_core::{Error, Result};
+use modelreg_core::store::failed_while;
 use sqlx::{Acquire, PgConnection, PgPool, Row};
 
 use crate::error::db;
@@ -94,7 +95,7 @@ pub(crate) async fn migrate_to(pool: &PgPool, target: i64) -> Result<()> {
         sqlx::raw_sql(m.up)
             .execute(&mut *tx)
             .await
-            .map_err(|e| Error::backend(format!("migration {} ({}) failed: {e}", m.version, m.name)))?;
+            .map_err(|e| failed_while(&format!("migration {} ({}) failed", m.version, m.name), db(e)))?;
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)
@@ -114,7 +115,7 @@ pub(crate) async fn downgrade_to(pool: &PgPool, target: i64) -> Result<()> {
         sqlx::raw_sql(m.down)
             .execute(&mut *tx)
             .await
-            .map_err(|e| Error::backend(format!("reverting migration {} ({}) failed: {e}", m.version, m.name)))?;
+            .map_err(|e| failed_while(&format!("reverting migration {} ({}) failed", m.version, m.name), db(e)))?;
         sqlx::query("DELETE FROM schema_migrations WHERE version = $1")
             .bind(m.version)
             .execute(&mut *tx)

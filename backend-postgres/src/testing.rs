@@ -156,7 +156,7 @@ async fn template(server: &str) -> Result<String, String> {
             let store = PostgresStore::connect(&with_database(server, &building), PostgresOptions::default())
                 .await
                 .map_err(|e| format!("migrating the template database failed: {e}"))?;
-            store.close().await;
+            let _ = modelreg_core::store::StoreInfo::close(&store).await;
             conn.execute(AssertSqlSafe(format!(
                 "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
             )))

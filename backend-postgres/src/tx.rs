@@ -8,251 +8,221 @@ use modelreg_core::deployments::Deployment;
 use modelreg_core::environments::Environment;
 use modelreg_core::models::{Model, Tag};
 use modelreg_core::runs::TrainingRun;
-use modelreg_core::store::{Existing, Transactional, Tx};
+use modelreg_core::store::{Existing, LastWrite, RecordKind, Transactional, Tx};
+use modelreg_core::tables::{Table, Write};
 use modelreg_core::teams::Team;
-use modelreg_core::versions::ModelVersion;
-use modelreg_core::{EntityKind, Record, Result};
+use modelreg_core::versions::{ModelVersion, VersionFilter};
+use modelreg_core::{EntityKind, Error, Record, Result};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::PostgresStore;
-use crate::error::db;
-use crate::rows::{self, Db, Write};
+use crate::reads::{deployments, environments, models, runs, teams, versions};
+use crate::row::{Lock, PgCells, bind_values, columns, dollar, sql};
+use crate::{PostgresStore, bulk, error, writes};
 
 /// Inserts and updates are queued and sent together, in one statement,
 /// before the next read or at the commit: a registry operation then costs
 /// BEGIN, its reads, one write and COMMIT.
-pub(crate) struct PgTx {
+pub(crate) struct PgTx<'a> {
     tx: Transaction<'static, Postgres>,
     queued: Vec<(Record, Write)>,
+    last_write: &'a LastWrite,
+    /// Whether the transaction wrote (or queued) anything.
+    wrote: bool,
 }
 
 #[async_trait]
 impl Transactional for PostgresStore {
     async fn begin(&self) -> Result<Box<dyn Tx + '_>> {
         Ok(Box::new(PgTx {
-            tx: self.pool.begin().await.map_err(db)?,
+            tx: self.pool.begin().await.map_err(error::db)?,
             queued: Vec::new(),
+            last_write: &self.last_write,
+            wrote: false,
         }))
     }
 }
 
-impl PgTx {
-    /// Sends the queued writes. Two writes of the same row cannot share a
-    /// statement (its parts see one snapshot), so such a queue is split.
-    async fn flush(&mut self) -> Result<()> {
-        let queued = std::mem::take(&mut self.queued);
-        let mut start = 0;
-        for end in 1..=queued.len() {
-            let next_repeats_a_row = queued.get(end).is_some_and(|(next, _)| {
-                queued[start..end]
-                    .iter()
-                    .any(|(r, _)| r.kind() == next.kind() && r.id() == next.id() && !matches!(r, Record::ModelTag(_)))
-            });
-            if end == queued.len() || next_repeats_a_row {
-                rows::write_all(&mut self.tx, &queued[start..end]).await?;
-                start = end;
-            }
+/// How often `tag_or_insert` tries before giving up on a tag that keeps
+/// appearing and vanishing under it.
+const TAG_ATTEMPTS: usize = 3;
+
+impl PgTx<'_> {
+    /// Notes a failed write's storage failure, for `check_writable`.
+    fn noted<T>(&self, result: Result<T>) -> Result<T> {
+        if let Err(e) = &result {
+            self.last_write.failed(e);
         }
-        Ok(())
+        result
     }
 
-    async fn locked<T>(
-        &mut self,
-        sql: &'static str,
-        key: impl for<'q> sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres> + Send,
-    ) -> Result<Option<T>>
-    where
-        Db<T>: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-    {
-        self.flush().await?;
-        let found = sqlx::query_as::<_, Db<T>>(sql)
-            .bind(key)
+    /// Sends the queued writes.
+    async fn flush(&mut self) -> Result<()> {
+        let queued = std::mem::take(&mut self.queued);
+        let result = writes::write_all(&mut self.tx, &queued).await;
+        self.noted(result)
+    }
+
+    /// Inserts `tag` unless its name is taken; the inserted tag, if it was.
+    async fn insert_tag(&mut self, tag: &Tag) -> Result<Option<Tag>> {
+        let table = Table::of(RecordKind::Tag);
+        let sql = sql!(
+            "{} ON CONFLICT (name) DO NOTHING RETURNING {}",
+            Table::of(RecordKind::Tag).write_sql(Write::Insert, dollar, 1),
+            columns(RecordKind::Tag, "", "")
+        );
+        let record = Record::Tag(tag.clone());
+        let query = bind_values(sqlx::query(sql), table, record.values()?)?;
+        let inserted = query
             .fetch_optional(&mut *self.tx)
             .await
-            .map_err(db)?;
-        Ok(found.map(|d| d.0))
+            .map_err(|e| error::map(e, Some(&record)));
+        match self.noted(inserted)? {
+            Some(row) => Ok(Some(modelreg_core::tables::FromRow::from_row(&PgCells(&row), "")?)),
+            None => Ok(None),
+        }
     }
 }
 
 #[async_trait]
-impl Tx for PgTx {
+impl Tx for PgTx<'_> {
     async fn insert(&mut self, record: Record) -> Result<()> {
+        self.wrote = true;
         self.queued.push((record, Write::Insert));
         Ok(())
     }
 
     async fn update(&mut self, record: Record) -> Result<()> {
+        self.wrote = true;
         self.queued.push((record, Write::Update));
         Ok(())
     }
 
     async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64> {
         self.flush().await?;
-        crate::bulk::insert_many(&mut self.tx, &records, existing).await
+        self.wrote = true;
+        let result = bulk::insert_many(&mut self.tx, &records, existing).await;
+        self.noted(result)
     }
 
     async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool> {
-        let sql = match kind {
-            EntityKind::Team => "DELETE FROM teams WHERE id = $1",
-            EntityKind::Tag => "DELETE FROM tags WHERE id = $1",
-            EntityKind::Model => "DELETE FROM models WHERE id = $1",
-            EntityKind::ModelVersion => "DELETE FROM model_versions WHERE id = $1",
-            EntityKind::TrainingRun => "DELETE FROM training_runs WHERE id = $1",
-            EntityKind::Metric => "DELETE FROM metrics WHERE id = $1",
-            EntityKind::Environment => "DELETE FROM environments WHERE id = $1",
-            EntityKind::Deployment => "DELETE FROM deployments WHERE id = $1",
-            EntityKind::AuditEvent => "DELETE FROM audit_events WHERE id = $1",
-        };
+        let kind: RecordKind = kind.as_str().parse()?;
         self.flush().await?;
-        let done = sqlx::query(sql).bind(id).execute(&mut *self.tx).await.map_err(db)?;
-        Ok(done.rows_affected() > 0)
+        self.wrote = true;
+        let result = writes::delete(&mut self.tx, kind, &[id]).await;
+        self.noted(result)
     }
 
     async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
         self.flush().await?;
-        let done = sqlx::query("DELETE FROM model_tags WHERE model_id = $1 AND tag_id = $2")
-            .bind(model_id)
-            .bind(tag_id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db)?;
-        Ok(done.rows_affected() > 0)
+        self.wrote = true;
+        let result = writes::delete(&mut self.tx, RecordKind::ModelTag, &[model_id, tag_id]).await;
+        self.noted(result)
     }
 
     async fn team(&mut self, id: Uuid) -> Result<Option<Team>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                team_columns!(),
-                " FROM teams WHERE id = $1 FOR NO KEY UPDATE"
-            ),
-            id,
-        )
-        .await
+        self.flush().await?;
+        teams::by_id(&mut *self.tx, Lock::Rows, id).await
+    }
+
+    async fn team_by_name(&mut self, name: &str) -> Result<Option<Team>> {
+        self.flush().await?;
+        teams::by_name(&mut *self.tx, Lock::Rows, name).await
     }
 
     async fn model(&mut self, id: Uuid) -> Result<Option<Model>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                model_columns!(),
-                " FROM models WHERE id = $1 FOR NO KEY UPDATE"
-            ),
-            id,
-        )
-        .await
+        self.flush().await?;
+        models::by_id(&mut *self.tx, Lock::Rows, id).await
     }
 
     async fn model_by_name(&mut self, name: &str) -> Result<Option<Model>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                model_columns!(),
-                " FROM models WHERE name = $1 FOR NO KEY UPDATE"
-            ),
-            name.to_owned(),
-        )
-        .await
+        self.flush().await?;
+        models::by_name(&mut *self.tx, Lock::Rows, name).await
     }
 
     async fn tag_by_name(&mut self, name: &str) -> Result<Option<Tag>> {
-        self.locked(
-            concat!("SELECT ", tag_columns!(), " FROM tags WHERE name = $1"),
-            name.to_owned(),
-        )
-        .await
+        self.flush().await?;
+        models::tag_by_name(&mut *self.tx, name).await
+    }
+
+    /// `INSERT … ON CONFLICT (name) DO NOTHING` waits for a transaction
+    /// inserting the same name and then skips; the `SELECT` after it (a new
+    /// statement, so a new view) finds the tag that transaction committed.
+    async fn tag_or_insert(&mut self, tag: Tag) -> Result<(Tag, bool)> {
+        self.flush().await?;
+        for _ in 0..TAG_ATTEMPTS {
+            if let Some(inserted) = self.insert_tag(&tag).await? {
+                self.wrote = true;
+                return Ok((inserted, true));
+            }
+            if let Some(found) = models::tag_by_name(&mut *self.tx, &tag.name).await? {
+                return Ok((found, false));
+            }
+        }
+        Err(Error::unavailable(format!(
+            "the tag {:?} was added and removed by others while this change ran; try again",
+            tag.name
+        )))
     }
 
     async fn has_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
         self.flush().await?;
-        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM model_tags WHERE model_id = $1 AND tag_id = $2)")
-            .bind(model_id)
-            .bind(tag_id)
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(db)
+        models::has_tag(&mut *self.tx, model_id, tag_id).await
     }
 
     async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                version_columns!(),
-                " FROM model_versions WHERE id = $1 FOR NO KEY UPDATE"
-            ),
-            id,
-        )
-        .await
+        self.flush().await?;
+        versions::by_id(&mut *self.tx, Lock::Rows, id).await
+    }
+
+    async fn version_by_semver(&mut self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>> {
+        self.flush().await?;
+        versions::by_semver(&mut *self.tx, Lock::Rows, model_id, semver).await
+    }
+
+    async fn latest_version(&mut self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>> {
+        self.flush().await?;
+        versions::latest(&mut *self.tx, Lock::Rows, model_id, filter).await
     }
 
     async fn production_version(&mut self, model_id: Uuid) -> Result<Option<ModelVersion>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                version_columns!(),
-                " FROM model_versions WHERE model_id = $1 AND status = 'production' FOR NO KEY UPDATE"
-            ),
-            model_id,
-        )
-        .await
+        self.flush().await?;
+        versions::in_production(&mut *self.tx, Lock::Rows, model_id).await
     }
 
     async fn run(&mut self, id: Uuid) -> Result<Option<TrainingRun>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                run_columns!(),
-                " FROM training_runs WHERE id = $1 FOR NO KEY UPDATE"
-            ),
-            id,
-        )
-        .await
+        self.flush().await?;
+        runs::by_id(&mut *self.tx, Lock::Rows, id).await
     }
 
     async fn environment(&mut self, id: Uuid) -> Result<Option<Environment>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                environment_columns!(),
-                " FROM environments WHERE id = $1 FOR NO KEY UPDATE"
-            ),
-            id,
-        )
-        .await
+        self.flush().await?;
+        environments::by_id(&mut *self.tx, Lock::Rows, id).await
+    }
+
+    async fn environment_by_name(&mut self, name: &str) -> Result<Option<Environment>> {
+        self.flush().await?;
+        environments::by_name(&mut *self.tx, Lock::Rows, name).await
     }
 
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>> {
-        self.locked(
-            concat!(
-                "SELECT ",
-                deployment_columns!(),
-                " FROM deployments WHERE id = $1 FOR NO KEY UPDATE"
-            ),
-            id,
-        )
-        .await
+        self.flush().await?;
+        deployments::by_id(&mut *self.tx, Lock::Rows, id).await
     }
 
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>> {
         self.flush().await?;
-        let found = sqlx::query_as::<_, Db<Deployment>>(
-            "SELECT d.id, d.version_id, d.environment_id, d.name, d.status, d.endpoint_url, d.replicas, d.cpu_request,
-                    d.memory_request, d.gpu_count, d.deployed_at, d.deployed_by, d.terminated_at
-             FROM deployments d JOIN model_versions v ON v.id = d.version_id
-             WHERE v.model_id = $1 AND d.environment_id = $2
-             ORDER BY d.deployed_at DESC, d.id DESC",
-        )
-        .bind(model_id)
-        .bind(environment_id)
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db)?;
-        Ok(found.into_iter().map(|d| d.0).collect())
+        deployments::of_model_in(&mut *self.tx, model_id, environment_id).await
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush().await?;
-        self.tx.commit().await.map_err(db)
+        let result = self.tx.commit().await.map_err(error::db);
+        match &result {
+            Ok(()) if self.wrote => self.last_write.succeeded(),
+            Ok(()) => {}
+            Err(e) => self.last_write.failed(e),
+        }
+        result
     }
 }

@@ -1,5 +1,8 @@
 //! The conformance suite on PostgreSQL: every case in a database of its own.
 
+use std::sync::Arc;
+
+use modelreg_conformance::fixtures::actor;
 use modelreg_core::Registry;
 use modelreg_postgres::testing::TestDatabase;
 
@@ -10,7 +13,7 @@ impl modelreg_conformance::Backend for Postgres {
 
     async fn fresh() -> Option<(Registry, TestDatabase)> {
         let db = TestDatabase::create().await?;
-        Some((db.store().await.into_registry(), db))
+        Some((Registry::new(Arc::new(db.store().await), actor()), db))
     }
 }
 

@@ -8,7 +8,7 @@ use rusqlite::params;
 
 use crate::error::db;
 use crate::worker::Worker;
-use crate::{Location, SqliteOptions, open_connection};
+use crate::{Access, Location, SqliteOptions, open_connection};
 
 /// One writer connection of the baseline.
 pub struct RawWriter {
@@ -18,7 +18,7 @@ pub struct RawWriter {
 impl RawWriter {
     /// Opens its own connection to `location` and creates the scratch table.
     pub async fn open(location: &Location, options: &SqliteOptions) -> Result<RawWriter> {
-        let conn = open_connection(location, options)?;
+        let conn = open_connection(location, options, Access::ReadWrite)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS bench_baseline (
                  id TEXT PRIMARY KEY NOT NULL,
@@ -28,7 +28,7 @@ impl RawWriter {
         )
         .map_err(db)?;
         Ok(RawWriter {
-            worker: Worker::spawn(conn, "modelreg-sqlite-baseline")?,
+            worker: Worker::spawn(conn, "modelreg-sqlite-baseline", options.busy_timeout)?,
         })
     }
 

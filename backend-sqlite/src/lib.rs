@@ -2,24 +2,31 @@
 //!
 //! One writer connection and a few reader connections, each owned by its own
 //! thread; the file is in WAL mode so readers never wait for the writer, and
-//! every write transaction is `BEGIN IMMEDIATE` with a busy timeout, so that
-//! several processes can share one file without "database is locked".
+//! every write transaction begins with `BEGIN IMMEDIATE` (waiting out a busy
+//! timeout), so that several processes can share one file without
+//! "database is locked". Rows are read and written through the table
+//! declarations of `modelreg_core::tables`.
 
-#[macro_use]
-mod rows;
+#[cfg(feature = "bench")]
 pub mod baseline;
 mod error;
+mod info;
 mod reads;
+mod row;
 mod schema;
+mod snapshot;
 mod tx;
 mod worker;
+mod writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use modelreg_core::migrations;
-use modelreg_core::{Error, Registry, Result};
+use modelreg_core::store::LastWrite;
+use modelreg_core::{Actor, Error, Registry, Result};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Mutex;
 
@@ -67,6 +74,9 @@ pub struct SqliteOptions {
     pub synchronous: Synchronous,
     /// Apply pending migrations on open (otherwise the schema must be current).
     pub migrate: bool,
+    /// Open an existing file for reading only: nothing is migrated or
+    /// written, and every write fails with [`Error::Storage`].
+    pub read_only: bool,
 }
 
 /// The durability of a commit.
@@ -85,32 +95,51 @@ impl Default for SqliteOptions {
             readers: 2,
             synchronous: Synchronous::Full,
             migrate: true,
+            read_only: false,
         }
     }
 }
 
 /// The registry's storage in one SQLite database.
 pub struct SqliteStore {
+    /// The one connection that writes; held by a transaction for its whole life.
     writer: Mutex<Worker>,
+    /// Connections that only read (none in memory, where the writer reads too).
     readers: Vec<Worker>,
     location: Location,
+    options: SqliteOptions,
+    /// The storage failure of the last write, for `check_writable`.
+    last_write: LastWrite,
+    /// Set by `close`: no snapshot opens after it.
+    closed: AtomicBool,
 }
 
-pub(crate) fn open_connection(location: &Location, options: &SqliteOptions) -> Result<Connection> {
-    let conn = match location {
-        Location::File(path) => {
+/// How a connection opens its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Reads and writes, creating the file if missing.
+    ReadWrite,
+    /// Reads an existing file only.
+    ReadOnly,
+}
+
+/// Opens one connection to `location`, set up as every modelreg connection is.
+pub(crate) fn open_connection(location: &Location, options: &SqliteOptions, access: Access) -> Result<Connection> {
+    let conn = match (location, access) {
+        (Location::File(path), Access::ReadWrite) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::backend(format!("cannot create the directory {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| error::file(format!("cannot create {}", dir.display()), e))?;
             }
             create_private(path)?;
-            Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(|e| Error::backend(format!("cannot open {}: {e}", path.display())))?
+            let flags =
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(path, flags).map_err(|e| error::open(path, e))?
         }
-        Location::Memory => Connection::open_in_memory().map_err(db)?,
+        (Location::File(path), Access::ReadOnly) => {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(path, flags).map_err(|e| error::open(path, e))?
+        }
+        (Location::Memory, _) => Connection::open_in_memory().map_err(db)?,
     };
     let synchronous = match options.synchronous {
         Synchronous::Full => "FULL",
@@ -134,41 +163,68 @@ fn create_private(path: &Path) -> Result<()> {
         Ok(_) => Ok(()),
         // Another process created it first: fine.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::backend(format!("cannot create {}: {e}", path.display()))),
+        Err(e) => Err(error::file(format!("cannot create {}", path.display()), e)),
     }
+}
+
+/// Opens the writer: checks the schema version before anything is written
+/// (a newer file stays untouched), then switches to WAL and migrates.
+fn open_writer(location: &Location, options: &SqliteOptions) -> Result<Connection> {
+    let access = if options.read_only {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    };
+    let mut conn = open_connection(location, options, access)?;
+    migrations::check_not_newer(schema::current_version(&conn)?, MIGRATIONS)?;
+    if options.read_only {
+        return Ok(conn);
+    }
+    if let Location::File(_) = location {
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
+    }
+    if options.migrate {
+        schema::migrate_to(&mut conn, migrations::latest(MIGRATIONS))?;
+    }
+    Ok(conn)
+}
+
+/// Runs blocking work (opening files) off the async runtime.
+pub(crate) async fn blocking<R: Send + 'static>(job: impl FnOnce() -> Result<R> + Send + 'static) -> Result<R> {
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| Error::internal("a task opening the database stopped").with_source(e))?
 }
 
 impl SqliteStore {
     /// Opens (creating and migrating if needed) the database at `location`.
     pub async fn open(location: Location, options: SqliteOptions) -> Result<SqliteStore> {
-        let opening = location.clone();
-        let worker_options = options.clone();
-        let writer = tokio::task::spawn_blocking(move || -> Result<Connection> {
-            let mut conn = open_connection(&opening, &worker_options)?;
-            // The guard reads before anything is written: a newer file stays untouched.
-            migrations::check_not_newer(schema::current_version(&conn)?, MIGRATIONS)?;
-            if let Location::File(_) = opening {
-                conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
-            }
-            if worker_options.migrate {
-                schema::migrate_to(&mut conn, migrations::latest(MIGRATIONS))?;
-            }
-            Ok(conn)
-        })
-        .await
-        .map_err(|e| Error::backend(format!("opening the database failed: {e}")))??;
+        let (opening, writer_options) = (location.clone(), options.clone());
+        let writer = blocking(move || open_writer(&opening, &writer_options)).await?;
         let mut readers = Vec::new();
         if let Location::File(_) = location {
             for i in 0..options.readers {
-                let conn = open_connection(&location, &options)?;
-                conn.execute_batch("PRAGMA query_only = ON").map_err(db)?;
-                readers.push(Worker::spawn(conn, &format!("modelreg-sqlite-reader-{i}"))?);
+                let (opening, reader_options) = (location.clone(), options.clone());
+                let conn = blocking(move || {
+                    let conn = open_connection(&opening, &reader_options, Access::ReadWrite)?;
+                    conn.execute_batch("PRAGMA query_only = ON").map_err(db)?;
+                    Ok(conn)
+                })
+                .await?;
+                readers.push(Worker::spawn(
+                    conn,
+                    &format!("modelreg-sqlite-reader-{i}"),
+                    options.busy_timeout,
+                )?);
             }
         }
         Ok(SqliteStore {
-            writer: Mutex::new(Worker::spawn(writer, "modelreg-sqlite-writer")?),
+            writer: Mutex::new(Worker::spawn(writer, "modelreg-sqlite-writer", options.busy_timeout)?),
             readers,
             location,
+            options,
+            last_write: LastWrite::default(),
+            closed: AtomicBool::new(false),
         })
     }
 
@@ -182,9 +238,9 @@ impl SqliteStore {
         SqliteStore::open(Location::Memory, SqliteOptions::default()).await
     }
 
-    /// A [`Registry`] over this store.
-    pub fn into_registry(self) -> Registry {
-        Registry::new(Arc::new(self))
+    /// A [`Registry`] over this store, whose changes are made by `actor`.
+    pub fn into_registry(self, actor: Actor) -> Registry {
+        Registry::new(Arc::new(self), actor)
     }
 
     /// Where this store keeps its data.
@@ -196,15 +252,14 @@ impl SqliteStore {
     pub(crate) async fn read<R, F>(&self, job: F) -> Result<R>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        if self.readers.is_empty() {
-            return self.writer.lock().await.run(job).await;
-        }
         // The first idle reader: a sequential caller keeps hitting the same
         // (still polling, so quickly answering) thread; concurrent ones spread out.
-        let reader = self.readers.iter().min_by_key(|r| r.load()).unwrap_or(&self.readers[0]);
-        reader.run(job).await
+        match self.readers.iter().min_by_key(|r| r.load()) {
+            Some(reader) => reader.run(move |conn| job(conn)).await,
+            None => self.writer.lock().await.run(move |conn| job(conn)).await,
+        }
     }
 
     /// Runs `job` on the writer connection, outside any registry transaction.
@@ -214,19 +269,6 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
     {
         self.writer.lock().await.run(job).await
-    }
-
-    /// Closes every connection (checkpointing the WAL) and waits until they are closed.
-    pub async fn close(self) -> Result<()> {
-        let SqliteStore { writer, readers, .. } = self;
-        tokio::task::spawn_blocking(move || {
-            for reader in readers {
-                reader.close();
-            }
-            writer.into_inner().close();
-        })
-        .await
-        .map_err(|e| Error::backend(format!("closing the database failed: {e}")))
     }
 
     /// Runs `PRAGMA integrity_check` and returns its verdict ("ok" when sound).

@@ -1,11 +1,11 @@
 //! Opening an SQLite file: pragmas, the schema version guard, migrations.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use modelreg_core::migrations::{self, AppliedMigration, Migration};
-use modelreg_core::{Error, Result, time};
+use modelreg_core::store::failed_while;
+use modelreg_core::{Result, time};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::error::db;
@@ -13,12 +13,18 @@ use crate::error::db;
 /// The migrations of `migrations/sqlite`, embedded at build time.
 pub const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
-/// The longest any connection of this process waits for a lock (the largest asked for).
-static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(0);
-
 thread_local! {
+    /// How long the connection of this thread waits for a lock: every
+    /// connection lives on a thread of its own (see `worker`), so this is
+    /// the busy timeout of its store.
+    static BUSY_TIMEOUT: Cell<Duration> = const { Cell::new(Duration::from_secs(30)) };
     /// When the current wait for a lock began, on this connection's thread.
     static WAITING_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Sets how long a connection used on this thread waits for a lock.
+pub(crate) fn set_busy_timeout(timeout: Duration) {
+    BUSY_TIMEOUT.with(|cell| cell.set(timeout));
 }
 
 /// Waits for another connection's lock in short naps (SQLite's own handler
@@ -32,8 +38,7 @@ fn wait_for_lock(attempt: i32) -> bool {
         }
         cell.get().unwrap_or(now)
     });
-    let limit = Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed));
-    if now.duration_since(since) >= limit {
+    if now.duration_since(since) >= BUSY_TIMEOUT.with(Cell::get) {
         return false;
     }
     let nap = Duration::from_micros(50 << attempt.clamp(0, 4));
@@ -41,9 +46,10 @@ fn wait_for_lock(attempt: i32) -> bool {
     true
 }
 
-/// Sets the per-connection pragmas every modelreg connection needs.
+/// Sets the per-connection pragmas every modelreg connection needs (and
+/// the busy timeout of the thread opening it, which may migrate with it).
 pub(crate) fn configure(conn: &Connection, busy_timeout: Duration, synchronous: &str) -> Result<()> {
-    BUSY_TIMEOUT_MS.fetch_max(busy_timeout.as_millis() as u64, Ordering::Relaxed);
+    set_busy_timeout(busy_timeout);
     conn.busy_handler(Some(wait_for_lock)).map_err(db)?;
     conn.execute_batch(&format!(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;
@@ -121,7 +127,7 @@ pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     .map_err(db)?;
     for m in pending {
         tx.execute_batch(m.up)
-            .map_err(|e| Error::backend(format!("migration {} ({}) failed: {e}", m.version, m.name)))?;
+            .map_err(|e| failed_while(&format!("migration {} ({}) failed", m.version, m.name), db(e)))?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             params![m.version, m.name, time::to_micros(&time::now())],
@@ -140,7 +146,7 @@ pub(crate) fn downgrade_to(conn: &mut Connection, target: i64) -> Result<()> {
     migrations::check_not_newer(current, MIGRATIONS)?;
     for m in migrations::to_revert(current, target, MIGRATIONS)? {
         tx.execute_batch(m.down)
-            .map_err(|e| Error::backend(format!("reverting migration {} ({}) failed: {e}", m.version, m.name)))?;
+            .map_err(|e| failed_while(&format!("reverting migration {} ({}) failed", m.version, m.name), db(e)))?;
         tx.execute("DELETE FROM schema_migrations WHERE version = ?1", [m.version])
             .map_err(db)?;
     }

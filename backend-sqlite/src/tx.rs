@@ -1,102 +1,119 @@
-//! The write transaction: `BEGIN IMMEDIATE` on the writer connection, held
-//! for the whole registry operation. Inserts and updates are queued and sent
-//! with the next statement or the commit, so that an operation costs as few
-//! trips to the connection thread as possible.
+//! The write transaction: `BEGIN IMMEDIATE` on the writer connection, sent
+//! when the transaction begins and held for the whole registry operation.
+//! Inserts and updates are queued and sent with the next statement or the
+//! commit, so that an operation costs as few trips to the connection thread
+//! as possible.
 
 use async_trait::async_trait;
 use modelreg_core::deployments::Deployment;
 use modelreg_core::environments::Environment;
 use modelreg_core::models::{Model, Tag};
 use modelreg_core::runs::TrainingRun;
-use modelreg_core::store::{Existing, Transactional, Tx};
+use modelreg_core::store::{Existing, LastWrite, RecordKind, Transactional, Tx};
+use modelreg_core::tables::Write;
 use modelreg_core::teams::Team;
-use modelreg_core::versions::ModelVersion;
+use modelreg_core::versions::{ModelVersion, VersionFilter};
 use modelreg_core::{EntityKind, Record, Result};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::Connection;
 use tokio::sync::MutexGuard;
 use uuid::Uuid;
 
 use crate::SqliteStore;
 use crate::error::db;
-use crate::rows::{self, Write};
+use crate::reads::{deployments, environments, models, runs, teams, versions};
 use crate::worker::Worker;
+use crate::writes;
 
 pub(crate) struct SqliteTx<'a> {
     writer: MutexGuard<'a, Worker>,
+    last_write: &'a LastWrite,
     queued: Vec<(Record, Write)>,
-    began: bool,
+    /// Whether the transaction wrote (or queued) anything.
+    wrote: bool,
     finished: bool,
     /// Rows written by the queued writes sent so far.
     written: u64,
 }
 
+/// Rolls back whatever an abandoned call left open, then begins.
+fn begin_immediate(conn: &mut Connection) -> Result<()> {
+    if !conn.is_autocommit() {
+        conn.execute_batch("ROLLBACK").map_err(db)?;
+    }
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(db)
+}
+
 #[async_trait]
 impl Transactional for SqliteStore {
+    /// Returns once the transaction holds the database's write lock, so that
+    /// times read in it are in commit order, across processes too.
     async fn begin(&self) -> Result<Box<dyn Tx + '_>> {
+        let writer = self.writer.lock().await;
+        writer.run(begin_immediate).await?;
         Ok(Box::new(SqliteTx {
-            writer: self.writer.lock().await,
+            writer,
+            last_write: &self.last_write,
             queued: Vec::new(),
-            began: false,
+            wrote: false,
             finished: false,
             written: 0,
         }))
     }
 }
 
-/// Begins the transaction if needed and sends the queued writes; the rows they wrote.
-fn apply(conn: &Connection, began: bool, queued: Vec<(Record, Write)>) -> Result<u64> {
-    if !began {
-        conn.execute_batch("BEGIN IMMEDIATE").map_err(db)?;
-    }
-    let mut written = 0;
-    for (record, how) in &queued {
-        written += rows::write(conn, record, *how)? as u64;
-    }
-    Ok(written)
+/// Sends the queued writes; the rows they wrote.
+fn apply(conn: &Connection, queued: &[(Record, Write)]) -> Result<u64> {
+    queued.iter().try_fold(0, |written, (record, how)| {
+        Ok(written + writes::write(conn, record, *how)?)
+    })
 }
+
+/// Queued single writes are sent once this many wait, so a transaction
+/// that inserts many records one by one keeps its memory flat.
+const FLUSH_AT: usize = 2048;
 
 impl SqliteTx<'_> {
     /// Sends the queued writes and then `job`, in one trip.
-    async fn run<R, F>(&mut self, job: F) -> Result<R>
+    async fn on_writer<R, F>(&mut self, job: F) -> Result<R>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
         let queued = std::mem::take(&mut self.queued);
-        let began = std::mem::replace(&mut self.began, true);
-        let (written, answer) = self
+        let outcome = self
             .writer
             .run(move |conn| {
-                let written = apply(conn, began, queued)?;
+                let written = apply(conn, &queued)?;
                 Ok((written, job(conn)?))
             })
-            .await?;
-        self.written += written;
-        Ok(answer)
+            .await;
+        match outcome {
+            Ok((written, answer)) => {
+                self.written += written;
+                Ok(answer)
+            }
+            Err(e) => {
+                self.last_write.failed(&e);
+                Err(e)
+            }
+        }
     }
 
-    async fn one<T, F>(&mut self, sql: &'static str, key: String, map: F) -> Result<Option<T>>
+    /// Runs a write now (with the queued ones before it).
+    async fn write_now<R, F>(&mut self, job: F) -> Result<R>
     where
-        T: Send + 'static,
-        F: FnOnce(&Row) -> rusqlite::Result<T> + Send + 'static,
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        self.run(move |conn| {
-            conn.prepare_cached(sql)
-                .and_then(|mut stmt| stmt.query_row([key], map).optional())
-                .map_err(db)
-        })
-        .await
+        self.wrote = true;
+        self.on_writer(job).await
     }
-}
 
-/// Queued single inserts are sent once this many wait, so a transaction
-/// that inserts many records one by one keeps its memory flat.
-const FLUSH_AT: usize = 2048;
-
-impl SqliteTx<'_> {
-    async fn flush_if_long(&mut self) -> Result<()> {
+    async fn queue(&mut self, record: Record, how: Write) -> Result<()> {
+        self.wrote = true;
+        self.queued.push((record, how));
         if self.queued.len() >= FLUSH_AT {
-            self.run(|_| Ok(())).await?;
+            self.on_writer(|_| Ok(())).await?;
         }
         Ok(())
     }
@@ -104,7 +121,7 @@ impl SqliteTx<'_> {
 
 impl Drop for SqliteTx<'_> {
     fn drop(&mut self) {
-        if self.began && !self.finished {
+        if !self.finished {
             // Queued before the lock is released, so it runs before the next transaction.
             let _ = self.writer.send(|conn| {
                 if !conn.is_autocommit() {
@@ -118,8 +135,21 @@ impl Drop for SqliteTx<'_> {
 #[async_trait]
 impl Tx for SqliteTx<'_> {
     async fn insert(&mut self, record: Record) -> Result<()> {
-        self.queued.push((record, Write::Insert));
-        self.flush_if_long().await
+        self.queue(record, Write::Insert).await
+    }
+
+    async fn update(&mut self, record: Record) -> Result<()> {
+        self.queue(record, Write::Update).await
+    }
+
+    async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool> {
+        let kind: RecordKind = kind.as_str().parse()?;
+        self.write_now(move |conn| writes::delete(conn, kind, &[id])).await
+    }
+
+    async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
+        self.write_now(move |conn| writes::delete(conn, RecordKind::ModelTag, &[model_id, tag_id]))
+            .await
     }
 
     async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64> {
@@ -129,179 +159,117 @@ impl Tx for SqliteTx<'_> {
         };
         // Earlier writes first, so that the count and any error are this batch's;
         // then the whole batch in one trip (the caller sizes its batches).
-        self.run(|_| Ok(())).await?;
+        self.on_writer(|_| Ok(())).await?;
         let before = self.written;
+        self.wrote = true;
         self.queued.extend(records.into_iter().map(|record| (record, how)));
-        self.run(|_| Ok(())).await?;
+        self.on_writer(|_| Ok(())).await?;
         Ok(self.written - before)
     }
 
-    async fn update(&mut self, record: Record) -> Result<()> {
-        self.queued.push((record, Write::Update));
-        Ok(())
-    }
-
-    async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool> {
-        let sql = match kind {
-            EntityKind::Team => "DELETE FROM teams WHERE id = ?1",
-            EntityKind::Tag => "DELETE FROM tags WHERE id = ?1",
-            EntityKind::Model => "DELETE FROM models WHERE id = ?1",
-            EntityKind::ModelVersion => "DELETE FROM model_versions WHERE id = ?1",
-            EntityKind::TrainingRun => "DELETE FROM training_runs WHERE id = ?1",
-            EntityKind::Metric => "DELETE FROM metrics WHERE id = ?1",
-            EntityKind::Environment => "DELETE FROM environments WHERE id = ?1",
-            EntityKind::Deployment => "DELETE FROM deployments WHERE id = ?1",
-            EntityKind::AuditEvent => "DELETE FROM audit_events WHERE id = ?1",
-        };
-        self.run(move |conn| {
-            conn.prepare_cached(sql)
-                .and_then(|mut stmt| stmt.execute([id.to_string()]))
-                .map(|n| n > 0)
-                .map_err(db)
-        })
-        .await
-    }
-
-    async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
-        self.run(move |conn| {
-            conn.prepare_cached("DELETE FROM model_tags WHERE model_id = ?1 AND tag_id = ?2")
-                .and_then(|mut stmt| stmt.execute(params![model_id.to_string(), tag_id.to_string()]))
-                .map(|n| n > 0)
-                .map_err(db)
-        })
-        .await
-    }
-
     async fn team(&mut self, id: Uuid) -> Result<Option<Team>> {
-        self.one(
-            concat!("SELECT ", team_columns!(), " FROM teams WHERE id = ?1"),
-            id.to_string(),
-            rows::team,
-        )
-        .await
+        self.on_writer(move |conn| teams::by_id(conn, id)).await
+    }
+
+    async fn team_by_name(&mut self, name: &str) -> Result<Option<Team>> {
+        let name = name.to_owned();
+        self.on_writer(move |conn| teams::by_name(conn, &name)).await
     }
 
     async fn model(&mut self, id: Uuid) -> Result<Option<Model>> {
-        self.one(
-            concat!("SELECT ", model_columns!(), " FROM models WHERE id = ?1"),
-            id.to_string(),
-            rows::model,
-        )
-        .await
+        self.on_writer(move |conn| models::by_id(conn, id)).await
     }
 
     async fn model_by_name(&mut self, name: &str) -> Result<Option<Model>> {
-        self.one(
-            concat!("SELECT ", model_columns!(), " FROM models WHERE name = ?1"),
-            name.to_owned(),
-            rows::model,
-        )
-        .await
+        let name = name.to_owned();
+        self.on_writer(move |conn| models::by_name(conn, &name)).await
     }
 
     async fn tag_by_name(&mut self, name: &str) -> Result<Option<Tag>> {
-        self.one(
-            concat!("SELECT ", tag_columns!(), " FROM tags WHERE name = ?1"),
-            name.to_owned(),
-            rows::tag,
-        )
-        .await
+        let name = name.to_owned();
+        self.on_writer(move |conn| models::tag_by_name(conn, &name)).await
+    }
+
+    /// One writer at a time: the tag found by name cannot appear before the insert.
+    async fn tag_or_insert(&mut self, tag: Tag) -> Result<(Tag, bool)> {
+        let (tag, inserted) = self
+            .on_writer(move |conn| match models::tag_by_name(conn, &tag.name)? {
+                Some(found) => Ok((found, false)),
+                None => {
+                    writes::write(conn, &Record::Tag(tag.clone()), Write::Insert)?;
+                    Ok((tag, true))
+                }
+            })
+            .await?;
+        self.wrote |= inserted;
+        Ok((tag, inserted))
     }
 
     async fn has_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
-        self.run(move |conn| {
-            conn.prepare_cached("SELECT 1 FROM model_tags WHERE model_id = ?1 AND tag_id = ?2")
-                .and_then(|mut stmt| stmt.exists(params![model_id.to_string(), tag_id.to_string()]))
-                .map_err(db)
-        })
-        .await
+        self.on_writer(move |conn| models::has_tag(conn, model_id, tag_id))
+            .await
     }
 
     async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>> {
-        self.one(
-            concat!("SELECT ", version_columns!(), " FROM model_versions WHERE id = ?1"),
-            id.to_string(),
-            rows::version,
-        )
-        .await
+        self.on_writer(move |conn| versions::by_id(conn, id)).await
+    }
+
+    async fn version_by_semver(&mut self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>> {
+        let semver = semver.to_owned();
+        self.on_writer(move |conn| versions::by_semver(conn, model_id, &semver))
+            .await
+    }
+
+    async fn latest_version(&mut self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>> {
+        self.on_writer(move |conn| versions::latest(conn, model_id, filter))
+            .await
     }
 
     async fn production_version(&mut self, model_id: Uuid) -> Result<Option<ModelVersion>> {
-        self.one(
-            concat!(
-                "SELECT ",
-                version_columns!(),
-                " FROM model_versions WHERE model_id = ?1 AND status = 'production'"
-            ),
-            model_id.to_string(),
-            rows::version,
-        )
-        .await
+        self.on_writer(move |conn| versions::in_production(conn, model_id))
+            .await
     }
 
     async fn run(&mut self, id: Uuid) -> Result<Option<TrainingRun>> {
-        self.one(
-            concat!("SELECT ", run_columns!(), " FROM training_runs WHERE id = ?1"),
-            id.to_string(),
-            rows::run,
-        )
-        .await
+        self.on_writer(move |conn| runs::by_id(conn, id)).await
     }
 
     async fn environment(&mut self, id: Uuid) -> Result<Option<Environment>> {
-        self.one(
-            concat!("SELECT ", environment_columns!(), " FROM environments WHERE id = ?1"),
-            id.to_string(),
-            rows::environment,
-        )
-        .await
+        self.on_writer(move |conn| environments::by_id(conn, id)).await
+    }
+
+    async fn environment_by_name(&mut self, name: &str) -> Result<Option<Environment>> {
+        let name = name.to_owned();
+        self.on_writer(move |conn| environments::by_name(conn, &name)).await
     }
 
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>> {
-        self.one(
-            concat!("SELECT ", deployment_columns!(), " FROM deployments WHERE id = ?1"),
-            id.to_string(),
-            rows::deployment,
-        )
-        .await
+        self.on_writer(move |conn| deployments::by_id(conn, id)).await
     }
 
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>> {
-        self.run(move |conn| {
-            let mut stmt = conn
-                .prepare_cached(
-                    "SELECT d.id, d.version_id, d.environment_id, d.name, d.status, d.endpoint_url, d.replicas, d.cpu_request, d.memory_request, d.gpu_count, d.deployed_at, d.deployed_by, d.terminated_at
-                     FROM deployments d JOIN model_versions v ON v.id = d.version_id
-                     WHERE v.model_id = ?1 AND d.environment_id = ?2
-                     ORDER BY d.deployed_at DESC, d.id DESC",
-                )
-                .map_err(db)?;
-            let rows = stmt
-                .query_map(params![model_id.to_string(), environment_id.to_string()], rows::deployment)
-                .map_err(db)?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)
-        })
-        .await
+        self.on_writer(move |conn| deployments::of_model_in(conn, model_id, environment_id))
+            .await
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
-        if !self.began && self.queued.is_empty() {
-            self.finished = true;
-            return Ok(());
-        }
         let queued = std::mem::take(&mut self.queued);
-        let began = std::mem::replace(&mut self.began, true);
         let result = self
             .writer
             .run(move |conn| {
-                let result = apply(conn, began, queued).and_then(|_| conn.execute_batch("COMMIT").map_err(db));
+                let result = apply(conn, &queued).and_then(|_| conn.execute_batch("COMMIT").map_err(db));
                 if result.is_err() && !conn.is_autocommit() {
                     let _ = conn.execute_batch("ROLLBACK");
                 }
-                result
+                result.map(drop)
             })
             .await;
         self.finished = true;
+        match &result {
+            Ok(()) if self.wrote => self.last_write.succeeded(),
+            Ok(()) => {}
+            Err(e) => self.last_write.failed(e),
+        }
         result
     }
 }

@@ -2,7 +2,7 @@
 //! await the answer, so the tokio runtime never blocks on SQLite.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -12,10 +12,13 @@ use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
-/// A connection thread; dropping it lets the thread finish and close the connection.
+/// A connection thread. Dropping it lets the thread finish its jobs and
+/// close the connection; [`Worker::close`] also waits until it has.
 pub(crate) struct Worker {
-    jobs: mpsc::Sender<Job>,
-    thread: thread::JoinHandle<()>,
+    /// Where jobs go; `None` once closed.
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    /// Answers once the thread has closed its connection.
+    closed: Mutex<Option<oneshot::Receiver<()>>>,
     /// Calls sent and not yet answered.
     in_flight: AtomicUsize,
 }
@@ -39,20 +42,34 @@ fn next_job(queue: &mpsc::Receiver<Job>) -> Option<Job> {
     queue.recv().ok()
 }
 
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn closed() -> Error {
+    Error::unavailable("the SQLite database is closed")
+}
+
 impl Worker {
-    pub(crate) fn spawn(mut conn: Connection, name: &str) -> Result<Worker> {
+    /// A thread for `conn`, which waits up to `busy_timeout` for a lock.
+    pub(crate) fn spawn(mut conn: Connection, name: &str, busy_timeout: Duration) -> Result<Worker> {
         let (jobs, queue) = mpsc::channel::<Job>();
-        let thread = thread::Builder::new()
+        let (done, closed) = oneshot::channel();
+        thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
+                crate::schema::set_busy_timeout(busy_timeout);
                 while let Some(job) = next_job(&queue) {
                     job(&mut conn);
                 }
+                // Closing the last connection of a file checkpoints its WAL.
+                drop(conn);
+                let _ = done.send(());
             })
-            .map_err(|e| Error::backend(format!("cannot start an SQLite connection thread: {e}")))?;
+            .map_err(|e| Error::unavailable("cannot start an SQLite connection thread").with_source(e))?;
         Ok(Worker {
-            jobs,
-            thread,
+            jobs: Mutex::new(Some(jobs)),
+            closed: Mutex::new(Some(closed)),
             in_flight: AtomicUsize::new(0),
         })
     }
@@ -96,22 +113,26 @@ impl Worker {
         }
         reply
             .await
-            .map_err(|_| Error::backend("the SQLite connection thread stopped during a query"))?
+            .map_err(|_| Error::internal("the SQLite connection thread stopped during a query"))?
     }
 
     /// Queues `job` without waiting for it (jobs run in the order sent).
     pub(crate) fn send(&self, job: impl FnOnce(&mut Connection) + Send + 'static) -> Result<()> {
-        self.jobs
-            .send(Box::new(job))
-            .map_err(|_| Error::backend("the SQLite connection thread has stopped"))
+        match locked(&self.jobs).as_ref() {
+            Some(jobs) => jobs
+                .send(Box::new(job))
+                .map_err(|_| Error::internal("the SQLite connection thread has stopped")),
+            None => Err(closed()),
+        }
     }
-}
 
-impl Worker {
-    /// Lets the thread finish its queued jobs, close the connection and exit; blocks until it has.
-    pub(crate) fn close(self) {
-        let Worker { jobs, thread, .. } = self;
-        drop(jobs);
-        let _ = thread.join();
+    /// Lets the thread finish its queued jobs and close the connection, and
+    /// waits until it has; later calls fail with [`Error::Unavailable`].
+    pub(crate) async fn close(&self) {
+        drop(locked(&self.jobs).take());
+        let done = locked(&self.closed).take();
+        if let Some(done) = done {
+            let _ = done.await;
+        }
     }
 }

@@ -1,5 +1,8 @@
 //! The conformance suite on SQLite: every case on a fresh file of its own.
 
+use std::sync::Arc;
+
+use modelreg_conformance::fixtures::actor;
 use modelreg_core::Registry;
 use modelreg_sqlite::SqliteStore;
 
@@ -13,7 +16,7 @@ impl modelreg_conformance::Backend for Sqlite {
         let store = SqliteStore::open_path(dir.path().join("registry.db"))
             .await
             .expect("open a fresh SQLite registry");
-        Some((store.into_registry(), dir))
+        Some((Registry::new(Arc::new(store), actor()), dir))
     }
 }
 

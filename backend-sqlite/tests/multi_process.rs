@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use modelreg_core::models::NewModel;
 use modelreg_core::versions::{Framework, NewVersion};
-use modelreg_core::{Actor, Registry};
+use modelreg_core::{Actor, Ref, Registry, VersionRef};
 use modelreg_sqlite::SqliteStore;
 
 const PROCESSES: usize = 4;
@@ -26,13 +26,13 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
-async fn model_id(reg: &Registry, name: &str, actor: &Actor) -> uuid::Uuid {
-    match reg.model_by_name(name).await {
+async fn model_id(reg: &Registry, name: &str) -> uuid::Uuid {
+    match reg.model(&Ref::from(name)).await {
         Ok(m) => m.id,
-        Err(_) => match reg.create_model(NewModel::named(name), actor).await {
+        Err(_) => match reg.create_model(NewModel::named(name)).await {
             Ok(m) => m.id,
             // Another process created it first.
-            Err(_) => reg.model_by_name(name).await.expect("the shared model exists").id,
+            Err(_) => reg.model(&Ref::from(name)).await.expect("the shared model exists").id,
         },
     }
 }
@@ -53,10 +53,9 @@ fn worker() {
                 return;
             }
         };
-        let reg = store.into_registry();
-        let actor = Actor::new(format!("worker-{id}")).unwrap();
-        let own = model_id(&reg, &format!("own-{id}"), &actor).await;
-        let shared = model_id(&reg, "shared", &actor).await;
+        let reg = store.into_registry(Actor::new(format!("worker-{id}")).unwrap());
+        let own = model_id(&reg, &format!("own-{id}")).await;
+        let shared = model_id(&reg, "shared").await;
         let deadline = Instant::now() + Duration::from_secs(SECONDS);
         let mut n = 0u64;
         while Instant::now() < deadline {
@@ -66,7 +65,7 @@ fn worker() {
                 (shared, "shared".to_owned(), format!("{id}.0.{n}"))
             };
             let new = NewVersion::new(&semver, format!("file:///tmp/{n}"), Framework::Sklearn);
-            match reg.register_version(model, new, &actor).await {
+            match reg.register_version(&Ref::from(model), new).await {
                 Ok(_) => writeln!(out, "ACK {name} {semver}").unwrap(),
                 Err(e) => writeln!(out, "ERR {e}").unwrap(),
             }
@@ -130,10 +129,9 @@ fn four_processes_write_one_file_without_losing_or_failing_a_write() {
     runtime().block_on(async {
         let store = SqliteStore::open_path(&path).await.unwrap();
         assert_eq!(store.integrity_check().await.unwrap(), "ok");
-        let reg = store.into_registry();
+        let reg = store.into_registry(Actor::new("checker").unwrap());
         for (model, semver) in &acked {
-            let m = reg.model_by_name(model).await.unwrap();
-            reg.version_by_semver(m.id, semver)
+            reg.version(&VersionRef::semver(model.as_str(), semver.as_str()))
                 .await
                 .unwrap_or_else(|e| panic!("acknowledged {model}@{semver} is lost: {e}"));
         }

@@ -11,7 +11,24 @@ use modelreg_core::error::redact_passwords;
 use modelreg_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::output::{Out, OutputFormat};
+
+/// Options every command takes (they override the config file and environment).
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Database to use: sqlite://PATH, sqlite::memory: or postgres://USER@HOST/DB
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Read configuration from this TOML file (on top of the usual ones)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Who is making changes, as recorded in the audit trail (default: your user name)
+    #[arg(long, global = true)]
+    pub actor: Option<String>,
+    /// How to print results
+    #[arg(long, short = 'o', global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+}
 
 /// Every configuration key, in the order `info` prints them.
 pub const KEYS: &[&str] = &[
@@ -174,6 +191,13 @@ pub fn load(global: &GlobalArgs) -> Result<Loaded> {
 }
 
 impl Loaded {
+    /// How the configuration says to print results.
+    pub fn out(&self) -> Out {
+        Out {
+            format: self.config.output,
+        }
+    }
+
     /// Where the effective value of `key` came from, in words.
     pub fn source_of(&self, key: &str) -> String {
         if self.flags.contains(&key) {

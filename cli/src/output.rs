@@ -7,7 +7,15 @@ use modelreg_core::{Error, Result};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::args::OutputFormat;
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// Tables for people
+    Table,
+    /// Stable JSON for scripts
+    Json,
+}
 
 /// Where and how results are printed.
 #[derive(Clone, Copy)]
@@ -16,11 +24,12 @@ pub struct Out {
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Value> {
-    serde_json::to_value(value).map_err(|e| Error::backend(format!("cannot print the result: {e}")))
+    serde_json::to_value(value).map_err(|e| Error::internal(format!("cannot print the result: {e}")))
 }
 
 fn print_json(value: &Value) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::backend(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| Error::internal(format!("cannot print the result: {e}")))?;
     println!("{text}");
     Ok(())
 }

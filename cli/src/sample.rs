@@ -5,17 +5,16 @@
 use chrono::Duration;
 use serde_json::json;
 
-use crate::deployments::{DeploymentStatus, NewDeployment};
-use crate::environments::{EnvironmentKind, NewEnvironment};
-use crate::error::{Error, Result};
-use crate::metrics::{NewMetric, Split};
-use crate::models::{ModelUpdate, NewModel, RiskLevel};
-use crate::runs::{NewRun, RunFinish, RunStatus};
-use crate::teams::NewTeam;
-use crate::time;
-use crate::validate::into_json_object;
-use crate::versions::{Framework, NewVersion, VersionStatus};
-use crate::{Actor, Registry};
+use modelreg_core::deployments::{DeploymentStatus, NewDeployment};
+use modelreg_core::environments::{EnvironmentKind, NewEnvironment};
+use modelreg_core::metrics::{NewMetric, Split};
+use modelreg_core::models::{ModelUpdate, NewModel, RiskLevel};
+use modelreg_core::runs::{NewRun, RunFinish, RunStatus};
+use modelreg_core::teams::NewTeam;
+use modelreg_core::time;
+use modelreg_core::validate::into_json_object;
+use modelreg_core::versions::{Framework, NewVersion, VersionStatus};
+use modelreg_core::{Error, Ref, Registry, Result, VersionRef};
 
 struct SampleModel {
     name: &'static str,
@@ -93,7 +92,7 @@ const MODELS: &[SampleModel] = &[
 ];
 
 /// Fills an empty registry with the sample; refuses one that holds models.
-pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
+pub async fn seed(reg: &Registry) -> Result<()> {
     if reg.stats().await?.models > 0 {
         return Err(Error::invalid(
             "registry",
@@ -111,9 +110,8 @@ pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
             department: Some(department.into()),
             cost_center: Some(cost_center.into()),
         };
-        reg.create_team(new, actor).await?;
+        reg.create_team(new).await?;
     }
-    let mut environments = Vec::new();
     for (name, kind, region, namespace, config) in [
         ("dev", EnvironmentKind::Development, "us-east-1", "ml-dev", json!({})),
         (
@@ -145,23 +143,22 @@ pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
             kubernetes_namespace: Some(namespace.into()),
             config: into_json_object("config", config)?,
         };
-        environments.push(reg.create_environment(new, actor).await?);
+        reg.create_environment(new).await?;
     }
-    let (staging, prod_us) = (&environments[1], &environments[2]);
+    let (staging, prod_us) = (Ref::name("staging"), Ref::name("prod-us"));
 
     for (m, sample) in MODELS.iter().enumerate() {
-        let team = reg.team_by_name(sample.team).await?;
         let new = NewModel {
             name: sample.name.into(),
             description: Some(format!("{} ({})", sample.use_case, sample.framework)),
             use_case: Some(sample.use_case.into()),
-            team_id: Some(team.id),
+            team: Some(Ref::name(sample.team)),
             risk_level: sample.risk,
             compliance_required: matches!(sample.risk, RiskLevel::High | RiskLevel::Critical),
         };
-        let model = reg.create_model(new, actor).await?;
+        let model = Ref::Id(reg.create_model(new).await?.id);
         for tag in sample.tags {
-            reg.add_tag(model.id, tag, actor).await?;
+            reg.add_tag(&model, tag).await?;
         }
         let mut versions = Vec::new();
         for (v, semver) in sample.versions.iter().enumerate() {
@@ -179,7 +176,8 @@ pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
                     json!({"learning_rate": 0.001 * (v + 1) as f64, "epochs": 10 + v * 5}),
                 )?,
             };
-            let version = reg.register_version(model.id, new, actor).await?;
+            let version = reg.register_version(&model, new).await?;
+            let version_ref = VersionRef::Id(version.id);
             // Older versions trained longer ago: the newest run is `last_trained_days_ago`.
             let age = sample.last_trained_days_ago + ((sample.versions.len() - 1 - v) as i64) * 21;
             let started = now - Duration::days(age) - Duration::hours(6);
@@ -198,7 +196,7 @@ pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
                 created_by: Some("training-pipeline".into()),
                 ..NewRun::named(format!("{}-{semver}-train", sample.name))
             };
-            let run = reg.start_run(version.id, run, actor).await?;
+            let run = reg.start_run(&version_ref, run).await?;
             let failed = seed % 5 == 4;
             let finish = RunFinish {
                 completed_at: Some(started + Duration::minutes((hours * 60.0) as i64)),
@@ -208,7 +206,7 @@ pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
                     RunStatus::Succeeded
                 })
             };
-            reg.finish_run(run.id, finish, actor).await?;
+            reg.finish_run(run.id, finish).await?;
             for (i, (metric, split)) in [
                 ("accuracy", Split::Validation),
                 ("f1", Split::Validation),
@@ -222,7 +220,7 @@ pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
                     recorded_at: Some(started + Duration::hours(8 + i as i64)),
                     ..NewMetric::new(metric, (value * 1000.0).round() / 1000.0, split)
                 };
-                reg.record_metric(version.id, new, actor).await?;
+                reg.record_metric(&version_ref, new).await?;
             }
             versions.push(version);
         }
@@ -230,63 +228,54 @@ pub async fn seed(reg: &Registry, actor: &Actor) -> Result<()> {
         // before it), pre-releases are validated, the oldest is deprecated.
         let releases: Vec<_> = versions.iter().filter(|v| !v.semver.contains('-')).collect();
         if let [older @ .., previous, newest] = releases.as_slice() {
-            reg.set_version_status(previous.id, VersionStatus::Production, actor)
+            reg.set_version_status(&VersionRef::Id(previous.id), VersionStatus::Production)
                 .await?;
             let old = reg
                 .deploy(
-                    previous.id,
-                    prod_us.id,
+                    &VersionRef::Id(previous.id),
+                    &prod_us,
                     NewDeployment::named(format!("{}-prod", sample.name)),
-                    actor,
                 )
                 .await?;
-            reg.set_deployment_status(old.id, DeploymentStatus::Healthy, actor)
-                .await?;
-            reg.set_version_status(newest.id, VersionStatus::Production, actor)
+            reg.set_deployment_status(old.id, DeploymentStatus::Healthy).await?;
+            reg.set_version_status(&VersionRef::Id(newest.id), VersionStatus::Production)
                 .await?;
             let mut new = NewDeployment::named(format!("{}-prod", sample.name));
             new.replicas = 3;
             new.cpu_request = Some("2".into());
             new.memory_request = Some("4Gi".into());
             new.endpoint_url = Some(format!("https://ml.example.com/{}", sample.name));
-            let current = reg.deploy(newest.id, prod_us.id, new, actor).await?;
-            reg.terminate_deployment(old.id, actor).await?;
+            let current = reg.deploy(&VersionRef::Id(newest.id), &prod_us, new).await?;
+            reg.terminate_deployment(old.id).await?;
             let status = if m == 2 {
                 DeploymentStatus::Degraded
             } else {
                 DeploymentStatus::Healthy
             };
-            reg.set_deployment_status(current.id, status, actor).await?;
+            reg.set_deployment_status(current.id, status).await?;
             if let Some(first) = older.first() {
-                reg.set_version_status(first.id, VersionStatus::Deprecated, actor)
+                reg.set_version_status(&VersionRef::Id(first.id), VersionStatus::Deprecated)
                     .await?;
             }
         }
         for v in versions.iter().filter(|v| v.semver.contains('-')) {
-            reg.set_version_status(v.id, VersionStatus::Validated, actor).await?;
-            reg.deploy(
-                v.id,
-                staging.id,
-                NewDeployment::named(format!("{}-canary", sample.name)),
-                actor,
-            )
-            .await?;
+            let v = VersionRef::Id(v.id);
+            reg.set_version_status(&v, VersionStatus::Validated).await?;
+            reg.deploy(&v, &staging, NewDeployment::named(format!("{}-canary", sample.name)))
+                .await?;
         }
     }
     // A retired model, kept for its history.
     let legacy = reg
-        .create_model(
-            NewModel {
-                description: Some("rule-based scorer replaced by fraud-detector".into()),
-                ..NewModel::named("legacy-scorer")
-            },
-            actor,
-        )
+        .create_model(NewModel {
+            description: Some("rule-based scorer replaced by fraud-detector".into()),
+            ..NewModel::named("legacy-scorer")
+        })
         .await?;
     let update = ModelUpdate {
         is_active: Some(false),
         ..ModelUpdate::default()
     };
-    reg.update_model(legacy.id, update, actor).await?;
+    reg.update_model(&Ref::Id(legacy.id), update).await?;
     Ok(())
 }

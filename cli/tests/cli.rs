@@ -612,7 +612,8 @@ fn bench_runs_on_a_scratch_sqlite_file_and_reports_every_phase() {
 async fn bench_runs_in_a_scratch_schema_on_postgres_and_drops_it() {
     let Some(db) = TestDatabase::create().await else { return };
     let url = db.url().to_owned();
-    let report = tokio::task::spawn_blocking(move || bench_report(&Sandbox::bare(), &["--database-url", &url]))
+    let bench_url = url.clone();
+    let report = tokio::task::spawn_blocking(move || bench_report(&Sandbox::bare(), &["--database-url", &bench_url]))
         .await
         .unwrap();
     check_bench(&report, "postgres");
@@ -623,9 +624,88 @@ async fn bench_runs_in_a_scratch_schema_on_postgres_and_drops_it() {
         0,
         "the scratch schema is gone"
     );
-    assert_eq!(
-        store.into_registry().stats().await.unwrap().models,
-        0,
-        "the registry itself was not touched"
-    );
+    let stats = tokio::task::spawn_blocking(move || Sandbox::with_url(&url).json(&["stats"]))
+        .await
+        .unwrap();
+    assert_eq!(stats["models"], 0, "the registry itself was not touched");
+}
+
+#[test]
+fn every_command_leaves_the_sqlite_file_checkpointed() {
+    let s = Sandbox::sqlite();
+    let wal = s.dir.path().join("registry.db-wal");
+    let checkpointed = |after: &str| {
+        let len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(len, 0, "{after} left {len} bytes in the write-ahead log");
+    };
+    s.json(&["seed"]);
+    checkpointed("seed");
+    s.json(&["team", "create", "ml"]);
+    checkpointed("a change");
+    s.fails(&["team", "create", "ml"], 4);
+    checkpointed("a conflict");
+    s.fails(&["model", "show", "ghost"], 3);
+    checkpointed("a missing model");
+    s.fails(&["model", "delete", "fraud-detector"], 2);
+    checkpointed("an unconfirmed delete");
+    s.json(&["model", "list"]);
+    checkpointed("a listing");
+    let file = s.dir.path().join("registry.jsonl");
+    s.json(&["export", "--out", file.to_str().unwrap()]);
+    checkpointed("an export");
+    s.fails(&["import", file.to_str().unwrap()], 2);
+    checkpointed("a refused import");
+    s.json(&["db", "status"]);
+    checkpointed("db status");
+    s.json(&["info"]);
+    checkpointed("info");
+}
+
+#[test]
+fn versions_are_addressed_in_every_form() {
+    let s = Sandbox::sqlite();
+    s.json(&["model", "create", "m"]);
+    for semver in ["1.0.0", "1.1.0"] {
+        s.json(&[
+            "version",
+            "register",
+            "m",
+            semver,
+            "--artifact",
+            "a",
+            "--framework",
+            "onnx",
+        ]);
+    }
+    let one = s.json(&["version", "show", "m@1.0.0"]);
+    assert_eq!(s.json(&["version", "show", "m", "1.0.0"])["id"], one["id"]);
+    assert_eq!(s.json(&["version", "show", str_at(&one, "id")])["semver"], "1.0.0");
+    assert_eq!(s.json(&["version", "show", "m@latest"])["semver"], "1.1.0");
+    s.fails(&["version", "show", "m@production"], 3);
+    s.json(&["version", "set-status", "m@latest", "--status", "production"]);
+    assert_eq!(s.json(&["version", "show", "m@production"])["semver"], "1.1.0");
+    let e = s.fails(&["version", "show", "m"], 2);
+    assert!(e.contains("MODEL@SEMVER"), "{e}");
+    s.fails(&["version", "show", "m@banana"], 2);
+    s.fails(&["version", "show", "ghost@1.0.0"], 3);
+    let deleted = s.json(&["version", "delete", "m@1.0.0", "--yes"]);
+    assert_eq!(deleted["id"], one["id"]);
+    assert_eq!(deleted["version"], "m@1.0.0");
+}
+
+#[test]
+fn model_tables_name_each_model_s_team() {
+    let s = Sandbox::sqlite();
+    s.json(&["team", "create", "research-team"]);
+    s.json(&["model", "create", "owned", "--team", "research-team"]);
+    s.json(&["model", "create", "orphan"]);
+    let listed = s.run(&["model", "list"]);
+    assert!(listed.status.success());
+    let table = String::from_utf8_lossy(&listed.stdout);
+    let owned = table.lines().find(|l| l.contains("owned")).unwrap_or_default();
+    assert!(owned.contains("research-team"), "{table}");
+    let orphan = table.lines().find(|l| l.contains("orphan")).unwrap_or_default();
+    assert!(!orphan.contains("research-team"), "{table}");
+    let json = s.json(&["model", "list"]);
+    assert!(json[0].get("team").is_none(), "JSON keeps the model as it is: {json}");
 }

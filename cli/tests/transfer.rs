@@ -3,12 +3,13 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 use modelreg_core::metrics::{NewMetric, Split};
 use modelreg_core::models::NewModel;
 use modelreg_core::runs::NewRun;
 use modelreg_core::versions::{Framework, NewVersion};
-use modelreg_core::{Actor, Registry};
+use modelreg_core::{Actor, Ref, Registry, VersionRef};
 use modelreg_postgres::testing::TestDatabase;
 use modelreg_sqlite::SqliteStore;
 
@@ -34,13 +35,12 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The seed sample plus a generated registry of a few thousand versions.
+/// Adds a generated registry of a few thousand versions to `reg` (the seed
+/// sample is written first, by `modelreg seed`).
 async fn generate(reg: &Registry) {
-    let actor = Actor::new("generator").unwrap();
-    modelreg_core::sample::seed(reg, &actor).await.unwrap();
     for m in 0..40 {
         let model = reg
-            .create_model(NewModel::named(format!("generated-{m}")), &actor)
+            .create_model(NewModel::named(format!("generated-{m}")))
             .await
             .unwrap();
         for v in 0..75 {
@@ -50,18 +50,17 @@ async fn generate(reg: &Registry) {
                 Framework::Onnx,
             );
             new.metadata.insert("index".into(), serde_json::json!(m * 100 + v));
-            let version = reg.register_version(model.id, new, &actor).await.unwrap();
+            let version = VersionRef::Id(reg.register_version(&Ref::Id(model.id), new).await.unwrap().id);
             if v % 5 == 0 {
                 let run = NewRun {
                     gpu_hours: v as f64 / 7.0,
                     cost_usd: Some(v as f64 * 0.31),
                     ..NewRun::named(format!("run-{v}"))
                 };
-                reg.start_run(version.id, run, &actor).await.unwrap();
+                reg.start_run(&version, run).await.unwrap();
                 reg.record_metric(
-                    version.id,
+                    &version,
                     NewMetric::new("loss", 1.0 / (v + 1) as f64, Split::Validation),
-                    &actor,
                 )
                 .await
                 .unwrap();
@@ -92,12 +91,15 @@ async fn sqlite_to_postgres_to_sqlite_gives_back_every_record() {
     };
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.db");
-    let store = SqliteStore::open_path(&a).await.unwrap();
-    generate(&store.into_registry()).await;
     let (a_url, c_url) = (
         format!("sqlite://{}", a.display()),
         format!("sqlite://{}", dir.path().join("c.db").display()),
     );
+    ok(dir.path(), &["seed", "--database-url", &a_url]);
+    let store = SqliteStore::open_path(&a).await.unwrap();
+    let reg = Registry::new(Arc::new(store), Actor::new("generator").unwrap());
+    generate(&reg).await;
+    reg.close().await.unwrap();
     let (pg_url, pg_import_url) = (pg.url().to_owned(), pg_import.url().to_owned());
     let path = dir.path().to_owned();
     tokio::task::spawn_blocking(move || {

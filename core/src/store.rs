@@ -480,6 +480,19 @@ impl LastWrite {
     }
 }
 
+/// `error` as a step of a larger task: an [`Error::Internal`] says which
+/// task (`what`, e.g. "migration 2 (aliases) failed") it broke; the other
+/// kinds speak for themselves.
+pub fn failed_while(what: &str, error: Error) -> Error {
+    match error {
+        Error::Internal { message, source } => Error::Internal {
+            message: format!("{what}: {message}"),
+            source,
+        },
+        other => other,
+    }
+}
+
 /// Everything a backend provides: the registry is built on this.
 pub trait Store:
     Transactional
@@ -527,6 +540,29 @@ pub(crate) mod tests {
     use crate::models::RiskLevel;
     use crate::runs::RunStatus;
     use crate::versions::{Framework, VersionStatus};
+
+    #[test]
+    fn a_storage_failure_is_kept_until_a_write_succeeds() {
+        let last = LastWrite::default();
+        last.failed(&Error::invalid("name", "bad"));
+        assert!(last.check().is_ok(), "only storage failures are kept");
+        let full = Error::storage("disk full");
+        last.failed(&full);
+        assert_eq!(last.check(), Err(full));
+        last.succeeded();
+        assert!(last.check().is_ok());
+    }
+
+    #[test]
+    fn failed_while_names_the_task_of_an_internal_error_only() {
+        let internal = failed_while("migration 2 (x) failed", Error::internal("SQLite failed"));
+        assert_eq!(
+            internal.to_string(),
+            "internal error: migration 2 (x) failed: SQLite failed"
+        );
+        let busy = failed_while("migration 2 (x) failed", Error::unavailable("busy"));
+        assert_eq!(busy, Error::unavailable("busy"));
+    }
 
     /// One record of each kind, with every optional field filled.
     pub(crate) fn one_record_of_each_kind() -> Vec<Record> {

@@ -1,1 +1,46 @@
-//! modelreg-server (being built).
+//! modelreg-server: the registry over HTTP, as a library. `modelreg serve`
+//! (the CLI) binds a listener and hands this crate's [`app`] to `axum::serve`;
+//! tests start the same [`app`] in-process.
+//!
+//! # Public API
+//!
+//! - [`app`]`(registry, tokens)`: the whole API as an [`axum::Router`], with
+//!   every layer: bearer-token auth, the 1 MiB body limit
+//!   ([`BODY_LIMIT`]), the 30 s request timeout ([`REQUEST_TIMEOUT`]), a
+//!   panic guard, request logs (tower-http trace) and JSON 404s. Every answer
+//!   that is not a success has one shape: `{"error": {"code", "message",
+//!   "field"?}}` (see [`ErrorBody`]).
+//! - [`openapi`]`(tokens_configured)`: the OpenAPI 3 document that
+//!   `GET /openapi.json` serves. Each route is declared once (utoipa-axum's
+//!   `OpenApiRouter` and `routes!`), so the document and the router cannot
+//!   drift; bearer security appears only when tokens are configured.
+//! - [`Token`] and [`parse_tokens`]`("name:secret[:ro],…")`: API tokens. A
+//!   token's name is the actor its changes are recorded as; `:ro` tokens may
+//!   only read (GET, HEAD, OPTIONS). With no tokens every request is served,
+//!   as the registry's own actor.
+//! - [`is_loopback`]`(addr)`: whether only this machine can reach an address
+//!   (the CLI refuses to serve other addresses without tokens).
+//! - [`shutdown_signal`]`()`: registers SIGINT and SIGTERM handlers at once,
+//!   and resolves when either arrives (for `with_graceful_shutdown`).
+//!
+//! # Layout
+//!
+//! `state` (what every request shares), `auth` (tokens), `error` (the error
+//! shape), `extract` (extractors that answer in that shape), `openapi` (the
+//! document), `app` (the router with its layers), `shutdown`, and one file
+//! per resource under `routes/`.
+
+mod app;
+mod auth;
+mod error;
+mod extract;
+mod openapi;
+mod routes;
+mod shutdown;
+mod state;
+
+pub use app::{BODY_LIMIT, REQUEST_TIMEOUT, app};
+pub use auth::{Token, is_loopback, parse_tokens};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use openapi::openapi;
+pub use shutdown::shutdown_signal;

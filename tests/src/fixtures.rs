@@ -1,29 +1,29 @@
 //! Small builders the cases share, so that each case reads as its behaviour.
 
+use std::collections::BTreeMap;
+
 use modelreg_core::analytics::Stats;
 use modelreg_core::deployments::{Deployment, NewDeployment};
 use modelreg_core::environments::{Environment, EnvironmentKind, NewEnvironment};
 use modelreg_core::models::{Model, NewModel};
+use modelreg_core::store::RecordKind;
 use modelreg_core::teams::{NewTeam, Team};
+use modelreg_core::transfer::{Header, Summary};
 use modelreg_core::versions::{Framework, ModelVersion, NewVersion};
-use modelreg_core::{Actor, AuditEvent, EntityKind, Error, Page, Registry};
+use modelreg_core::{Actor, AuditEvent, EntityKind, Error, Page, Registry, TransferError};
 use uuid::Uuid;
 
-/// The actor of every change a case makes.
+/// The actor of every change a case makes (each backend's fresh registry acts as it).
 pub fn actor() -> Actor {
     Actor::new("conformance").expect("a valid actor")
 }
 
 pub async fn team(reg: &Registry, name: &str) -> Team {
-    reg.create_team(NewTeam::named(name), &actor())
-        .await
-        .expect("create team")
+    reg.create_team(NewTeam::named(name)).await.expect("create team")
 }
 
 pub async fn model(reg: &Registry, name: &str) -> Model {
-    reg.create_model(NewModel::named(name), &actor())
-        .await
-        .expect("create model")
+    reg.create_model(NewModel::named(name)).await.expect("create model")
 }
 
 pub fn new_version(semver: &str) -> NewVersion {
@@ -31,19 +31,19 @@ pub fn new_version(semver: &str) -> NewVersion {
 }
 
 pub async fn version(reg: &Registry, model: &Model, semver: &str) -> ModelVersion {
-    reg.register_version(model.id, new_version(semver), &actor())
+    reg.register_version(&model.id.into(), new_version(semver))
         .await
         .expect("register version")
 }
 
 pub async fn environment(reg: &Registry, name: &str, kind: EnvironmentKind) -> Environment {
-    reg.create_environment(NewEnvironment::new(name, kind), &actor())
+    reg.create_environment(NewEnvironment::new(name, kind))
         .await
         .expect("create environment")
 }
 
 pub async fn deploy(reg: &Registry, version: &ModelVersion, env: &Environment, name: &str) -> Deployment {
-    reg.deploy(version.id, env.id, NewDeployment::named(name), &actor())
+    reg.deploy(&version.id.into(), &env.id.into(), NewDeployment::named(name))
         .await
         .expect("deploy")
 }
@@ -63,6 +63,34 @@ pub async fn audit_of(reg: &Registry, kind: EntityKind, id: Uuid) -> Vec<AuditEv
 
 pub async fn stats(reg: &Registry) -> Stats {
     reg.stats().await.expect("stats")
+}
+
+/// An export of the whole registry, line by line (the header first).
+pub async fn export(reg: &Registry) -> Vec<String> {
+    let mut out = Vec::new();
+    reg.export(&mut out, &mut |_, _| {}).await.expect("export");
+    String::from_utf8(out)
+        .expect("UTF-8")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Imports `lines` (an export, perhaps edited) into `reg`.
+pub async fn import(reg: &Registry, lines: &[String], merge: bool) -> Result<Summary, TransferError> {
+    let text = lines.join("\n");
+    reg.import(&mut text.as_bytes(), merge, &mut |_, _| {}).await
+}
+
+/// The header of an export, and how many records of each kind its lines hold.
+pub fn header_and_counts(lines: &[String]) -> (Header, BTreeMap<RecordKind, u64>) {
+    let header: Header = serde_json::from_str(&lines[0]).expect("a header line");
+    let mut counts = BTreeMap::new();
+    for line in &lines[1..] {
+        let record: modelreg_core::Record = serde_json::from_str(line).expect("a record line");
+        *counts.entry(record.record_kind()).or_default() += 1;
+    }
+    (header, counts)
 }
 
 /// Asserts that `result` failed with `Invalid` naming `field`.
@@ -93,5 +121,14 @@ pub fn assert_not_found<T: std::fmt::Debug>(result: Result<T, Error>, entity: En
     match result {
         Err(Error::NotFound { entity: e, .. }) => assert_eq!(e, entity),
         other => panic!("expected NotFound {entity}, got {other:?}"),
+    }
+}
+
+/// Asserts that `result` failed with `NotFound` for `entity` under exactly `key`.
+#[track_caller]
+pub fn assert_not_found_key<T: std::fmt::Debug>(result: Result<T, Error>, entity: EntityKind, key: &str) {
+    match result {
+        Err(Error::NotFound { entity: e, key: k }) => assert_eq!((e, k.as_str()), (entity, key)),
+        other => panic!("expected NotFound {entity} {key:?}, got {other:?}"),
     }
 }

@@ -7,12 +7,14 @@
 //! modelreg_conformance::conformance_suite!(MyBackend);
 //! ```
 //!
-//! where `MyBackend: Backend` hands each case a fresh, isolated registry.
-//! The list of cases lives only in [`for_each_case!`]; a test of this crate
-//! fails when a case function is missing from it.
+//! where `MyBackend: Backend` hands each case a fresh, isolated registry
+//! whose changes are made by [`fixtures::actor`]. The list of cases lives
+//! only in [`for_each_case!`]; a test of this crate fails when a case
+//! function is missing from it.
 
 pub mod cases;
 pub mod fixtures;
+pub mod sample;
 
 use std::future::Future;
 
@@ -23,15 +25,17 @@ pub trait Backend {
     /// Kept alive for the case; dropping it removes the case's database.
     type Guard: Send;
 
-    /// A new empty registry and the guard that owns its database, or `None`
-    /// when the backend is not available here (the case is then skipped,
-    /// with one line saying so).
+    /// A new empty registry acting as [`fixtures::actor`], and the guard that
+    /// owns its database, or `None` when the backend is not available here
+    /// (the case is then skipped, with one line saying so).
     fn fresh() -> impl Future<Output = Option<(Registry, Self::Guard)>> + Send;
 }
 
 /// Calls `[callback]!` with every case, grouped by module: `singles` take a
-/// fresh registry, `pairs` two (a source and a target). This is the one
-/// list of cases; adding a case here adds it to every backend.
+/// fresh registry, `pairs` two (a source and a target), and `sources` a
+/// fresh registry and the backend itself (`case::<B>(source)`), for cases
+/// that need several empty targets, one per round. This is the one list of
+/// cases; adding a case here adds it to every backend.
 #[macro_export]
 macro_rules! for_each_case {
     ([$($callback:tt)*] ($($args:tt)*)) => {
@@ -87,6 +91,14 @@ macro_rules! for_each_case {
                 version_of_unknown_model_is_not_found,
                 version_is_found_by_model_name_and_semver,
             ],
+            references: [
+                a_version_is_reached_by_id_semver_latest_and_production,
+                a_model_is_reached_by_id_and_by_name,
+                a_model_named_like_a_uuid_is_still_found_by_name,
+                a_missing_model_is_not_found_under_its_reference,
+                a_missing_version_names_the_model_and_selector,
+                changes_resolve_version_references_in_their_transaction,
+            ],
             runs: [
                 start_run_returns_defaults,
                 finishing_a_run_sets_completion_and_duration,
@@ -120,6 +132,9 @@ macro_rules! for_each_case {
                 rollback_skips_redeploys_of_the_same_version,
                 rollback_without_an_earlier_version_fails_and_changes_nothing,
                 deployment_of_unknown_version_or_environment_is_not_found,
+                deploying_a_deprecated_version_is_refused_and_changes_nothing,
+                rollback_skips_a_deprecated_earlier_version,
+                rollback_fails_when_every_earlier_version_is_deprecated,
             ],
             audit: [
                 every_mutation_writes_one_audit_event_with_its_actor,
@@ -163,6 +178,16 @@ macro_rules! for_each_case {
                 test_get_latest_version,
                 test_get_model_summary,
             ],
+            concurrency: [
+                adding_one_new_tag_to_two_models_at_once_creates_it_once,
+                concurrent_promotions_leave_an_audit_trail_in_commit_order,
+                promoting_while_the_model_is_deleted_never_deadlocks,
+            ],
+            bulk: [
+                bulk_create_writes_each_record_with_its_audit_event,
+                bulk_create_validates_every_record_and_writes_nothing_on_failure,
+                bulk_create_refuses_tag_links_and_audit_events,
+            ],
         }
         pairs {
             transfer: [
@@ -172,6 +197,13 @@ macro_rules! for_each_case {
                 a_conflicting_line_is_reported_with_its_number,
                 import_refuses_a_registry_that_has_records,
                 merge_keeps_existing_records_and_refuses_taken_names,
+                an_export_cut_short_fails_to_import_and_writes_nothing,
+            ],
+        }
+        sources {
+            snapshots: [
+                an_export_under_concurrent_writes_is_one_snapshot,
+                a_copy_under_concurrent_writes_is_one_snapshot,
             ],
         } }
     };
@@ -191,6 +223,7 @@ macro_rules! __conformance_tests {
     (($backend:ident)
         singles { $($module:ident: [$($case:ident),* $(,)?]),* $(,)? }
         pairs { $($pmodule:ident: [$($pcase:ident),* $(,)?]),* $(,)? }
+        sources { $($smodule:ident: [$($scase:ident),* $(,)?]),* $(,)? }
     ) => {
         $(
             mod $module {
@@ -223,6 +256,20 @@ macro_rules! __conformance_tests {
                 )*
             }
         )*
+        $(
+            mod $smodule {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $scase() {
+                        let Some((source, guard)) = <super::$backend as $crate::Backend>::fresh().await else {
+                            return;
+                        };
+                        $crate::cases::$smodule::$scase::<super::$backend>(source).await;
+                        drop(guard);
+                    }
+                )*
+            }
+        )*
     };
 }
 
@@ -232,10 +279,12 @@ macro_rules! __case_names {
     (()
         singles { $($module:ident: [$($case:ident),* $(,)?]),* $(,)? }
         pairs { $($pmodule:ident: [$($pcase:ident),* $(,)?]),* $(,)? }
+        sources { $($smodule:ident: [$($scase:ident),* $(,)?]),* $(,)? }
     ) => {
         &[
             $($(concat!(stringify!($module), "::", stringify!($case)),)*)*
             $($(concat!(stringify!($pmodule), "::", stringify!($pcase)),)*)*
+            $($(concat!(stringify!($smodule), "::", stringify!($scase)),)*)*
         ]
     };
 }
@@ -258,7 +307,7 @@ mod tests {
             }
             for line in std::fs::read_to_string(&path).unwrap().lines() {
                 if let Some(rest) = line.strip_prefix("pub async fn ") {
-                    let name = rest.split('(').next().unwrap();
+                    let name = rest.split(['(', '<']).next().unwrap();
                     written.push(format!("{module}::{name}"));
                 }
             }

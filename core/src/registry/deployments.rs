@@ -30,8 +30,9 @@ impl Registry {
         if new.status == DeploymentStatus::Terminated {
             return Err(Error::invalid("status", "a new deployment cannot start terminated"));
         }
+        let model_ref = self.model_of(version).await?;
         let mut change = self.change().await?;
-        let (model, version) = resolve::version_for_change(self, &mut change.tx, version).await?;
+        let (model, version) = resolve::version_for_change(&mut change.tx, &model_ref, version).await?;
         refuse_deprecated(&version, &model.name)?;
         let env = resolve::environment(&mut change.tx, environment).await?;
         if !env.is_active {
@@ -133,8 +134,9 @@ impl Registry {
         // The deployment's model first (the lock order), from a read outside the transaction.
         let current = self.deployment(id).await?;
         let version_ref = VersionRef::Id(current.version_id);
+        let model_ref = self.model_of(&version_ref).await?;
         let mut change = self.change().await?;
-        let (model, version) = resolve::version_for_change(self, &mut change.tx, &version_ref).await?;
+        let (model, version) = resolve::version_for_change(&mut change.tx, &model_ref, &version_ref).await?;
         let current = required(change.tx.deployment(id).await?, EntityKind::Deployment, id)?;
         if current.status == DeploymentStatus::Terminated {
             return Err(Error::invalid(

@@ -169,23 +169,32 @@ impl Registry {
     }
 }
 
-/// Locks, for a change, the version a reference means and its model, in the
-/// registry's lock order: a model before any of its versions (see
-/// `change.rs`). A reference by id learns its model from a read outside the
-/// transaction first: a version never moves to another model.
+impl Registry {
+    /// The model a version reference is about, for locking it first. A
+    /// reference by id reads the version outside any transaction: call this
+    /// BEFORE beginning the change (a read through the store while a change
+    /// holds a connection would need a second one). A version never moves
+    /// to another model, so the answer stays true.
+    pub(super) async fn model_of(&self, r: &VersionRef) -> Result<Ref> {
+        match r {
+            VersionRef::Id(id) => {
+                let found = required(self.store.version(*id).await?, EntityKind::ModelVersion, id)?;
+                Ok(Ref::Id(found.model_id))
+            }
+            VersionRef::Of { model, .. } => Ok(model.clone()),
+        }
+    }
+}
+
+/// Locks, for a change, the version a reference means and its model (from
+/// [`Registry::model_of`]), in the registry's lock order: a model before
+/// any of its versions (see `change.rs`).
 pub(super) async fn version_for_change(
-    reg: &Registry,
     tx: &mut Box<dyn Tx + '_>,
+    model_ref: &Ref,
     r: &VersionRef,
 ) -> Result<(Model, ModelVersion)> {
-    let model_ref = match r {
-        VersionRef::Id(id) => {
-            let found = required(reg.store.version(*id).await?, EntityKind::ModelVersion, id)?;
-            Ref::Id(found.model_id)
-        }
-        VersionRef::Of { model, .. } => model.clone(),
-    };
-    let model = model(tx, &model_ref).await?;
+    let model = model(tx, model_ref).await?;
     let version = match r {
         VersionRef::Id(id) => required(tx.version_by_id(*id).await?, EntityKind::ModelVersion, id)?,
         VersionRef::Of { selector, .. } => version(tx, &VersionRef::of(Ref::Id(model.id), selector.clone())).await?,

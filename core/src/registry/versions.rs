@@ -68,9 +68,10 @@ impl Registry {
     /// model's previous production version in the same transaction;
     /// deprecated is final.
     pub async fn set_version_status(&self, version: &VersionRef, status: VersionStatus) -> Result<ModelVersion> {
+        let model_ref = self.model_of(version).await?;
         let mut change = self.change().await?;
         // Locks the model first, so that concurrent promotions take turns.
-        let (model, old) = resolve::version_for_change(self, &mut change.tx, version).await?;
+        let (model, old) = resolve::version_for_change(&mut change.tx, &model_ref, version).await?;
         versions::check_transition(old.status, status)?;
         if old.status == status {
             return Ok(old);
@@ -99,8 +100,9 @@ impl Registry {
 
     /// Deletes a version with its runs, metrics and deployments.
     pub async fn delete_version(&self, version: &VersionRef) -> Result<()> {
+        let model_ref = self.model_of(version).await?;
         let mut change = self.change().await?;
-        let (_, found) = resolve::version_for_change(self, &mut change.tx, version).await?;
+        let (_, found) = resolve::version_for_change(&mut change.tx, &model_ref, version).await?;
         change.delete(EntityKind::ModelVersion, found.id, &found).await?;
         change.commit().await
     }

@@ -5,12 +5,77 @@
 
 use std::collections::BTreeMap;
 
-use super::{Cells, FromRow, Row, TABLES, undecodable};
+use super::{Cells, FromRow, Row, TABLES, Table, undecodable};
 use crate::analytics::{ModelSummary, Stats, TeamMetrics};
+use crate::deployments::{ActiveDeployment, Deployment};
+use crate::environments::Environment;
 use crate::error::Result;
-use crate::models::{Tag, TagUsage};
+use crate::models::{Model, Tag, TagUsage};
 use crate::runs::CostSummary;
 use crate::store::RecordKind;
+use crate::versions::{ModelVersion, VersionWithModel};
+
+/// The select list of a join: each part's read columns, over its table
+/// alias, named with its column prefix.
+fn joined(parts: &[(RecordKind, &str, &str)]) -> String {
+    parts
+        .iter()
+        .map(|(kind, alias, prefix)| Table::of(*kind).select_list(alias, prefix))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The parts of a [`VersionWithModel`] row: `model_versions v`, `models m`.
+const VERSION_WITH_MODEL: [(RecordKind, &str, &str); 2] =
+    [(RecordKind::ModelVersion, "v", ""), (RecordKind::Model, "m", "m_")];
+
+/// The parts of an [`ActiveDeployment`] row: `deployments d`,
+/// `model_versions v`, `models m`, `environments e`.
+const ACTIVE_DEPLOYMENT: [(RecordKind, &str, &str); 4] = [
+    (RecordKind::Deployment, "d", ""),
+    (RecordKind::ModelVersion, "v", "v_"),
+    (RecordKind::Model, "m", "m_"),
+    (RecordKind::Environment, "e", "e_"),
+];
+
+impl VersionWithModel {
+    /// The select list of a row read as this: `model_versions v` joined with `models m`.
+    pub fn select_list() -> String {
+        joined(&VERSION_WITH_MODEL)
+    }
+}
+
+/// A version with its model, as [`VersionWithModel::select_list`] names them.
+impl FromRow for VersionWithModel {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        let [(_, _, version), (_, _, model)] = VERSION_WITH_MODEL;
+        Ok(VersionWithModel {
+            version: ModelVersion::from_row(row, &format!("{prefix}{version}"))?,
+            model: Model::from_row(row, &format!("{prefix}{model}"))?,
+        })
+    }
+}
+
+impl ActiveDeployment {
+    /// The select list of a row read as this: `deployments d` joined with
+    /// `model_versions v`, `models m` and `environments e`.
+    pub fn select_list() -> String {
+        joined(&ACTIVE_DEPLOYMENT)
+    }
+}
+
+/// A deployment with what it serves, as [`ActiveDeployment::select_list`] names them.
+impl FromRow for ActiveDeployment {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        let [(_, _, deployment), (_, _, version), (_, _, model), (_, _, environment)] = ACTIVE_DEPLOYMENT;
+        Ok(ActiveDeployment {
+            deployment: Deployment::from_row(row, &format!("{prefix}{deployment}"))?,
+            version: ModelVersion::from_row(row, &format!("{prefix}{version}"))?,
+            model: Model::from_row(row, &format!("{prefix}{model}"))?,
+            environment: Environment::from_row(row, &format!("{prefix}{environment}"))?,
+        })
+    }
+}
 
 impl Cells<'_> {
     /// A non-negative count.

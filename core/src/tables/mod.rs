@@ -126,6 +126,23 @@ impl Table {
         }
     }
 
+    /// A page of this table's rows in key order: `LIMIT mark(1)` from the
+    /// start, or with `after`, `WHERE (key) > (mark(1), …) … LIMIT mark(n + 1)`
+    /// binding the key's values before the limit.
+    pub fn page_sql(&self, mark: impl Fn(usize) -> String, after: bool) -> String {
+        let key = self.key.join(", ");
+        let select = format!("SELECT {} FROM {}", self.select_list("", ""), self.name);
+        if !after {
+            return format!("{select} ORDER BY {key} LIMIT {}", mark(1));
+        }
+        let marks: Vec<String> = (1..=self.key.len()).map(&mark).collect();
+        format!(
+            "{select} WHERE ({key}) > ({}) ORDER BY {key} LIMIT {}",
+            marks.join(", "),
+            mark(self.key.len() + 1)
+        )
+    }
+
     /// `DELETE FROM table WHERE k1 = mark(1) AND …`, binding the key's values in key order.
     pub fn delete_sql(&self, mark: impl Fn(usize) -> String) -> String {
         let matches: Vec<String> = self
@@ -468,6 +485,71 @@ mod tests {
             links.delete_sql(dollar),
             "DELETE FROM model_tags WHERE model_id = $1 AND tag_id = $2"
         );
+        assert_eq!(
+            links.page_sql(dollar, true),
+            "SELECT model_id, tag_id, assigned_at FROM model_tags WHERE (model_id, tag_id) > ($1, $2) \
+             ORDER BY model_id, tag_id LIMIT $3"
+        );
+        assert_eq!(
+            tags.page_sql(dollar, false),
+            "SELECT id, name, description, created_at FROM tags ORDER BY id LIMIT $1"
+        );
+    }
+
+    /// The row a backend answers for `records` read under `prefix`.
+    fn row_of(records: &[(&Record, &str)]) -> MapRow {
+        let mut row = HashMap::new();
+        for (record, prefix) in records {
+            let values = record.values().unwrap();
+            for (column, value) in record.table().columns.iter().zip(values) {
+                row.insert(format!("{prefix}{}", column.name), value);
+            }
+        }
+        MapRow(row)
+    }
+
+    #[test]
+    fn joined_rows_read_each_entity_under_its_prefix() {
+        use crate::deployments::ActiveDeployment;
+        use crate::versions::VersionWithModel;
+        let records = crate::store::tests::one_record_of_each_kind();
+        let of = |kind| records.iter().find(|r| r.record_kind() == kind).unwrap();
+        let (deployment, version, model, environment) = (
+            of(RecordKind::Deployment),
+            of(RecordKind::ModelVersion),
+            of(RecordKind::Model),
+            of(RecordKind::Environment),
+        );
+        let row = row_of(&[(deployment, ""), (version, "v_"), (model, "m_"), (environment, "e_")]);
+        let active = ActiveDeployment::from_row(&row, "").unwrap();
+        assert_eq!(Record::Deployment(active.deployment), *deployment);
+        assert_eq!(Record::Environment(active.environment), *environment);
+        let row = row_of(&[(version, ""), (model, "m_")]);
+        let pair = VersionWithModel::from_row(&row, "").unwrap();
+        assert_eq!(
+            (Record::ModelVersion(pair.version), Record::Model(pair.model)),
+            (version.clone(), model.clone())
+        );
+        assert!(ActiveDeployment::select_list().contains("e.name AS e_name"));
+        assert!(VersionWithModel::select_list().starts_with("v.id, v.model_id"));
+    }
+
+    #[test]
+    fn counts_are_read_by_table_name() {
+        let row = MapRow(
+            TABLES
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.name.to_owned(), Value::Int(i as i64)))
+                .collect(),
+        );
+        let counts = record_counts(&row).unwrap();
+        assert_eq!(counts[&RecordKind::ModelTag], 3);
+        let stats = crate::analytics::Stats::from_row(&row, "").unwrap();
+        assert_eq!((stats.teams, stats.models, stats.audit_events), (0, 2, 9));
+        assert!(table_counts().starts_with("(SELECT count(*) FROM teams) AS teams, "));
+        let negative = MapRow(TABLES.iter().map(|t| (t.name.to_owned(), Value::Int(-1))).collect());
+        assert!(record_counts(&negative).is_err());
     }
 
     #[test]

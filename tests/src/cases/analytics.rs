@@ -17,7 +17,7 @@ async fn run(reg: &Registry, version: uuid::Uuid, hours: f64, cost: Option<f64>,
         started_at: Some(Utc::now() - Duration::days(days_ago)),
         ..NewRun::named("r")
     };
-    reg.start_run(version, new, &actor()).await.unwrap();
+    reg.start_run(&version.into(), new).await.unwrap();
 }
 
 pub async fn model_summary_matches_hand_computed_figures(reg: Registry) {
@@ -25,7 +25,7 @@ pub async fn model_summary_matches_hand_computed_figures(reg: Registry) {
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "1.10.0").await;
     version(&reg, &m, "1.9.0").await;
-    reg.set_version_status(v1.id, VersionStatus::Production, &actor())
+    reg.set_version_status(&v1.id.into(), VersionStatus::Production)
         .await
         .unwrap();
     run(&reg, v1.id, 2.0, Some(5.5), 0).await;
@@ -38,15 +38,15 @@ pub async fn model_summary_matches_hand_computed_figures(reg: Registry) {
     let ov = version(&reg, &other, "5.0.0").await;
     run(&reg, ov.id, 100.0, Some(100.0), 0).await;
 
-    let s = reg.model_summary(m.id).await.unwrap();
+    let s = reg.model_summary(&m.id.into()).await.unwrap();
     assert_eq!((s.version_count, s.training_run_count, s.deployment_count), (3, 3, 2));
     assert_eq!(s.latest_version.as_deref(), Some("1.10.0"));
     assert_eq!(s.production_version.as_deref(), Some("1.0.0"));
     assert_eq!((s.total_gpu_hours, s.total_cost_usd), (6.0, 7.0));
     let empty = model(&reg, "empty").await;
-    let e = reg.model_summary(empty.id).await.unwrap();
+    let e = reg.model_summary(&empty.id.into()).await.unwrap();
     assert_eq!((e.version_count, e.latest_version, e.total_cost_usd), (0, None, 0.0));
-    assert_not_found(reg.model_summary(uuid::Uuid::new_v4()).await, EntityKind::Model);
+    assert_not_found(reg.model_summary(&uuid::Uuid::new_v4().into()).await, EntityKind::Model);
 }
 
 pub async fn team_metrics_match_hand_computed_figures(reg: Registry) {
@@ -54,10 +54,10 @@ pub async fn team_metrics_match_hand_computed_figures(reg: Registry) {
     let mut ids = Vec::new();
     for name in ["a", "b"] {
         let new = NewModel {
-            team_id: Some(t.id),
+            team: Some(t.id.into()),
             ..NewModel::named(name)
         };
-        ids.push(reg.create_model(new, &actor()).await.unwrap());
+        ids.push(reg.create_model(new).await.unwrap());
     }
     model(&reg, "not-ours").await;
     let va = version(&reg, &ids[0], "1.0.0").await;
@@ -67,7 +67,7 @@ pub async fn team_metrics_match_hand_computed_figures(reg: Registry) {
     run(&reg, vb.id, 2.5, Some(3.0), 0).await;
     let env = environment(&reg, "e", EnvironmentKind::Staging).await;
     deploy(&reg, &vb, &env, "d").await;
-    let tm = reg.team_metrics(t.id).await.unwrap();
+    let tm = reg.team_metrics(&t.id.into()).await.unwrap();
     assert_eq!(
         (
             tm.model_count,
@@ -78,7 +78,7 @@ pub async fn team_metrics_match_hand_computed_figures(reg: Registry) {
         (2, 3, 2, 1)
     );
     assert_eq!((tm.total_gpu_hours, tm.total_cost_usd), (4.0, 5.0));
-    assert_not_found(reg.team_metrics(uuid::Uuid::new_v4()).await, EntityKind::Team);
+    assert_not_found(reg.team_metrics(&uuid::Uuid::new_v4().into()).await, EntityKind::Team);
 }
 
 pub async fn deployment_counts_by_status_include_every_status(reg: Registry) {
@@ -92,7 +92,7 @@ pub async fn deployment_counts_by_status_include_every_status(reg: Registry) {
         DeploymentStatus::Deploying,
     ] {
         let d = deploy(&reg, &v, &env, "d").await;
-        reg.set_deployment_status(d.id, status, &actor()).await.unwrap();
+        reg.set_deployment_status(d.id, status).await.unwrap();
     }
     let counts = reg.deployment_status_counts().await.unwrap();
     let expected = [
@@ -111,12 +111,11 @@ pub async fn stale_models_have_no_recent_training_run(reg: Registry) {
     model(&reg, "never-trained").await;
     let retired = model(&reg, "retired").await;
     reg.update_model(
-        retired.id,
+        &retired.id.into(),
         ModelUpdate {
             is_active: Some(false),
             ..ModelUpdate::default()
         },
-        &actor(),
     )
     .await
     .unwrap();
@@ -135,22 +134,19 @@ pub async fn stats_count_every_entity(reg: Registry) {
     assert_eq!(stats(&reg).await, Stats::default());
     let t = team(&reg, "t").await;
     let m = reg
-        .create_model(
-            NewModel {
-                team_id: Some(t.id),
-                ..NewModel::named("m")
-            },
-            &actor(),
-        )
+        .create_model(NewModel {
+            team: Some(t.id.into()),
+            ..NewModel::named("m")
+        })
         .await
         .unwrap();
-    reg.add_tag(m.id, "x", &actor()).await.unwrap();
+    reg.add_tag(&m.id.into(), "x").await.unwrap();
     let v = version(&reg, &m, "1.0.0").await;
     run(&reg, v.id, 1.0, None, 0).await;
-    reg.record_metric(v.id, NewMetric::new("acc", 1.0, Split::Test), &actor())
+    reg.record_metric(&v.id.into(), NewMetric::new("acc", 1.0, Split::Test))
         .await
         .unwrap();
-    reg.record_metric(v.id, NewMetric::new("f1", 1.0, Split::Test), &actor())
+    reg.record_metric(&v.id.into(), NewMetric::new("f1", 1.0, Split::Test))
         .await
         .unwrap();
     let env = environment(&reg, "e", EnvironmentKind::Sandbox).await;
@@ -172,13 +168,13 @@ pub async fn stats_count_every_entity(reg: Registry) {
 }
 
 pub async fn the_store_reports_its_size_on_disk(reg: Registry) {
-    let empty = reg.store().size_bytes().await.unwrap();
+    let empty = reg.size_bytes().await.unwrap();
     assert!(empty > 0, "an empty schema still takes space");
     let m = model(&reg, "m").await;
     for i in 0..200 {
         let mut new = new_version(&format!("1.0.{i}"));
         new.metadata.insert("notes".into(), serde_json::json!("x".repeat(500)));
-        reg.register_version(m.id, new, &actor()).await.unwrap();
+        reg.register_version(&m.id.into(), new).await.unwrap();
     }
-    assert!(reg.store().size_bytes().await.unwrap() > empty);
+    assert!(reg.size_bytes().await.unwrap() > empty);
 }

@@ -13,63 +13,60 @@ use serde_json::json;
 use crate::fixtures::*;
 
 pub async fn every_mutation_writes_one_audit_event_with_its_actor(reg: Registry) {
-    let alice = Actor::new("alice").unwrap();
-    let t = reg.create_team(NewTeam::named("t"), &alice).await.unwrap();
+    let reg = reg.with_actor(Actor::new("alice").unwrap());
+    let t = reg.create_team(NewTeam::named("t")).await.unwrap();
     reg.update_team(
-        t.id,
+        &t.id.into(),
         TeamUpdate {
             department: Some(Some("R&D".into())),
             ..TeamUpdate::default()
         },
-        &alice,
     )
     .await
     .unwrap();
-    let m = reg.create_model(NewModel::named("m"), &alice).await.unwrap();
+    let m = reg.create_model(NewModel::named("m")).await.unwrap();
     reg.update_model(
-        m.id,
+        &m.id.into(),
         ModelUpdate {
             use_case: Some(Some("fraud".into())),
             ..ModelUpdate::default()
         },
-        &alice,
     )
     .await
     .unwrap();
-    reg.add_tag(m.id, "new-tag", &alice).await.unwrap();
-    reg.remove_tag(m.id, "new-tag", &alice).await.unwrap();
-    let v = reg.register_version(m.id, new_version("1.0.0"), &alice).await.unwrap();
-    reg.set_version_status(v.id, VersionStatus::Validated, &alice)
+    reg.add_tag(&m.id.into(), "new-tag").await.unwrap();
+    reg.remove_tag(&m.id.into(), "new-tag").await.unwrap();
+    let v = reg.register_version(&m.id.into(), new_version("1.0.0")).await.unwrap();
+    reg.set_version_status(&v.id.into(), VersionStatus::Validated)
         .await
         .unwrap();
-    let run = reg.start_run(v.id, NewRun::named("r"), &alice).await.unwrap();
-    reg.finish_run(run.id, RunFinish::with_status(RunStatus::Succeeded), &alice)
+    let run = reg.start_run(&v.id.into(), NewRun::named("r")).await.unwrap();
+    reg.finish_run(run.id, RunFinish::with_status(RunStatus::Succeeded))
         .await
         .unwrap();
-    reg.record_metric(v.id, NewMetric::new("acc", 0.9, Split::Test), &alice)
+    reg.record_metric(&v.id.into(), NewMetric::new("acc", 0.9, Split::Test))
         .await
         .unwrap();
     let env = reg
-        .create_environment(
-            modelreg_core::environments::NewEnvironment::new("e", EnvironmentKind::Staging),
-            &alice,
-        )
+        .create_environment(modelreg_core::environments::NewEnvironment::new(
+            "e",
+            EnvironmentKind::Staging,
+        ))
         .await
         .unwrap();
     let d = reg
         .deploy(
-            v.id,
-            env.id,
+            &v.id.into(),
+            &env.id.into(),
             modelreg_core::deployments::NewDeployment::named("d"),
-            &alice,
         )
         .await
         .unwrap();
-    reg.set_deployment_status(d.id, DeploymentStatus::Healthy, &alice)
+    reg.set_deployment_status(d.id, DeploymentStatus::Healthy)
         .await
         .unwrap();
-    reg.scale_deployment(d.id, 2, &alice).await.unwrap();
-    reg.delete_team(t.id, &alice).await.unwrap();
+    reg.scale_deployment(d.id, 2).await.unwrap();
+    reg.delete_team(&t.id.into()).await.unwrap();
 
     let events = all_audit(&reg).await;
     assert!(events.iter().all(|e| e.actor == "alice"));
@@ -104,26 +101,25 @@ pub async fn a_failed_mutation_writes_no_audit_event(reg: Registry) {
     version(&reg, &m, "1.0.0").await;
     let before = all_audit(&reg).await;
     let _ = reg
-        .register_version(m.id, new_version("1.0.0"), &actor())
+        .register_version(&m.id.into(), new_version("1.0.0"))
         .await
         .unwrap_err();
     let _ = reg
-        .register_version(m.id, new_version("bad"), &actor())
+        .register_version(&m.id.into(), new_version("bad"))
         .await
         .unwrap_err();
-    let _ = reg.create_model(NewModel::named("m"), &actor()).await.unwrap_err();
+    let _ = reg.create_model(NewModel::named("m")).await.unwrap_err();
     let _ = reg
         .update_model(
-            m.id,
+            &m.id.into(),
             ModelUpdate {
                 name: Some(" padded".into()),
                 ..ModelUpdate::default()
             },
-            &actor(),
         )
         .await
         .unwrap_err();
-    let _ = reg.add_tag(m.id, "", &actor()).await.unwrap_err();
+    let _ = reg.add_tag(&m.id.into(), "").await.unwrap_err();
     assert_eq!(all_audit(&reg).await, before);
 }
 
@@ -131,7 +127,7 @@ pub async fn create_events_list_the_created_fields(reg: Registry) {
     let m = model(&reg, "m").await;
     let mut new = new_version("1.2.3");
     new.metadata.insert("lr".into(), json!(0.001));
-    let v = reg.register_version(m.id, new, &actor()).await.unwrap();
+    let v = reg.register_version(&m.id.into(), new).await.unwrap();
     let events = audit_of(&reg, EntityKind::ModelVersion, v.id).await;
     assert_eq!(events.len(), 1);
     let e = &events[0];
@@ -147,10 +143,11 @@ pub async fn create_events_list_the_created_fields(reg: Registry) {
 }
 
 pub async fn audit_lists_by_actor_and_recent_newest_first(reg: Registry) {
-    let (alice, bob) = (Actor::new("alice").unwrap(), Actor::new("bob").unwrap());
-    let a1 = reg.create_model(NewModel::named("a1"), &alice).await.unwrap();
-    let b1 = reg.create_model(NewModel::named("b1"), &bob).await.unwrap();
-    let a2 = reg.create_model(NewModel::named("a2"), &alice).await.unwrap();
+    let alice = reg.with_actor(Actor::new("alice").unwrap());
+    let bob = reg.with_actor(Actor::new("bob").unwrap());
+    let a1 = alice.create_model(NewModel::named("a1")).await.unwrap();
+    let b1 = bob.create_model(NewModel::named("b1")).await.unwrap();
+    let a2 = alice.create_model(NewModel::named("a2")).await.unwrap();
     let by_alice = reg.audit_by_actor("alice", Page::default()).await.unwrap();
     assert_eq!(by_alice.iter().map(|e| e.entity_id).collect::<Vec<_>>(), [a2.id, a1.id]);
     let recent = reg.recent_audit(Page::first(2).unwrap()).await.unwrap();
@@ -170,7 +167,7 @@ pub async fn actor_must_be_a_valid_name(_reg: Registry) {
 
 pub async fn deleting_writes_a_delete_event_with_the_last_fields(reg: Registry) {
     let m = model(&reg, "short-lived").await;
-    reg.delete_model(m.id, &actor()).await.unwrap();
+    reg.delete_model(&m.id.into()).await.unwrap();
     let events = audit_of(&reg, EntityKind::Model, m.id).await;
     assert_eq!(
         events.iter().map(|e| e.action).collect::<Vec<_>>(),

@@ -17,10 +17,9 @@ use crate::fixtures::*;
 
 /// Writes `value` into `field` of a new entity of the kind that has it.
 async fn write_field(reg: &Registry, parent: &ModelVersion, field: &str, value: String) -> Result<()> {
-    let a = actor();
     let unique = uuid::Uuid::new_v4().simple().to_string();
     match field {
-        "team.name" => reg.create_team(NewTeam::named(value), &a).await.map(drop),
+        "team.name" => reg.create_team(NewTeam::named(value)).await.map(drop),
         "team.department" | "team.cost_center" => {
             let mut new = NewTeam::named(unique);
             if field == "team.department" {
@@ -28,17 +27,17 @@ async fn write_field(reg: &Registry, parent: &ModelVersion, field: &str, value: 
             } else {
                 new.cost_center = Some(value);
             }
-            reg.create_team(new, &a).await.map(drop)
+            reg.create_team(new).await.map(drop)
         }
-        "model.name" => reg.create_model(NewModel::named(value), &a).await.map(drop),
+        "model.name" => reg.create_model(NewModel::named(value)).await.map(drop),
         "model.use_case" => {
             let new = NewModel {
                 use_case: Some(value),
                 ..NewModel::named(unique)
             };
-            reg.create_model(new, &a).await.map(drop)
+            reg.create_model(new).await.map(drop)
         }
-        "tag" => reg.add_tag(parent.model_id, &value, &a).await.map(drop),
+        "tag" => reg.add_tag(&parent.model_id.into(), &value).await.map(drop),
         "version.artifact_uri" | "version.framework_version" | "version.python_version" => {
             let mut new = NewVersion::new(format!("0.0.0-{unique}"), "s3://x", Framework::Onnx);
             match field {
@@ -46,7 +45,7 @@ async fn write_field(reg: &Registry, parent: &ModelVersion, field: &str, value: 
                 "version.framework_version" => new.framework_version = Some(value),
                 _ => new.python_version = Some(value),
             }
-            reg.register_version(parent.model_id, new, &a).await.map(drop)
+            reg.register_version(&parent.model_id.into(), new).await.map(drop)
         }
         "run.run_name" | "run.dataset_name" | "run.dataset_version" | "run.created_by" => {
             let mut new = NewRun::named(unique);
@@ -56,10 +55,10 @@ async fn write_field(reg: &Registry, parent: &ModelVersion, field: &str, value: 
                 "run.dataset_version" => new.dataset_version = Some(value),
                 _ => new.created_by = Some(value),
             }
-            reg.start_run(parent.id, new, &a).await.map(drop)
+            reg.start_run(&parent.id.into(), new).await.map(drop)
         }
         "metric.name" => reg
-            .record_metric(parent.id, NewMetric::new(value, 1.0, Split::Test), &a)
+            .record_metric(&parent.id.into(), NewMetric::new(value, 1.0, Split::Test))
             .await
             .map(drop),
         "environment.name" | "environment.region" | "environment.kubernetes_namespace" => {
@@ -69,10 +68,10 @@ async fn write_field(reg: &Registry, parent: &ModelVersion, field: &str, value: 
                 "environment.region" => new.region = Some(value),
                 _ => new.kubernetes_namespace = Some(value),
             }
-            reg.create_environment(new, &a).await.map(drop)
+            reg.create_environment(new).await.map(drop)
         }
         "deployment.name" | "deployment.endpoint_url" | "deployment.cpu_request" | "deployment.memory_request" => {
-            let env = reg.environment_by_name("limits").await?;
+            let env = reg.environment(&"limits".into()).await?;
             let mut new = NewDeployment::named("d");
             match field {
                 "deployment.name" => new.name = value,
@@ -80,7 +79,7 @@ async fn write_field(reg: &Registry, parent: &ModelVersion, field: &str, value: 
                 "deployment.cpu_request" => new.cpu_request = Some(value),
                 _ => new.memory_request = Some(value),
             }
-            reg.deploy(parent.id, env.id, new, &a).await.map(drop)
+            reg.deploy(&parent.id.into(), &env.id.into(), new).await.map(drop)
         }
         other => panic!("no writer for {other}"),
     }
@@ -160,12 +159,12 @@ pub async fn control_characters_are_rejected(reg: Registry) {
             assert_invalid(write_field(&reg, &v, target, bad.to_string()).await, field);
         }
     }
-    let model = reg.model(v.model_id).await.unwrap();
+    let model = reg.model(&v.model_id.into()).await.unwrap();
     let update = ModelUpdate {
         description: Some(Some("bell\u{7}".into())),
         ..ModelUpdate::default()
     };
-    assert_invalid(reg.update_model(model.id, update, &actor()).await, "description");
+    assert_invalid(reg.update_model(&model.id.into(), update).await, "description");
 }
 
 pub async fn padded_names_are_rejected(reg: Registry) {
@@ -242,28 +241,28 @@ pub async fn json_fields_must_be_objects_of_at_most_64_kib(reg: Registry) {
         metadata: fits.clone(),
         ..new_version("1.0.0")
     };
-    let v = reg.register_version(m.id, new, &actor()).await.unwrap();
-    assert_eq!(reg.version(v.id).await.unwrap().metadata, fits);
+    let v = reg.register_version(&m.id.into(), new).await.unwrap();
+    assert_eq!(reg.version(&v.id.into()).await.unwrap().metadata, fits);
     let mut too_big = JsonObject::new();
     too_big.insert("blob".into(), json!("x".repeat(64 * 1024 - 10)));
     let new = NewVersion {
         metadata: too_big.clone(),
         ..new_version("2.0.0")
     };
-    assert_invalid(reg.register_version(m.id, new, &actor()).await, "metadata");
+    assert_invalid(reg.register_version(&m.id.into(), new).await, "metadata");
     let run = NewRun {
         hyperparameters: too_big.clone(),
         ..NewRun::named("r")
     };
-    assert_invalid(reg.start_run(v.id, run, &actor()).await, "hyperparameters");
+    assert_invalid(reg.start_run(&v.id.into(), run).await, "hyperparameters");
     let run = NewRun {
         environment: too_big.clone(),
         ..NewRun::named("r")
     };
-    assert_invalid(reg.start_run(v.id, run, &actor()).await, "environment");
+    assert_invalid(reg.start_run(&v.id.into(), run).await, "environment");
     let mut env = NewEnvironment::new("e", EnvironmentKind::Sandbox);
     env.config = too_big;
-    assert_invalid(reg.create_environment(env, &actor()).await, "config");
+    assert_invalid(reg.create_environment(env).await, "config");
 }
 
 pub async fn negative_sizes_and_counts_are_rejected(reg: Registry) {
@@ -272,18 +271,18 @@ pub async fn negative_sizes_and_counts_are_rejected(reg: Registry) {
         size_bytes: Some(-1),
         ..new_version("2.0.0")
     };
-    assert_invalid(reg.register_version(v.model_id, new, &actor()).await, "size_bytes");
-    let env = reg.environment_by_name("limits").await.unwrap();
+    assert_invalid(reg.register_version(&v.model_id.into(), new).await, "size_bytes");
+    let env = reg.environment(&"limits".into()).await.unwrap();
     let d = NewDeployment {
         replicas: -1,
         ..NewDeployment::named("d")
     };
-    assert_invalid(reg.deploy(v.id, env.id, d, &actor()).await, "replicas");
+    assert_invalid(reg.deploy(&v.id.into(), &env.id.into(), d).await, "replicas");
     let d = NewDeployment {
         gpu_count: -2,
         ..NewDeployment::named("d")
     };
-    assert_invalid(reg.deploy(v.id, env.id, d, &actor()).await, "gpu_count");
+    assert_invalid(reg.deploy(&v.id.into(), &env.id.into(), d).await, "gpu_count");
     let s = stats(&reg).await;
     assert_eq!((s.model_versions, s.deployments), (1, 0));
 }
@@ -295,11 +294,11 @@ pub async fn timestamps_round_trip_at_microsecond_precision(reg: Registry) {
         started_at: Some(at),
         ..NewRun::named("precise")
     };
-    let run = reg.start_run(v.id, run, &actor()).await.unwrap();
+    let run = reg.start_run(&v.id.into(), run).await.unwrap();
     let expected = Utc.with_ymd_and_hms(2026, 7, 8, 9, 10, 11).unwrap() + chrono::Duration::microseconds(123_456);
     assert_eq!(run.started_at, expected, "nanoseconds are truncated to microseconds");
     assert_eq!(reg.run(run.id).await.unwrap().started_at, expected);
-    let stored = reg.version(v.id).await.unwrap();
+    let stored = reg.version(&v.id.into()).await.unwrap();
     assert_eq!(stored.created_at, v.created_at);
     assert_eq!(stored.created_at.timestamp_subsec_nanos() % 1000, 0);
     let old = Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap() - chrono::Duration::microseconds(1);
@@ -307,7 +306,7 @@ pub async fn timestamps_round_trip_at_microsecond_precision(reg: Registry) {
         started_at: Some(old),
         ..NewRun::named("before-epoch")
     };
-    let run = reg.start_run(v.id, run, &actor()).await.unwrap();
+    let run = reg.start_run(&v.id.into(), run).await.unwrap();
     assert_eq!(reg.run(run.id).await.unwrap().started_at, old);
 }
 
@@ -332,11 +331,11 @@ pub async fn json_values_round_trip_exactly(reg: Registry) {
         metadata: validate::into_json_object("metadata", metadata.clone()).unwrap(),
         ..new_version("1.0.0")
     };
-    let v = reg.register_version(m.id, new, &actor()).await.unwrap();
-    let stored = reg.version(v.id).await.unwrap();
+    let v = reg.register_version(&m.id.into(), new).await.unwrap();
+    let stored = reg.version(&v.id.into()).await.unwrap();
     assert_eq!(serde_json::Value::Object(stored.metadata), metadata);
     let listed = reg
-        .list_versions(m.id, Default::default(), Page::default())
+        .list_versions(&m.id.into(), Default::default(), Page::default())
         .await
         .unwrap();
     assert_eq!(serde_json::Value::Object(listed[0].metadata.clone()), metadata);

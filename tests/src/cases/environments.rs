@@ -10,17 +10,20 @@ pub async fn create_environment_and_find_it_by_name(reg: Registry) {
     new.region = Some("us-east-1".into());
     new.kubernetes_namespace = Some("ml-prod".into());
     new.config.insert("replicas".into(), json!(3));
-    let env = reg.create_environment(new, &actor()).await.unwrap();
+    let env = reg.create_environment(new).await.unwrap();
     assert!(env.is_active);
-    assert_eq!(reg.environment_by_name("prod-us").await.unwrap(), env);
-    assert_eq!(reg.environment(env.id).await.unwrap().config["replicas"], json!(3));
-    assert_not_found(reg.environment_by_name("nowhere").await, EntityKind::Environment);
+    assert_eq!(reg.environment(&"prod-us".into()).await.unwrap(), env);
+    assert_eq!(
+        reg.environment(&env.id.into()).await.unwrap().config["replicas"],
+        json!(3)
+    );
+    assert_not_found(reg.environment(&"nowhere".into()).await, EntityKind::Environment);
 }
 
 pub async fn environment_names_are_unique(reg: Registry) {
     environment(&reg, "dev", EnvironmentKind::Development).await;
     let again = reg
-        .create_environment(NewEnvironment::new("dev", EnvironmentKind::Sandbox), &actor())
+        .create_environment(NewEnvironment::new("dev", EnvironmentKind::Sandbox))
         .await;
     assert_conflict(again, EntityKind::Environment, "name", "dev");
 }
@@ -29,7 +32,7 @@ pub async fn environments_list_by_kind_active_only(reg: Registry) {
     environment(&reg, "prod-b", EnvironmentKind::Production).await;
     let gone = environment(&reg, "prod-a", EnvironmentKind::Production).await;
     environment(&reg, "stage", EnvironmentKind::Staging).await;
-    reg.deactivate_environment(gone.id, &actor()).await.unwrap();
+    reg.deactivate_environment(&gone.id.into()).await.unwrap();
     let list = |filter| reg.list_environments(filter, Page::default());
     let names =
         |envs: Vec<modelreg_core::environments::Environment>| envs.into_iter().map(|e| e.name).collect::<Vec<_>>();
@@ -58,8 +61,8 @@ pub async fn updating_an_environment_audits_the_change(reg: Registry) {
         config: Some(config),
         ..EnvironmentUpdate::default()
     };
-    let updated = reg.update_environment(env.id, update, &actor()).await.unwrap();
-    assert_eq!(reg.environment(env.id).await.unwrap(), updated);
+    let updated = reg.update_environment(&env.id.into(), update).await.unwrap();
+    assert_eq!(reg.environment(&env.id.into()).await.unwrap(), updated);
     let events = audit_of(&reg, EntityKind::Environment, env.id).await;
     assert_eq!(events[0].action, AuditAction::Update);
     assert_eq!(
@@ -70,11 +73,13 @@ pub async fn updating_an_environment_audits_the_change(reg: Registry) {
 
 pub async fn deactivated_environment_refuses_deployments(reg: Registry) {
     let env = environment(&reg, "old", EnvironmentKind::Staging).await;
-    let deactivated = reg.deactivate_environment(env.id, &actor()).await.unwrap();
+    let deactivated = reg.deactivate_environment(&env.id.into()).await.unwrap();
     assert!(!deactivated.is_active);
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
-    let result = reg.deploy(v.id, env.id, NewDeployment::named("d"), &actor()).await;
+    let result = reg
+        .deploy(&v.id.into(), &env.id.into(), NewDeployment::named("d"))
+        .await;
     assert_invalid(result, "environment");
     assert_eq!(stats(&reg).await.deployments, 0);
 }

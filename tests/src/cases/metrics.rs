@@ -25,10 +25,10 @@ pub async fn metrics_list_newest_first_with_name_and_split_filters(reg: Registry
             recorded_at: Some(base + Duration::minutes(i as i64)),
             ..NewMetric::new(name, value, split)
         };
-        reg.record_metric(v.id, new, &actor()).await.unwrap();
+        reg.record_metric(&v.id.into(), new).await.unwrap();
     }
     let all = reg
-        .metrics_of_version(v.id, &MetricFilter::default(), Page::default())
+        .metrics_of_version(&v.id.into(), &MetricFilter::default(), Page::default())
         .await
         .unwrap();
     assert_eq!(
@@ -44,14 +44,21 @@ pub async fn metrics_list_newest_first_with_name_and_split_filters(reg: Registry
         name: Some("accuracy".into()),
         split: Some(Split::Validation),
     };
-    let filtered = reg.metrics_of_version(v.id, &accuracy, Page::default()).await.unwrap();
+    let filtered = reg
+        .metrics_of_version(&v.id.into(), &accuracy, Page::default())
+        .await
+        .unwrap();
     assert_eq!(values(&filtered), [("accuracy", 0.90), ("accuracy", 0.80)]);
     let by_split = MetricFilter {
         name: None,
         split: Some(Split::Train),
     };
     assert_eq!(
-        values(&reg.metrics_of_version(v.id, &by_split, Page::default()).await.unwrap()),
+        values(
+            &reg.metrics_of_version(&v.id.into(), &by_split, Page::default())
+                .await
+                .unwrap()
+        ),
         [("loss", 0.5)]
     );
 }
@@ -61,14 +68,14 @@ pub async fn latest_metrics_hold_the_newest_value_of_each_name(reg: Registry) {
     let v = version(&reg, &m, "1.0.0").await;
     let other = version(&reg, &m, "2.0.0").await;
     for (name, value) in [("f1", 0.5), ("auc", 0.7), ("f1", 0.6), ("auc", 0.75), ("f1", 0.65)] {
-        reg.record_metric(v.id, NewMetric::new(name, value, Split::Test), &actor())
+        reg.record_metric(&v.id.into(), NewMetric::new(name, value, Split::Test))
             .await
             .unwrap();
     }
-    reg.record_metric(other.id, NewMetric::new("f1", 0.99, Split::Test), &actor())
+    reg.record_metric(&other.id.into(), NewMetric::new("f1", 0.99, Split::Test))
         .await
         .unwrap();
-    let latest = reg.latest_metrics(v.id).await.unwrap();
+    let latest = reg.latest_metrics(&v.id.into()).await.unwrap();
     assert_eq!(values(&latest), [("auc", 0.75), ("f1", 0.65)]);
 }
 
@@ -77,13 +84,13 @@ pub async fn nan_and_infinite_metric_values_are_rejected(reg: Registry) {
     let v = version(&reg, &m, "1.0.0").await;
     for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let result = reg
-            .record_metric(v.id, NewMetric::new("acc", value, Split::Test), &actor())
+            .record_metric(&v.id.into(), NewMetric::new("acc", value, Split::Test))
             .await;
         assert_invalid(result, "value");
     }
     for value in [f64::MAX, f64::MIN, -0.0, 1e-300] {
         let metric = reg
-            .record_metric(v.id, NewMetric::new("acc", value, Split::Test), &actor())
+            .record_metric(&v.id.into(), NewMetric::new("acc", value, Split::Test))
             .await
             .unwrap();
         assert_eq!(metric.value, value);
@@ -93,8 +100,11 @@ pub async fn nan_and_infinite_metric_values_are_rejected(reg: Registry) {
 
 pub async fn metric_of_unknown_version_is_not_found(reg: Registry) {
     let result = reg
-        .record_metric(uuid::Uuid::new_v4(), NewMetric::new("acc", 1.0, Split::Test), &actor())
+        .record_metric(&uuid::Uuid::new_v4().into(), NewMetric::new("acc", 1.0, Split::Test))
         .await;
     assert_not_found(result, EntityKind::ModelVersion);
-    assert_not_found(reg.latest_metrics(uuid::Uuid::new_v4()).await, EntityKind::ModelVersion);
+    assert_not_found(
+        reg.latest_metrics(&uuid::Uuid::new_v4().into()).await,
+        EntityKind::ModelVersion,
+    );
 }

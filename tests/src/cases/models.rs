@@ -18,14 +18,14 @@ pub async fn create_model_returns_defaults(reg: Registry) {
     assert!(!m.compliance_required);
     assert_eq!(m.team_id, None);
     assert_eq!(m.created_at, m.updated_at);
-    assert_eq!(reg.model(m.id).await.unwrap(), m);
-    assert_eq!(reg.model_by_name("fraud-detector").await.unwrap(), m);
+    assert_eq!(reg.model(&m.id.into()).await.unwrap(), m);
+    assert_eq!(reg.model(&"fraud-detector".into()).await.unwrap(), m);
 }
 
 pub async fn model_names_are_unique(reg: Registry) {
     model(&reg, "dup").await;
     assert_conflict(
-        reg.create_model(NewModel::named("dup"), &actor()).await,
+        reg.create_model(NewModel::named("dup")).await,
         EntityKind::Model,
         "name",
         "dup",
@@ -34,10 +34,10 @@ pub async fn model_names_are_unique(reg: Registry) {
 
 pub async fn model_of_unknown_team_is_not_found(reg: Registry) {
     let new = NewModel {
-        team_id: Some(uuid::Uuid::new_v4()),
+        team: Some(uuid::Uuid::new_v4().into()),
         ..NewModel::named("lost")
     };
-    assert_not_found(reg.create_model(new, &actor()).await, EntityKind::Team);
+    assert_not_found(reg.create_model(new).await, EntityKind::Team);
     assert_eq!(stats(&reg).await.models, 0);
 }
 
@@ -50,17 +50,17 @@ pub async fn models_list_with_active_team_and_risk_filters(reg: Registry) {
         ("d", t1.id, RiskLevel::High, false),
     ] {
         let new = NewModel {
-            team_id: Some(team_id),
+            team: Some(team_id.into()),
             risk_level: risk,
             ..NewModel::named(name)
         };
-        let m = reg.create_model(new, &actor()).await.unwrap();
+        let m = reg.create_model(new).await.unwrap();
         if !active {
             let update = ModelUpdate {
                 is_active: Some(false),
                 ..ModelUpdate::default()
             };
-            reg.update_model(m.id, update, &actor()).await.unwrap();
+            reg.update_model(&m.id.into(), update).await.unwrap();
         }
     }
     let list = |filter| reg.list_models(filter, Page::default());
@@ -71,13 +71,13 @@ pub async fn models_list_with_active_team_and_risk_filters(reg: Registry) {
     };
     assert_eq!(names(list(active).await.unwrap()), ["a", "b", "c"]);
     let of_t1 = ModelFilter {
-        team_id: Some(t1.id),
+        team: Some(t1.id.into()),
         ..ModelFilter::default()
     };
     assert_eq!(names(list(of_t1).await.unwrap()), ["a", "b", "d"]);
     let high_active_t1 = ModelFilter {
         active_only: true,
-        team_id: Some(t1.id),
+        team: Some(t1.id.into()),
         risk_level: Some(RiskLevel::High),
     };
     assert_eq!(names(list(high_active_t1).await.unwrap()), ["a"]);
@@ -132,11 +132,11 @@ pub async fn updating_a_model_moves_updated_at(reg: Registry) {
         compliance_required: Some(true),
         ..ModelUpdate::default()
     };
-    let updated = reg.update_model(m.id, update, &actor()).await.unwrap();
+    let updated = reg.update_model(&m.id.into(), update).await.unwrap();
     assert!(updated.updated_at > m.updated_at);
     assert_eq!(updated.created_at, m.created_at);
     assert_eq!(updated.risk_level, RiskLevel::Critical);
-    assert_eq!(reg.model(m.id).await.unwrap(), updated);
+    assert_eq!(reg.model(&m.id.into()).await.unwrap(), updated);
     let events = audit_of(&reg, EntityKind::Model, m.id).await;
     assert_eq!(events[0].action, AuditAction::Update);
     let changed: Vec<&str> = events[0].changes.keys().map(String::as_str).collect();
@@ -149,42 +149,42 @@ pub async fn an_update_that_changes_nothing_writes_nothing(reg: Registry) {
         name: Some("stable".into()),
         ..ModelUpdate::default()
     };
-    let after = reg.update_model(m.id, same, &actor()).await.unwrap();
+    let after = reg.update_model(&m.id.into(), same).await.unwrap();
     assert_eq!(after, m);
     assert_eq!(audit_of(&reg, EntityKind::Model, m.id).await.len(), 1);
 }
 
 pub async fn add_tag_creates_the_tag_and_twice_is_a_no_op(reg: Registry) {
     let m = model(&reg, "tagged").await;
-    assert!(reg.add_tag(m.id, "nlp", &actor()).await.unwrap());
-    assert!(!reg.add_tag(m.id, "nlp", &actor()).await.unwrap());
-    let tags = reg.tags_of_model(m.id).await.unwrap();
+    assert!(reg.add_tag(&m.id.into(), "nlp").await.unwrap());
+    assert!(!reg.add_tag(&m.id.into(), "nlp").await.unwrap());
+    let tags = reg.tags_of_model(&m.id.into()).await.unwrap();
     assert_eq!(tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["nlp"]);
     assert_eq!(stats(&reg).await.tags, 1);
     let events = audit_of(&reg, EntityKind::Model, m.id).await;
     assert_eq!(events.len(), 2, "create + one tag event, none for the no-op");
     assert_not_found(
-        reg.add_tag(uuid::Uuid::new_v4(), "nlp", &actor()).await,
+        reg.add_tag(&uuid::Uuid::new_v4().into(), "nlp").await,
         EntityKind::Model,
     );
 }
 
 pub async fn remove_tag_unlinks_only_that_model(reg: Registry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
-    reg.add_tag(a.id, "shared", &actor()).await.unwrap();
-    reg.add_tag(b.id, "shared", &actor()).await.unwrap();
-    assert!(reg.remove_tag(a.id, "shared", &actor()).await.unwrap());
-    assert!(!reg.remove_tag(a.id, "shared", &actor()).await.unwrap());
-    assert!(!reg.remove_tag(a.id, "never-existed", &actor()).await.unwrap());
-    assert!(reg.tags_of_model(a.id).await.unwrap().is_empty());
-    assert_eq!(reg.tags_of_model(b.id).await.unwrap().len(), 1);
+    reg.add_tag(&a.id.into(), "shared").await.unwrap();
+    reg.add_tag(&b.id.into(), "shared").await.unwrap();
+    assert!(reg.remove_tag(&a.id.into(), "shared").await.unwrap());
+    assert!(!reg.remove_tag(&a.id.into(), "shared").await.unwrap());
+    assert!(!reg.remove_tag(&a.id.into(), "never-existed").await.unwrap());
+    assert!(reg.tags_of_model(&a.id.into()).await.unwrap().is_empty());
+    assert_eq!(reg.tags_of_model(&b.id.into()).await.unwrap().len(), 1);
 }
 
 pub async fn models_are_listed_by_tag(reg: Registry) {
     for name in ["z-model", "a-model", "untagged"] {
         let m = model(&reg, name).await;
         if name != "untagged" {
-            reg.add_tag(m.id, "vision", &actor()).await.unwrap();
+            reg.add_tag(&m.id.into(), "vision").await.unwrap();
         }
     }
     let tagged = reg.models_by_tag("vision", Page::default()).await.unwrap();
@@ -194,11 +194,11 @@ pub async fn models_are_listed_by_tag(reg: Registry) {
 
 pub async fn tags_list_with_model_counts(reg: Registry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
-    reg.add_tag(a.id, "prod", &actor()).await.unwrap();
-    reg.add_tag(b.id, "prod", &actor()).await.unwrap();
-    reg.add_tag(a.id, "beta", &actor()).await.unwrap();
-    reg.remove_tag(a.id, "beta", &actor()).await.unwrap();
-    let tags = reg.list_tags().await.unwrap();
+    reg.add_tag(&a.id.into(), "prod").await.unwrap();
+    reg.add_tag(&b.id.into(), "prod").await.unwrap();
+    reg.add_tag(&a.id.into(), "beta").await.unwrap();
+    reg.remove_tag(&a.id.into(), "beta").await.unwrap();
+    let tags = reg.list_tags(Page::default()).await.unwrap();
     let counts: Vec<(&str, u64)> = tags.iter().map(|t| (t.tag.name.as_str(), t.model_count)).collect();
     assert_eq!(counts, [("beta", 0), ("prod", 2)]);
 }
@@ -208,19 +208,19 @@ pub async fn deleting_a_model_cascades_to_everything_below_it(reg: Registry) {
     let keep = model(&reg, "kept").await;
     let v = version(&reg, &m, "1.0.0").await;
     let kept_v = version(&reg, &keep, "1.0.0").await;
-    let run = reg.start_run(v.id, NewRun::named("r"), &actor()).await.unwrap();
-    reg.record_metric(v.id, NewMetric::new("acc", 0.9, Split::Test), &actor())
+    let run = reg.start_run(&v.id.into(), NewRun::named("r")).await.unwrap();
+    reg.record_metric(&v.id.into(), NewMetric::new("acc", 0.9, Split::Test))
         .await
         .unwrap();
     let env = environment(&reg, "prod", EnvironmentKind::Production).await;
     let d = deploy(&reg, &v, &env, "doomed-prod").await;
     deploy(&reg, &kept_v, &env, "kept-prod").await;
-    reg.add_tag(m.id, "t", &actor()).await.unwrap();
+    reg.add_tag(&m.id.into(), "t").await.unwrap();
 
-    reg.delete_model(m.id, &actor()).await.unwrap();
+    reg.delete_model(&m.id.into()).await.unwrap();
 
-    assert_not_found(reg.model(m.id).await, EntityKind::Model);
-    assert_not_found(reg.version(v.id).await, EntityKind::ModelVersion);
+    assert_not_found(reg.model(&m.id.into()).await, EntityKind::Model);
+    assert_not_found(reg.version(&v.id.into()).await, EntityKind::ModelVersion);
     assert_not_found(reg.run(run.id).await, EntityKind::TrainingRun);
     assert_not_found(reg.deployment(d.id).await, EntityKind::Deployment);
     let s = stats(&reg).await;
@@ -229,7 +229,7 @@ pub async fn deleting_a_model_cascades_to_everything_below_it(reg: Registry) {
         (1, 1, 0, 0, 1)
     );
     assert_eq!(s.tags, 1, "the tag itself stays");
-    assert_eq!(reg.list_tags().await.unwrap()[0].model_count, 0);
+    assert_eq!(reg.list_tags(Page::default()).await.unwrap()[0].model_count, 0);
     let counts = reg.deployment_status_counts().await.unwrap();
     assert_eq!(counts[&DeploymentStatus::Deploying], 1);
 }
@@ -239,7 +239,7 @@ pub async fn model_with_versions_returns_all_versions_newest_first(reg: Registry
     for semver in ["1.0.0", "1.1.0", "0.9.0"] {
         version(&reg, &m, semver).await;
     }
-    let full = reg.model_with_versions(m.id).await.unwrap();
+    let full = reg.model_with_versions(&m.id.into()).await.unwrap();
     assert_eq!(full.model, m);
     let semvers: Vec<&str> = full.versions.iter().map(|v| v.semver.as_str()).collect();
     assert_eq!(semvers, ["0.9.0", "1.1.0", "1.0.0"]);

@@ -17,7 +17,7 @@ pub async fn test_team_creation(reg: Registry) {
 
 pub async fn test_team_unique_constraint(reg: Registry) {
     team(&reg, "duplicate-team").await;
-    let again = reg.create_team(NewTeam::named("duplicate-team"), &actor()).await;
+    let again = reg.create_team(NewTeam::named("duplicate-team")).await;
     assert_conflict(again, EntityKind::Team, "name", "duplicate-team");
 }
 
@@ -25,11 +25,11 @@ pub async fn test_model_creation(reg: Registry) {
     let t = team(&reg, "t").await;
     let new = NewModel {
         description: Some("BERT for sentiment analysis".into()),
-        team_id: Some(t.id),
+        team: Some(t.id.into()),
         risk_level: RiskLevel::Medium,
         ..NewModel::named("bert-classifier")
     };
-    let m = reg.create_model(new, &actor()).await.unwrap();
+    let m = reg.create_model(new).await.unwrap();
     assert_eq!(m.name, "bert-classifier");
     assert_eq!(m.team_id, Some(t.id));
     assert_eq!(m.risk_level, RiskLevel::Medium);
@@ -40,7 +40,7 @@ pub async fn test_model_version_relationship(reg: Registry) {
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "1.1.0").await;
     let versions = reg
-        .list_versions(m.id, VersionFilter::default(), Page::default())
+        .list_versions(&m.id.into(), VersionFilter::default(), Page::default())
         .await
         .unwrap();
     assert_eq!(versions.len(), 2);
@@ -50,31 +50,28 @@ pub async fn test_model_version_relationship(reg: Registry) {
 pub async fn test_model_version_unique_constraint(reg: Registry) {
     let m = model(&reg, "m").await;
     version(&reg, &m, "1.0.0").await;
-    let again = reg.register_version(m.id, new_version("1.0.0"), &actor()).await;
+    let again = reg.register_version(&m.id.into(), new_version("1.0.0")).await;
     assert_conflict(again, EntityKind::ModelVersion, "semver", "1.0.0");
 }
 
 pub async fn test_model_cascade_delete(reg: Registry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
-    reg.delete_model(m.id, &actor()).await.unwrap();
-    assert_not_found(reg.version(v.id).await, EntityKind::ModelVersion);
+    reg.delete_model(&m.id.into()).await.unwrap();
+    assert_not_found(reg.version(&v.id.into()).await, EntityKind::ModelVersion);
 }
 
 pub async fn test_team_set_null_on_delete(reg: Registry) {
     let t = team(&reg, "t").await;
     let m = reg
-        .create_model(
-            NewModel {
-                team_id: Some(t.id),
-                ..NewModel::named("m")
-            },
-            &actor(),
-        )
+        .create_model(NewModel {
+            team: Some(t.id.into()),
+            ..NewModel::named("m")
+        })
         .await
         .unwrap();
-    reg.delete_team(t.id, &actor()).await.unwrap();
-    assert_eq!(reg.model(m.id).await.unwrap().team_id, None);
+    reg.delete_team(&t.id.into()).await.unwrap();
+    assert_eq!(reg.model(&m.id.into()).await.unwrap().team_id, None);
 }
 
 pub async fn test_create_team(reg: Registry) {
@@ -83,14 +80,14 @@ pub async fn test_create_team(reg: Registry) {
         department: Some("Engineering".into()),
         cost_center: Some("CC-1234".into()),
     };
-    let t = reg.create_team(new, &actor()).await.unwrap();
+    let t = reg.create_team(new).await.unwrap();
     assert_eq!(t.name, "ml-platform");
     assert_eq!(t.department.as_deref(), Some("Engineering"));
 }
 
 pub async fn test_get_team_by_name(reg: Registry) {
     let t = team(&reg, "search-team").await;
-    assert_eq!(reg.team_by_name("search-team").await.unwrap().id, t.id);
+    assert_eq!(reg.team(&"search-team".into()).await.unwrap().id, t.id);
 }
 
 pub async fn test_list_models_with_filters(reg: Registry) {
@@ -101,19 +98,18 @@ pub async fn test_list_models_with_filters(reg: Registry) {
         ("m3", &t2, true, RiskLevel::High),
     ] {
         let new = NewModel {
-            team_id: Some(team.id),
+            team: Some(team.id.into()),
             risk_level: risk,
             ..NewModel::named(name)
         };
-        let m = reg.create_model(new, &actor()).await.unwrap();
+        let m = reg.create_model(new).await.unwrap();
         if !active {
             reg.update_model(
-                m.id,
+                &m.id.into(),
                 ModelUpdate {
                     is_active: Some(false),
                     ..ModelUpdate::default()
                 },
-                &actor(),
             )
             .await
             .unwrap();
@@ -122,7 +118,7 @@ pub async fn test_list_models_with_filters(reg: Registry) {
     let filter = ModelFilter {
         active_only: true,
         risk_level: Some(RiskLevel::High),
-        team_id: None,
+        team: None,
     };
     let results = reg.list_models(filter, Page::first(100).unwrap()).await.unwrap();
     assert_eq!(results.len(), 2);
@@ -134,7 +130,7 @@ pub async fn test_get_latest_version(reg: Registry) {
     version(&reg, &m, "1.0.0").await;
     version(&reg, &m, "1.1.0").await;
     let v3 = version(&reg, &m, "2.0.0").await;
-    let latest = reg.latest_version(m.id, None).await.unwrap().unwrap();
+    let latest = reg.latest_version(&m.id.into(), None).await.unwrap().unwrap();
     assert_eq!(latest.id, v3.id);
     assert_eq!(latest.semver, "2.0.0");
 }
@@ -143,10 +139,10 @@ pub async fn test_get_model_summary(reg: Registry) {
     let m = model(&reg, "m").await;
     version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "1.0.1").await;
-    reg.set_version_status(v2.id, VersionStatus::Production, &actor())
+    reg.set_version_status(&v2.id.into(), VersionStatus::Production)
         .await
         .unwrap();
-    let summary = reg.model_summary(m.id).await.unwrap();
+    let summary = reg.model_summary(&m.id.into()).await.unwrap();
     assert_eq!(summary.version_count, 2);
     assert_eq!(summary.production_version.as_deref(), Some("1.0.1"));
 }

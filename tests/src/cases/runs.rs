@@ -11,7 +11,7 @@ fn names(runs: &[TrainingRun]) -> Vec<&str> {
 pub async fn start_run_returns_defaults(reg: Registry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
-    let run = reg.start_run(v.id, NewRun::named("baseline"), &actor()).await.unwrap();
+    let run = reg.start_run(&v.id.into(), NewRun::named("baseline")).await.unwrap();
     assert_eq!(run.status, RunStatus::Running);
     assert_eq!(run.gpu_hours, 0.0);
     assert_eq!(
@@ -21,7 +21,7 @@ pub async fn start_run_returns_defaults(reg: Registry) {
     assert!(run.hyperparameters.is_empty() && run.environment.is_empty());
     assert_eq!(reg.run(run.id).await.unwrap(), run);
     assert_not_found(
-        reg.start_run(uuid::Uuid::new_v4(), NewRun::named("x"), &actor()).await,
+        reg.start_run(&uuid::Uuid::new_v4().into(), NewRun::named("x")).await,
         EntityKind::ModelVersion,
     );
 }
@@ -35,14 +35,14 @@ pub async fn finishing_a_run_sets_completion_and_duration(reg: Registry) {
         gpu_hours: 1.0,
         ..NewRun::named("long")
     };
-    let run = reg.start_run(v.id, new, &actor()).await.unwrap();
+    let run = reg.start_run(&v.id.into(), new).await.unwrap();
     let finish = RunFinish {
         completed_at: Some(start + Duration::seconds(5400)),
         gpu_hours: Some(12.5),
         cost_usd: Some(40.0),
         ..RunFinish::with_status(RunStatus::Succeeded)
     };
-    let done = reg.finish_run(run.id, finish, &actor()).await.unwrap();
+    let done = reg.finish_run(run.id, finish).await.unwrap();
     assert_eq!(done.status, RunStatus::Succeeded);
     assert_eq!(done.duration_seconds, Some(5400));
     assert_eq!((done.gpu_hours, done.cost_usd), (12.5, Some(40.0)));
@@ -53,27 +53,26 @@ pub async fn finishing_a_run_sets_completion_and_duration(reg: Registry) {
     };
     let other = reg
         .start_run(
-            v.id,
+            &v.id.into(),
             NewRun {
                 started_at: Some(start),
                 ..NewRun::named("o")
             },
-            &actor(),
         )
         .await
         .unwrap();
-    assert_invalid(reg.finish_run(other.id, early, &actor()).await, "completed_at");
+    assert_invalid(reg.finish_run(other.id, early).await, "completed_at");
 }
 
 pub async fn a_finished_run_cannot_finish_again(reg: Registry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
-    let run = reg.start_run(v.id, NewRun::named("r"), &actor()).await.unwrap();
-    reg.finish_run(run.id, RunFinish::with_status(RunStatus::Failed), &actor())
+    let run = reg.start_run(&v.id.into(), NewRun::named("r")).await.unwrap();
+    reg.finish_run(run.id, RunFinish::with_status(RunStatus::Failed))
         .await
         .unwrap();
     let again = reg
-        .finish_run(run.id, RunFinish::with_status(RunStatus::Succeeded), &actor())
+        .finish_run(run.id, RunFinish::with_status(RunStatus::Succeeded))
         .await;
     assert_invalid(again, "status");
     assert_eq!(reg.run(run.id).await.unwrap().status, RunStatus::Failed);
@@ -82,19 +81,14 @@ pub async fn a_finished_run_cannot_finish_again(reg: Registry) {
 pub async fn a_run_cannot_finish_as_running(reg: Registry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
-    let run = reg.start_run(v.id, NewRun::named("r"), &actor()).await.unwrap();
+    let run = reg.start_run(&v.id.into(), NewRun::named("r")).await.unwrap();
     assert_invalid(
-        reg.finish_run(run.id, RunFinish::with_status(RunStatus::Running), &actor())
-            .await,
+        reg.finish_run(run.id, RunFinish::with_status(RunStatus::Running)).await,
         "status",
     );
     assert_not_found(
-        reg.finish_run(
-            uuid::Uuid::new_v4(),
-            RunFinish::with_status(RunStatus::Failed),
-            &actor(),
-        )
-        .await,
+        reg.finish_run(uuid::Uuid::new_v4(), RunFinish::with_status(RunStatus::Failed))
+            .await,
         EntityKind::TrainingRun,
     );
 }
@@ -109,20 +103,20 @@ pub async fn runs_list_by_version_and_model_newest_first(reg: Registry) {
             started_at: Some(base + Duration::hours(hours)),
             ..NewRun::named(name)
         };
-        let run = reg.start_run(v.id, new, &actor()).await.unwrap();
+        let run = reg.start_run(&v.id.into(), new).await.unwrap();
         if name == "c" {
-            reg.finish_run(run.id, RunFinish::with_status(RunStatus::Succeeded), &actor())
+            reg.finish_run(run.id, RunFinish::with_status(RunStatus::Succeeded))
                 .await
                 .unwrap();
         }
     }
     let of_v1 = reg
-        .runs_of_version(v1.id, RunFilter::default(), Page::default())
+        .runs_of_version(&v1.id.into(), RunFilter::default(), Page::default())
         .await
         .unwrap();
     assert_eq!(names(&of_v1), ["c", "a"]);
     let of_model = reg
-        .runs_of_model(m.id, RunFilter::default(), Page::default())
+        .runs_of_model(&m.id.into(), RunFilter::default(), Page::default())
         .await
         .unwrap();
     assert_eq!(names(&of_model), ["b", "c", "a"]);
@@ -130,12 +124,12 @@ pub async fn runs_list_by_version_and_model_newest_first(reg: Registry) {
         status: Some(RunStatus::Running),
     };
     assert_eq!(
-        names(&reg.runs_of_model(m.id, running, Page::default()).await.unwrap()),
+        names(&reg.runs_of_model(&m.id.into(), running, Page::default()).await.unwrap()),
         ["b", "a"]
     );
     assert_eq!(
         names(
-            &reg.runs_of_model(m.id, RunFilter::default(), Page::new(1, 1).unwrap())
+            &reg.runs_of_model(&m.id.into(), RunFilter::default(), Page::new(1, 1).unwrap())
                 .await
                 .unwrap()
         ),
@@ -152,10 +146,10 @@ pub async fn runs_with_equal_start_times_list_in_a_stable_order(reg: Registry) {
             started_at: Some(at),
             ..NewRun::named(format!("tie-{i}"))
         };
-        reg.start_run(v.id, new, &actor()).await.unwrap();
+        reg.start_run(&v.id.into(), new).await.unwrap();
     }
     let first = reg
-        .runs_of_version(v.id, RunFilter::default(), Page::default())
+        .runs_of_version(&v.id.into(), RunFilter::default(), Page::default())
         .await
         .unwrap();
     let mut ids: Vec<_> = first.iter().map(|r| r.id).collect();
@@ -168,7 +162,11 @@ pub async fn runs_with_equal_start_times_list_in_a_stable_order(reg: Registry) {
     let pages = [Page::new(0, 3).unwrap(), Page::new(3, 3).unwrap()];
     let mut paged = Vec::new();
     for page in pages {
-        paged.extend(reg.runs_of_version(v.id, RunFilter::default(), page).await.unwrap());
+        paged.extend(
+            reg.runs_of_version(&v.id.into(), RunFilter::default(), page)
+                .await
+                .unwrap(),
+        );
     }
     assert_eq!(paged, first, "pages neither skip nor repeat a tied run");
 }
@@ -183,20 +181,20 @@ pub async fn cost_summary_matches_hand_computed_totals(reg: Registry) {
             cost_usd: cost,
             ..NewRun::named("r")
         };
-        reg.start_run(v.id, new, &actor()).await.unwrap();
+        reg.start_run(&v.id.into(), new).await.unwrap();
     }
     let all = reg.cost_summary(None).await.unwrap();
     assert_eq!(
         (all.total_cost_usd, all.total_gpu_hours, all.run_count),
         (42.25, 8.0, 3)
     );
-    let of_a = reg.cost_summary(Some(a.id)).await.unwrap();
+    let of_a = reg.cost_summary(Some(&a.id.into())).await.unwrap();
     assert_eq!(
         (of_a.total_cost_usd, of_a.total_gpu_hours, of_a.run_count),
         (10.0, 4.0, 2)
     );
     let empty = model(&reg, "empty").await;
-    let none = reg.cost_summary(Some(empty.id)).await.unwrap();
+    let none = reg.cost_summary(Some(&empty.id.into())).await.unwrap();
     assert_eq!(
         (none.total_cost_usd, none.total_gpu_hours, none.run_count),
         (0.0, 0.0, 0)
@@ -211,18 +209,18 @@ pub async fn negative_or_non_finite_hours_and_costs_are_rejected(reg: Registry) 
             gpu_hours: hours,
             ..NewRun::named("r")
         };
-        assert_invalid(reg.start_run(v.id, new, &actor()).await, "gpu_hours");
+        assert_invalid(reg.start_run(&v.id.into(), new).await, "gpu_hours");
     }
     let new = NewRun {
         cost_usd: Some(-1.0),
         ..NewRun::named("r")
     };
-    assert_invalid(reg.start_run(v.id, new, &actor()).await, "cost_usd");
-    let run = reg.start_run(v.id, NewRun::named("ok"), &actor()).await.unwrap();
+    assert_invalid(reg.start_run(&v.id.into(), new).await, "cost_usd");
+    let run = reg.start_run(&v.id.into(), NewRun::named("ok")).await.unwrap();
     let finish = RunFinish {
         duration_seconds: Some(-5),
         ..RunFinish::with_status(RunStatus::Succeeded)
     };
-    assert_invalid(reg.finish_run(run.id, finish, &actor()).await, "duration_seconds");
+    assert_invalid(reg.finish_run(run.id, finish).await, "duration_seconds");
     assert_eq!(stats(&reg).await.training_runs, 1);
 }

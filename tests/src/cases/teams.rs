@@ -10,28 +10,28 @@ pub async fn create_team_returns_defaults(reg: Registry) {
         department: Some("Engineering".into()),
         cost_center: Some("CC-1234".into()),
     };
-    let team = reg.create_team(new, &actor()).await.unwrap();
+    let team = reg.create_team(new).await.unwrap();
     assert!(team.active);
     assert_eq!(team.department.as_deref(), Some("Engineering"));
-    assert_eq!(reg.team(team.id).await.unwrap(), team);
+    assert_eq!(reg.team(&team.id.into()).await.unwrap(), team);
 }
 
 pub async fn team_names_are_unique(reg: Registry) {
     team(&reg, "vision").await;
-    let again = reg.create_team(NewTeam::named("vision"), &actor()).await;
+    let again = reg.create_team(NewTeam::named("vision")).await;
     assert_conflict(again, EntityKind::Team, "name", "vision");
     assert_eq!(stats(&reg).await.teams, 1);
 }
 
 pub async fn team_is_found_by_id_and_name(reg: Registry) {
     let t = team(&reg, "search").await;
-    assert_eq!(reg.team_by_name("search").await.unwrap().id, t.id);
-    assert_eq!(reg.team(t.id).await.unwrap().name, "search");
+    assert_eq!(reg.team(&"search".into()).await.unwrap().id, t.id);
+    assert_eq!(reg.team(&t.id.into()).await.unwrap().name, "search");
 }
 
 pub async fn missing_team_is_not_found(reg: Registry) {
-    assert_not_found(reg.team_by_name("nobody").await, EntityKind::Team);
-    assert_not_found(reg.team(uuid::Uuid::new_v4()).await, EntityKind::Team);
+    assert_not_found(reg.team(&"nobody".into()).await, EntityKind::Team);
+    assert_not_found(reg.team(&uuid::Uuid::new_v4().into()).await, EntityKind::Team);
 }
 
 pub async fn teams_list_by_name_with_offset_and_limit(reg: Registry) {
@@ -56,7 +56,7 @@ pub async fn teams_list_by_name_with_offset_and_limit(reg: Registry) {
 pub async fn teams_list_active_only(reg: Registry) {
     let a = team(&reg, "a").await;
     team(&reg, "b").await;
-    reg.deactivate_team(a.id, &actor()).await.unwrap();
+    reg.deactivate_team(&a.id.into()).await.unwrap();
     let active = reg
         .list_teams(TeamFilter { active_only: true }, Page::default())
         .await
@@ -73,9 +73,9 @@ pub async fn updating_a_team_audits_old_and_new_values(reg: Registry) {
         cost_center: Some(Some("CC-9".into())),
         ..TeamUpdate::default()
     };
-    let updated = reg.update_team(t.id, update, &actor()).await.unwrap();
+    let updated = reg.update_team(&t.id.into(), update).await.unwrap();
     assert_eq!(updated.department.as_deref(), Some("Research"));
-    assert_eq!(reg.team(t.id).await.unwrap(), updated);
+    assert_eq!(reg.team(&t.id.into()).await.unwrap(), updated);
     let events = audit_of(&reg, EntityKind::Team, t.id).await;
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].action, AuditAction::Update);
@@ -96,31 +96,31 @@ pub async fn renaming_a_team_to_a_taken_name_conflicts(reg: Registry) {
         ..TeamUpdate::default()
     };
     assert_conflict(
-        reg.update_team(t.id, update, &actor()).await,
+        reg.update_team(&t.id.into(), update).await,
         EntityKind::Team,
         "name",
         "taken",
     );
-    assert_eq!(reg.team(t.id).await.unwrap().name, "free");
+    assert_eq!(reg.team(&t.id.into()).await.unwrap().name, "free");
     assert_eq!(audit_of(&reg, EntityKind::Team, t.id).await.len(), 1);
 }
 
 pub async fn deactivating_a_team_is_a_soft_delete(reg: Registry) {
     let t = team(&reg, "legacy").await;
-    let deactivated = reg.deactivate_team(t.id, &actor()).await.unwrap();
+    let deactivated = reg.deactivate_team(&t.id.into()).await.unwrap();
     assert!(!deactivated.active);
-    assert!(!reg.team(t.id).await.unwrap().active, "still there, inactive");
+    assert!(!reg.team(&t.id.into()).await.unwrap().active, "still there, inactive");
 }
 
 pub async fn deleting_a_team_leaves_its_models_without_team(reg: Registry) {
     let t = team(&reg, "gone").await;
     let new = modelreg_core::models::NewModel {
-        team_id: Some(t.id),
+        team: Some(t.id.into()),
         ..modelreg_core::models::NewModel::named("orphan")
     };
-    let m = reg.create_model(new, &actor()).await.unwrap();
-    reg.delete_team(t.id, &actor()).await.unwrap();
-    assert_not_found(reg.team(t.id).await, EntityKind::Team);
-    assert_eq!(reg.model(m.id).await.unwrap().team_id, None);
-    assert_not_found(reg.delete_team(t.id, &actor()).await, EntityKind::Team);
+    let m = reg.create_model(new).await.unwrap();
+    reg.delete_team(&t.id.into()).await.unwrap();
+    assert_not_found(reg.team(&t.id.into()).await, EntityKind::Team);
+    assert_eq!(reg.model(&m.id.into()).await.unwrap().team_id, None);
+    assert_not_found(reg.delete_team(&t.id.into()).await, EntityKind::Team);
 }

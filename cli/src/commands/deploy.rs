@@ -1,0 +1,138 @@
+//! `modelreg deploy`: deployments of versions into environments.
+
+use clap::Subcommand;
+use modelreg_core::deployments::{DeploymentFilter, DeploymentStatus, NewDeployment};
+use modelreg_core::{Error, Ref, Result, VersionRef};
+
+use crate::args::{PageArgs, VersionArg, parse, parse_id};
+use crate::session::Ctx;
+
+const COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "status",
+    "replicas",
+    "version_id",
+    "environment_id",
+    "deployed_at",
+];
+
+#[derive(Debug, Subcommand)]
+pub enum DeployCmd {
+    /// Deploy a version into an environment
+    Create {
+        #[command(flatten)]
+        version: VersionArg,
+        /// The environment (by name)
+        #[arg(long)]
+        env: String,
+        /// The deployment's name
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 1)]
+        replicas: i32,
+        #[arg(long)]
+        endpoint: Option<String>,
+        #[arg(long)]
+        cpu: Option<String>,
+        #[arg(long)]
+        memory: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        gpus: i32,
+        /// The initial status
+        #[arg(long, value_parser = parse::<DeploymentStatus>, default_value = "deploying")]
+        status: DeploymentStatus,
+    },
+    /// List deployments in an environment or of a version, newest first
+    List {
+        #[arg(long, conflicts_with = "version", required_unless_present = "version")]
+        env: Option<String>,
+        /// MODEL@SEMVER
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long, value_parser = parse::<DeploymentStatus>)]
+        status: Option<DeploymentStatus>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Healthy and degraded deployments, with what they serve and where
+    Active,
+    /// Show a deployment
+    Show { id: String },
+    /// Move a deployment to a status (terminated is final)
+    SetStatus {
+        id: String,
+        #[arg(long, value_parser = parse::<DeploymentStatus>)]
+        status: DeploymentStatus,
+    },
+    /// Set the number of replicas
+    Scale { id: String, replicas: i32 },
+    /// Terminate a deployment and redeploy the version that ran there before it
+    Rollback { id: String },
+    /// Terminate a deployment
+    Terminate { id: String },
+}
+
+pub async fn run(cmd: DeployCmd, ctx: &Ctx) -> Result<()> {
+    let (reg, out) = (&ctx.reg, ctx.out);
+    match cmd {
+        DeployCmd::Create {
+            version,
+            env,
+            name,
+            replicas,
+            endpoint,
+            cpu,
+            memory,
+            gpus,
+            status,
+        } => {
+            let new = NewDeployment {
+                name,
+                status,
+                endpoint_url: endpoint,
+                replicas,
+                cpu_request: cpu,
+                memory_request: memory,
+                gpu_count: gpus,
+            };
+            out.record(&reg.deploy(&version.reference()?, &Ref::parse(&env), new).await?)
+        }
+        DeployCmd::List {
+            env,
+            version,
+            status,
+            page,
+        } => {
+            let (filter, page) = (DeploymentFilter { status }, page.page()?);
+            let found = match (env, version) {
+                (Some(env), _) => reg.deployments_in(&Ref::parse(&env), filter, page).await?,
+                (None, Some(version)) => {
+                    reg.deployments_of_version(&VersionRef::parse(&version)?, filter, page)
+                        .await?
+                }
+                (None, None) => return Err(Error::invalid("env", "give --env ENV or --version MODEL@SEMVER")),
+            };
+            out.list(&found, COLUMNS)
+        }
+        DeployCmd::Active => out.list(
+            &reg.active_deployments().await?,
+            &[
+                "id=deployment.id",
+                "deployment=deployment.name",
+                "status=deployment.status",
+                "model=model.name",
+                "version=version.semver",
+                "environment=environment.name",
+                "replicas=deployment.replicas",
+            ],
+        ),
+        DeployCmd::Show { id } => out.record(&reg.deployment(parse_id("id", &id)?).await?),
+        DeployCmd::SetStatus { id, status } => {
+            out.record(&reg.set_deployment_status(parse_id("id", &id)?, status).await?)
+        }
+        DeployCmd::Scale { id, replicas } => out.record(&reg.scale_deployment(parse_id("id", &id)?, replicas).await?),
+        DeployCmd::Rollback { id } => out.record(&reg.rollback_deployment(parse_id("id", &id)?).await?),
+        DeployCmd::Terminate { id } => out.record(&reg.terminate_deployment(parse_id("id", &id)?).await?),
+    }
+}

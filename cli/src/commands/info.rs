@@ -1,0 +1,65 @@
+//! `modelreg info`: the effective configuration (and where each value came
+//! from), the backend and the schema.
+
+use modelreg_core::error::redact_passwords;
+use modelreg_core::migrations;
+use modelreg_core::{Error, Result};
+use serde_json::{Value, json};
+
+use crate::config::{KEYS, Loaded};
+use crate::connect;
+use crate::output::OutputFormat;
+use crate::session::finish;
+
+pub async fn run(loaded: &Loaded) -> Result<()> {
+    let out = loaded.out();
+    let config = serde_json::to_value(&loaded.config).map_err(|e| Error::internal(e.to_string()))?;
+    let mut settings = serde_json::Map::new();
+    for key in KEYS {
+        let mut value = config[key].clone();
+        if *key == "database_url" {
+            value = json!(redact_passwords(value.as_str().unwrap_or_default()));
+        }
+        settings.insert(
+            key.to_string(),
+            json!({"value": value, "source": loaded.source_of(key)}),
+        );
+    }
+    // A database that cannot be opened is shown too, before `info` fails with its error.
+    let opened = connect::open(&loaded.config, false).await;
+    let database = match &opened {
+        Ok(store) => describe(store.as_ref()).await,
+        Err(e) => Ok(json!({"error": e.to_string()})),
+    };
+    let printed = database.and_then(|database| match out.format {
+        OutputFormat::Json => out
+            .record(&json!({"modelreg_version": env!("CARGO_PKG_VERSION"), "config": settings, "database": database})),
+        OutputFormat::Table => {
+            println!("modelreg {}", env!("CARGO_PKG_VERSION"));
+            let rows: Vec<_> = settings
+                .iter()
+                .map(|(key, v)| json!({"key": key, "value": v["value"], "source": v["source"]}))
+                .collect();
+            out.list(&rows, &["key", "value", "source"])?;
+            out.record(&database)
+        }
+    });
+    match opened {
+        Ok(store) => finish(printed, store.close().await),
+        Err(e) => printed.and(Err(e)),
+    }
+}
+
+/// The backend, location and schema of an opened store.
+async fn describe(store: &dyn modelreg_core::Store) -> Result<Value> {
+    let current = store.schema_version().await?;
+    let known = store.known_migrations();
+    let latest = migrations::latest(known);
+    Ok(json!({
+        "backend": store.backend(),
+        "location": store.location(),
+        "schema_version": current,
+        "latest_schema_version": latest,
+        "pending_migrations": migrations::to_apply(current, latest, known).len(),
+    }))
+}

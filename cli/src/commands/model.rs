@@ -1,0 +1,269 @@
+//! `modelreg model`: models, their tags and summaries.
+
+use std::collections::HashMap;
+
+use clap::Subcommand;
+use modelreg_core::models::{Model, ModelFilter, ModelUpdate, NewModel, RiskLevel, TagUsage};
+use modelreg_core::store::MAX_LIMIT;
+use modelreg_core::{Page, Ref, Registry, Result};
+use serde_json::{Value, json};
+
+use crate::args::{PageArgs, parse};
+use crate::commands::version::COLUMNS as VERSION_COLUMNS;
+use crate::confirm::{YesArg, confirm};
+use crate::output::{Out, OutputFormat, value};
+use crate::session::Ctx;
+
+const COLUMNS: &[&str] = &[
+    "name",
+    "team",
+    "risk_level",
+    "compliance_required",
+    "is_active",
+    "use_case",
+];
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCmd {
+    /// Create a model
+    Create {
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        use_case: Option<String>,
+        /// Owning team (by name)
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long, value_parser = parse::<RiskLevel>)]
+        risk: Option<RiskLevel>,
+        /// The model needs a compliance review
+        #[arg(long)]
+        compliance: bool,
+    },
+    /// List models by name, with filters
+    List {
+        /// Only active models
+        #[arg(long)]
+        active: bool,
+        /// Only models of this team
+        #[arg(long)]
+        team: Option<String>,
+        /// Only models of this risk level
+        #[arg(long, value_parser = parse::<RiskLevel>)]
+        risk: Option<RiskLevel>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show a model with its versions, tags and summary
+    Show { name: String },
+    /// Change a model's fields
+    Update {
+        name: String,
+        /// New name
+        #[arg(long)]
+        rename: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        use_case: Option<String>,
+        /// New owning team (by name)
+        #[arg(long, conflicts_with = "no_team")]
+        team: Option<String>,
+        /// Remove the owning team
+        #[arg(long)]
+        no_team: bool,
+        #[arg(long, value_parser = parse::<RiskLevel>)]
+        risk: Option<RiskLevel>,
+        #[arg(long)]
+        compliance: Option<bool>,
+        #[arg(long)]
+        active: Option<bool>,
+    },
+    /// Find models whose name contains TERM (ignoring case)
+    Search {
+        term: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Tag a model (the tag is created if new)
+    Tag { name: String, tag: String },
+    /// Remove a tag from a model
+    Untag { name: String, tag: String },
+    /// List the models carrying a tag
+    ByTag {
+        tag: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// List every tag with the number of models carrying it
+    Tags,
+    /// Delete a model with its versions, runs, metrics and deployments
+    Delete {
+        name: String,
+        #[command(flatten)]
+        yes: YesArg,
+    },
+}
+
+pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<()> {
+    let (reg, out) = (&ctx.reg, ctx.out);
+    match cmd {
+        ModelCmd::Create {
+            name,
+            description,
+            use_case,
+            team,
+            risk,
+            compliance,
+        } => {
+            let new = NewModel {
+                name,
+                description,
+                use_case,
+                team: team.as_deref().map(Ref::parse),
+                risk_level: risk.unwrap_or_default(),
+                compliance_required: compliance,
+            };
+            out.record(&reg.create_model(new).await?)
+        }
+        ModelCmd::List {
+            active,
+            team,
+            risk,
+            page,
+        } => {
+            let filter = ModelFilter {
+                active_only: active,
+                team: team.as_deref().map(Ref::parse),
+                risk_level: risk,
+            };
+            print_models(reg, out, &reg.list_models(filter, page.page()?).await?).await
+        }
+        ModelCmd::Show { name } => {
+            let full = reg.model_with_versions(&Ref::parse(&name)).await?;
+            let id = Ref::Id(full.model.id);
+            let tags: Vec<String> = reg.tags_of_model(&id).await?.into_iter().map(|t| t.name).collect();
+            let summary = reg.model_summary(&id).await?;
+            out.sections(&[
+                ("model", value(&full.model)?, None),
+                ("tags", json!(tags), None),
+                ("summary", value(&summary)?, None),
+                ("versions", value(&full.versions)?, Some(VERSION_COLUMNS)),
+            ])
+        }
+        ModelCmd::Update {
+            name,
+            rename,
+            description,
+            use_case,
+            team,
+            no_team,
+            risk,
+            compliance,
+            active,
+        } => {
+            let team = match (team, no_team) {
+                (Some(team), _) => Some(Some(Ref::parse(&team))),
+                (None, true) => Some(None),
+                (None, false) => None,
+            };
+            let update = ModelUpdate {
+                name: rename,
+                description: description.map(Some),
+                use_case: use_case.map(Some),
+                team,
+                risk_level: risk,
+                compliance_required: compliance,
+                is_active: active,
+            };
+            out.record(&reg.update_model(&Ref::parse(&name), update).await?)
+        }
+        ModelCmd::Search { term, page } => print_models(reg, out, &reg.search_models(&term, page.page()?).await?).await,
+        ModelCmd::Tag { name, tag } => {
+            let added = reg.add_tag(&Ref::parse(&name), &tag).await?;
+            let sentence = if added {
+                format!("tagged {name} with {tag}")
+            } else {
+                format!("{name} already had tag {tag}")
+            };
+            out.done(&sentence, json!({"model": name, "tag": tag, "added": added}))
+        }
+        ModelCmd::Untag { name, tag } => {
+            let removed = reg.remove_tag(&Ref::parse(&name), &tag).await?;
+            let sentence = if removed {
+                format!("removed tag {tag} from {name}")
+            } else {
+                format!("{name} did not have tag {tag}")
+            };
+            out.done(&sentence, json!({"model": name, "tag": tag, "removed": removed}))
+        }
+        ModelCmd::ByTag { tag, page } => print_models(reg, out, &reg.models_by_tag(&tag, page.page()?).await?).await,
+        ModelCmd::Tags => out.list(
+            &every_tag(reg).await?,
+            &["tag=tag.name", "model_count", "created_at=tag.created_at"],
+        ),
+        ModelCmd::Delete { name, yes } => {
+            // What is deleted is the model the question was about.
+            let model = reg.model(&Ref::parse(&name)).await?;
+            let id = Ref::Id(model.id);
+            let summary = reg.model_summary(&id).await?;
+            confirm(
+                &format!(
+                    "Delete model {name} with its {} versions, {} runs and {} deployments?",
+                    summary.version_count, summary.training_run_count, summary.deployment_count
+                ),
+                yes,
+            )?;
+            reg.delete_model(&id).await?;
+            out.done(
+                &format!("deleted model {name}"),
+                json!({"deleted": "model", "id": model.id, "name": name}),
+            )
+        }
+    }
+}
+
+/// Every tag, page by page.
+async fn every_tag(reg: &Registry) -> Result<Vec<TagUsage>> {
+    let mut tags = Vec::new();
+    loop {
+        let page = Page::new(tags.len() as u64, MAX_LIMIT)?;
+        let batch = reg.list_tags(page).await?;
+        let done = batch.len() < page.limit as usize;
+        tags.extend(batch);
+        if done {
+            return Ok(tags);
+        }
+    }
+}
+
+/// Prints models; a table shows the owning team's name beside its id.
+pub async fn print_models(reg: &Registry, out: Out, models: &[Model]) -> Result<()> {
+    match out.format {
+        OutputFormat::Json => out.list(models, COLUMNS),
+        OutputFormat::Table => out.list(&with_team_names(reg, models).await?, COLUMNS),
+    }
+}
+
+/// Models as JSON with a `team` name, each team read once.
+async fn with_team_names(reg: &Registry, models: &[Model]) -> Result<Vec<Value>> {
+    let mut names = HashMap::new();
+    let mut rows = Vec::with_capacity(models.len());
+    for model in models {
+        let mut row = value(model)?;
+        if let Some(team_id) = model.team_id {
+            let name = match names.get(&team_id) {
+                Some(name) => String::clone(name),
+                None => {
+                    let name = reg.team(&Ref::Id(team_id)).await?.name;
+                    names.insert(team_id, name.clone());
+                    name
+                }
+            };
+            row["team"] = json!(name);
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}

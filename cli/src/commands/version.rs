@@ -1,0 +1,156 @@
+//! `modelreg version`: versions of a model, addressed as MODEL@SEMVER.
+
+use clap::Subcommand;
+use modelreg_core::versions::{Framework, NewVersion, VersionFilter, VersionStatus};
+use modelreg_core::{EntityKind, Error, Ref, Result, VersionRef};
+use serde_json::json;
+
+use crate::args::{PageArgs, VersionArg, json_object, parse};
+use crate::confirm::{YesArg, confirm};
+use crate::session::Ctx;
+
+/// The columns of a version table (also in `model show`).
+pub const COLUMNS: &[&str] = &[
+    "semver",
+    "status",
+    "framework",
+    "artifact_uri",
+    "size_bytes",
+    "created_at",
+];
+
+#[derive(Debug, Subcommand)]
+pub enum VersionCmd {
+    /// Register a new version of a model
+    Register {
+        #[command(flatten)]
+        version: VersionArg,
+        /// Where the artifact is stored (s3://…, gs://…, file://…)
+        #[arg(long)]
+        artifact: String,
+        #[arg(long, value_parser = parse::<Framework>)]
+        framework: Framework,
+        #[arg(long)]
+        framework_version: Option<String>,
+        #[arg(long)]
+        python_version: Option<String>,
+        #[arg(long)]
+        size_bytes: Option<i64>,
+        /// SHA-256 of the artifact, 64 hex digits
+        #[arg(long)]
+        checksum: Option<String>,
+        /// A JSON object of free-form metadata
+        #[arg(long)]
+        metadata: Option<String>,
+    },
+    /// List a model's versions, newest first
+    List {
+        model: String,
+        #[arg(long, value_parser = parse::<VersionStatus>)]
+        status: Option<VersionStatus>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show a version
+    Show {
+        #[command(flatten)]
+        version: VersionArg,
+    },
+    /// The version of highest SemVer precedence (releases above pre-releases)
+    Latest {
+        model: String,
+        /// Only versions of this status
+        #[arg(long, value_parser = parse::<VersionStatus>)]
+        status: Option<VersionStatus>,
+    },
+    /// Move a version to a status (production archives the previous production version)
+    SetStatus {
+        #[command(flatten)]
+        version: VersionArg,
+        /// registered, validated, production, archived or deprecated
+        #[arg(long, value_parser = parse::<VersionStatus>)]
+        status: VersionStatus,
+    },
+    /// List every production version with its model
+    Production,
+    /// Delete a version with its runs, metrics and deployments
+    Delete {
+        #[command(flatten)]
+        version: VersionArg,
+        #[command(flatten)]
+        yes: YesArg,
+    },
+}
+
+pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
+    let (reg, out) = (&ctx.reg, ctx.out);
+    match cmd {
+        VersionCmd::Register {
+            version,
+            artifact,
+            framework,
+            framework_version,
+            python_version,
+            size_bytes,
+            checksum,
+            metadata,
+        } => {
+            let (model, semver) = version.new_version()?;
+            let new = NewVersion {
+                semver,
+                artifact_uri: artifact,
+                framework,
+                framework_version,
+                python_version,
+                size_bytes,
+                checksum_sha256: checksum,
+                metadata: json_object("metadata", metadata.as_deref())?,
+            };
+            out.record(&reg.register_version(&model, new).await?)
+        }
+        VersionCmd::List { model, status, page } => {
+            let versions = reg
+                .list_versions(&Ref::parse(&model), VersionFilter { status }, page.page()?)
+                .await?;
+            out.list(&versions, COLUMNS)
+        }
+        VersionCmd::Show { version } => out.record(&reg.version(&version.reference()?).await?),
+        VersionCmd::Latest { model, status } => match reg.latest_version(&Ref::parse(&model), status).await? {
+            Some(found) => out.record(&found),
+            None => Err(Error::NotFound {
+                entity: EntityKind::ModelVersion,
+                key: match status {
+                    Some(status) => format!("{model}@latest ({status})"),
+                    None => format!("{model}@latest"),
+                },
+            }),
+        },
+        VersionCmd::SetStatus { version, status } => {
+            out.record(&reg.set_version_status(&version.reference()?, status).await?)
+        }
+        VersionCmd::Production => out.list(
+            &reg.production_versions().await?,
+            &[
+                "model=model.name",
+                "semver=version.semver",
+                "framework=version.framework",
+                "artifact_uri=version.artifact_uri",
+                "created_at=version.created_at",
+            ],
+        ),
+        VersionCmd::Delete { version, yes } => {
+            let reference = version.reference()?;
+            // What is deleted is the version the question was about.
+            let found = reg.version(&reference).await?;
+            confirm(
+                &format!("Delete version {reference} with its runs, metrics and deployments?"),
+                yes,
+            )?;
+            reg.delete_version(&VersionRef::Id(found.id)).await?;
+            out.done(
+                &format!("deleted version {reference}"),
+                json!({"deleted": "model_version", "id": found.id, "version": reference.to_string()}),
+            )
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The one error shape: `{"error": {"code", "message", "field"?}}`, and how
+//! each kind of registry error maps onto a status and a code.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use modelreg_core::Error;
+use serde::{Deserialize, Serialize};
+
+/// The body of every answer that is not a success.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A sentence for people.
+    pub message: String,
+    /// The field (or `body`, `query`, `path`) at fault, when one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// What kind of failure, for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 404: the entity (or endpoint) does not exist.
+    NotFound,
+    /// 409: a unique field already holds the value.
+    Conflict,
+    /// 400 (malformed) or 422 (breaks a rule of the registry).
+    Invalid,
+    /// 401: a missing or unknown token.
+    Unauthorized,
+    /// 403: a read-only token tried to change something.
+    Forbidden,
+    /// 413: the body is over the limit.
+    TooLarge,
+    /// 408: the request took too long.
+    Timeout,
+    /// 503: the database cannot serve now; retrying later may succeed.
+    Unavailable,
+    /// 507: the disk under the database is full or read-only.
+    StorageFull,
+    /// 500: a fault of modelreg or its database.
+    Internal,
+}
+
+/// An error answered in the one shape, with a fitting status.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) detail: ErrorDetail,
+}
+
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>, field: Option<&str>) -> Self {
+        ApiError {
+            status,
+            detail: ErrorDetail {
+                code,
+                message: message.into(),
+                field: field.map(str::to_owned),
+            },
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        let message = error.to_string();
+        match &error {
+            Error::NotFound { .. } => ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message, None),
+            Error::Conflict { field, .. } => {
+                ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message, Some(field))
+            }
+            Error::Invalid { field, .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Invalid,
+                message,
+                Some(field),
+            ),
+            Error::SchemaTooNew { .. } | Error::Unavailable { .. } => {
+                tracing::error!("{message}");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, message, None)
+            }
+            Error::Storage { message: why, .. } => {
+                tracing::error!("{message}");
+                ApiError::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    ErrorCode::StorageFull,
+                    format!(
+                        "the disk under the database is full or read-only; writes fail until an operator frees space or remounts it ({why})"
+                    ),
+                    None,
+                )
+            }
+            Error::Internal { .. } => {
+                tracing::error!("{message}");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, message, None)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(ErrorBody { error: self.detail })).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use modelreg_core::EntityKind;
+
+    fn mapped(error: Error) -> (u16, ErrorCode, Option<String>, String) {
+        let e = ApiError::from(error);
+        (e.status.as_u16(), e.detail.code, e.detail.field, e.detail.message)
+    }
+
+    #[test]
+    fn every_kind_of_registry_error_has_its_status_and_code() {
+        let (status, code, field, _) = mapped(Error::not_found(EntityKind::Model, "fraud"));
+        assert_eq!((status, code, field), (404, ErrorCode::NotFound, None));
+        let conflict = Error::Conflict {
+            entity: EntityKind::Team,
+            field: "name",
+            value: "ml".into(),
+        };
+        let (status, code, field, _) = mapped(conflict);
+        assert_eq!(
+            (status, code, field.as_deref()),
+            (409, ErrorCode::Conflict, Some("name"))
+        );
+        let (status, code, field, _) = mapped(Error::invalid("semver", "bad"));
+        assert_eq!(
+            (status, code, field.as_deref()),
+            (422, ErrorCode::Invalid, Some("semver"))
+        );
+        let too_new = Error::SchemaTooNew {
+            database: 9,
+            supported: 3,
+        };
+        assert_eq!(mapped(too_new).0, 503);
+        let (status, code, _, _) = mapped(Error::unavailable("pool timed out"));
+        assert_eq!((status, code), (503, ErrorCode::Unavailable));
+        let (status, code, _, message) = mapped(Error::storage("disk I/O error"));
+        assert_eq!((status, code), (507, ErrorCode::StorageFull));
+        assert!(message.contains("full or read-only"), "{message}");
+        assert!(message.contains("disk I/O error"), "{message}");
+        let (status, code, _, _) = mapped(Error::internal("undecodable column"));
+        assert_eq!((status, code), (500, ErrorCode::Internal));
+    }
+
+    #[test]
+    fn codes_are_snake_case_in_json() {
+        let body = serde_json::to_value(ErrorCode::StorageFull).unwrap();
+        assert_eq!(body, "storage_full");
+        assert_eq!(serde_json::to_value(ErrorCode::NotFound).unwrap(), "not_found");
+    }
+}

@@ -1,0 +1,53 @@
+//! Reports and statistics across the registry.
+
+use axum::Json;
+use modelreg_core::analytics::{DeploymentStatusCounts, Stats};
+use modelreg_core::models::Model;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Acting, Query};
+use crate::state::AppState;
+
+/// The look-back of the stale-models report when none is given, in days.
+const DEFAULT_STALE_DAYS: u32 = 90;
+
+/// How stale.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct StaleQuery {
+    /// Days without a training run (default 90)
+    #[param(maximum = 36600)]
+    days: Option<u32>,
+}
+
+/// Deployments per status; every status is present, with 0 when it has none.
+#[utoipa::path(get, path = "/v1/reports/deployments", tag = "reports",
+    responses((status = 200, description = "`{status: count}` for every status", body = BTreeMap<String, u64>)))]
+async fn deployment_report(Acting(reg): Acting) -> ApiResult<Json<DeploymentStatusCounts>> {
+    Ok(Json(reg.deployment_status_counts().await?))
+}
+
+/// Active models with no training run started in the last `days` days.
+#[utoipa::path(get, path = "/v1/reports/stale", tag = "reports", params(StaleQuery),
+    responses((status = 200, body = Vec<Model>), (status = 422, body = ErrorBody)))]
+async fn stale_report(Acting(reg): Acting, Query(q): Query<StaleQuery>) -> ApiResult<Json<Vec<Model>>> {
+    Ok(Json(reg.stale_models(q.days.unwrap_or(DEFAULT_STALE_DAYS)).await?))
+}
+
+/// How many of each entity the registry holds.
+#[utoipa::path(get, path = "/v1/stats", tag = "reports", responses((status = 200, body = Stats)))]
+async fn stats(Acting(reg): Acting) -> ApiResult<Json<Stats>> {
+    Ok(Json(reg.stats().await?))
+}
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(deployment_report))
+        .routes(routes!(stale_report))
+        .routes(routes!(stats))
+}

@@ -1,0 +1,119 @@
+//! Training runs: started on a version, read and finished by id, and what they cost.
+
+use axum::Json;
+use axum::http::StatusCode;
+use modelreg_core::Ref;
+use modelreg_core::runs::{CostSummary, NewRun, RunFilter, RunFinish, RunStatus, TrainingRun};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{created, page, parse_id, version_ref};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Acting, Body, Path, Query};
+use crate::state::AppState;
+
+/// Filters of a run listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct RunQuery {
+    /// Only runs of this status
+    status: Option<RunStatus>,
+    /// Results to skip (default 0)
+    #[param(maximum = 9223372036854775807_u64)]
+    skip: Option<u64>,
+    /// At most this many results, 1..=10000 (default 100)
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u32>,
+}
+
+/// Whose cost.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct CostQuery {
+    /// Only this model's runs (its name or id)
+    model: Option<String>,
+}
+
+/// Start a training run of a version.
+#[utoipa::path(post, path = "/v1/models/{name}/versions/{semver}/runs", tag = "runs",
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path)),
+    request_body = NewRun,
+    responses((status = 201, body = TrainingRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn start_run(
+    Acting(reg): Acting,
+    Path((name, semver)): Path<(String, String)>,
+    Body(new): Body<NewRun>,
+) -> ApiResult<(StatusCode, Json<TrainingRun>)> {
+    Ok(created(reg.start_run(&version_ref(&name, &semver), new).await?))
+}
+
+/// Runs of a version, newest first.
+#[utoipa::path(get, path = "/v1/models/{name}/versions/{semver}/runs", tag = "runs",
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path), RunQuery),
+    responses((status = 200, body = Vec<TrainingRun>), (status = 404, body = ErrorBody)))]
+async fn runs_of_version(
+    Acting(reg): Acting,
+    Path((name, semver)): Path<(String, String)>,
+    Query(q): Query<RunQuery>,
+) -> ApiResult<Json<Vec<TrainingRun>>> {
+    let filter = RunFilter { status: q.status };
+    let version = version_ref(&name, &semver);
+    Ok(Json(
+        reg.runs_of_version(&version, filter, page(q.skip, q.limit)?).await?,
+    ))
+}
+
+/// Runs of every version of a model, newest first.
+#[utoipa::path(get, path = "/v1/models/{name}/runs", tag = "runs",
+    params(("name" = String, Path, description = "The model's name or id"), RunQuery),
+    responses((status = 200, body = Vec<TrainingRun>), (status = 404, body = ErrorBody)))]
+async fn runs_of_model(
+    Acting(reg): Acting,
+    Path(name): Path<String>,
+    Query(q): Query<RunQuery>,
+) -> ApiResult<Json<Vec<TrainingRun>>> {
+    let filter = RunFilter { status: q.status };
+    Ok(Json(
+        reg.runs_of_model(&Ref::parse(&name), filter, page(q.skip, q.limit)?)
+            .await?,
+    ))
+}
+
+/// A run by id.
+#[utoipa::path(get, path = "/v1/runs/{id}", tag = "runs", params(("id" = Uuid, Path)),
+    responses((status = 200, body = TrainingRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_run(Acting(reg): Acting, Path(id): Path<String>) -> ApiResult<Json<TrainingRun>> {
+    Ok(Json(reg.run(parse_id(&id)?).await?))
+}
+
+/// End a running run.
+#[utoipa::path(post, path = "/v1/runs/{id}/finish", tag = "runs", params(("id" = Uuid, Path)), request_body = RunFinish,
+    responses((status = 200, body = TrainingRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn finish_run(
+    Acting(reg): Acting,
+    Path(id): Path<String>,
+    Body(finish): Body<RunFinish>,
+) -> ApiResult<Json<TrainingRun>> {
+    Ok(Json(reg.finish_run(parse_id(&id)?, finish).await?))
+}
+
+/// Total cost, GPU hours and run count.
+#[utoipa::path(get, path = "/v1/cost", tag = "runs", params(CostQuery),
+    responses((status = 200, body = CostSummary), (status = 404, body = ErrorBody)))]
+async fn cost(Acting(reg): Acting, Query(q): Query<CostQuery>) -> ApiResult<Json<CostSummary>> {
+    let model = q.model.as_deref().map(Ref::parse);
+    Ok(Json(reg.cost_summary(model.as_ref()).await?))
+}
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(start_run, runs_of_version))
+        .routes(routes!(runs_of_model))
+        .routes(routes!(get_run))
+        .routes(routes!(finish_run))
+        .routes(routes!(cost))
+}

@@ -1,0 +1,93 @@
+//! Tags: `/v1/tags`, and the tags of a model (`/v1/models/{name}/tags`).
+
+use axum::Json;
+use modelreg_core::Ref;
+use modelreg_core::models::{Model, Tag, TagUsage};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::page;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Acting, Path, Query};
+use crate::state::AppState;
+
+/// Paging, as the reference API takes it.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct Paging {
+    /// Results to skip (default 0)
+    #[param(maximum = 9223372036854775807_u64)]
+    skip: Option<u64>,
+    /// At most this many results, 1..=10000 (default 100)
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u32>,
+}
+
+/// Whether tagging changed anything.
+#[derive(Serialize, ToSchema)]
+struct TagAdded {
+    /// False when the model already carried the tag.
+    added: bool,
+}
+
+/// Whether untagging changed anything.
+#[derive(Serialize, ToSchema)]
+struct TagRemoved {
+    /// False when the model did not carry the tag.
+    removed: bool,
+}
+
+/// The tags of a model.
+#[utoipa::path(get, path = "/v1/models/{name}/tags", tag = "models",
+    params(("name" = String, Path, description = "The model's name or id")),
+    responses((status = 200, body = Vec<Tag>), (status = 404, body = ErrorBody)))]
+async fn model_tags(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Vec<Tag>>> {
+    Ok(Json(reg.tags_of_model(&Ref::parse(&name)).await?))
+}
+
+/// Tag a model (the tag is created if new; tagging twice changes nothing).
+#[utoipa::path(put, path = "/v1/models/{name}/tags/{tag}", tag = "models",
+    params(("name" = String, Path, description = "The model's name or id"), ("tag" = String, Path)),
+    responses((status = 200, body = TagAdded), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>) -> ApiResult<Json<TagAdded>> {
+    let added = reg.add_tag(&Ref::parse(&name), &tag).await?;
+    Ok(Json(TagAdded { added }))
+}
+
+/// Remove a tag from a model.
+#[utoipa::path(delete, path = "/v1/models/{name}/tags/{tag}", tag = "models",
+    params(("name" = String, Path, description = "The model's name or id"), ("tag" = String, Path)),
+    responses((status = 200, body = TagRemoved), (status = 404, body = ErrorBody)))]
+async fn remove_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>) -> ApiResult<Json<TagRemoved>> {
+    let removed = reg.remove_tag(&Ref::parse(&name), &tag).await?;
+    Ok(Json(TagRemoved { removed }))
+}
+
+/// Tags by name, with the number of models carrying each.
+#[utoipa::path(get, path = "/v1/tags", tag = "models", params(Paging),
+    responses((status = 200, body = Vec<TagUsage>)))]
+async fn list_tags(Acting(reg): Acting, Query(p): Query<Paging>) -> ApiResult<Json<Vec<TagUsage>>> {
+    Ok(Json(reg.list_tags(page(p.skip, p.limit)?).await?))
+}
+
+/// The models carrying a tag, by name.
+#[utoipa::path(get, path = "/v1/tags/{tag}/models", tag = "models", params(("tag" = String, Path), Paging),
+    responses((status = 200, body = Vec<Model>)))]
+async fn models_by_tag(
+    Acting(reg): Acting,
+    Path(tag): Path<String>,
+    Query(p): Query<Paging>,
+) -> ApiResult<Json<Vec<Model>>> {
+    Ok(Json(reg.models_by_tag(&tag, page(p.skip, p.limit)?).await?))
+}
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(model_tags))
+        .routes(routes!(add_tag, remove_tag))
+        .routes(routes!(list_tags))
+        .routes(routes!(models_by_tag))
+}

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod migrations;
 pub mod models;
 pub mod query;
+pub mod record;
 pub mod refs;
 pub mod registry;
 pub mod runs;

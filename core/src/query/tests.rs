@@ -91,7 +91,7 @@ fn sorts_end_with_the_id_and_semver_sorts_by_precedence() {
 }
 
 fn sample() -> (Dataset, Vec<Record>) {
-    let mut records = crate::store::tests::one_record_of_each_kind();
+    let mut records = crate::record::tests::one_record_of_each_kind();
     let model_id = records
         .iter()
         .find_map(|r| match r {

@@ -156,7 +156,7 @@ pub trait ModelReads: Send + Sync {
     /// Models carrying the tag, by name.
     async fn models_by_tag(&self, tag: &str, page: Page) -> Result<Vec<Model>>;
     /// The tags of a model, by name.
-    async fn tags_of_model(&self, model_id: Uuid) -> Result<Vec<Tag>>;
+    async fn tags_of_model(&self, model_id: Uuid, page: Page) -> Result<Vec<Tag>>;
     /// Tags with their model counts, by name.
     async fn list_tags(&self, page: Page) -> Result<Vec<TagUsage>>;
 }
@@ -173,7 +173,7 @@ pub trait VersionReads: Send + Sync {
     /// The version of highest SemVer precedence (ties: newest), optionally of one status.
     async fn latest_version(&self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>>;
     /// Every production version with its model, by model name.
-    async fn production_versions(&self) -> Result<Vec<VersionWithModel>>;
+    async fn production_versions(&self, page: Page) -> Result<Vec<VersionWithModel>>;
 }
 
 /// Reading training runs.
@@ -194,7 +194,7 @@ pub trait MetricReads: Send + Sync {
     /// Metrics of a version, newest first.
     async fn metrics_of_version(&self, version_id: Uuid, filter: &MetricFilter, page: Page) -> Result<Vec<Metric>>;
     /// The newest metric of each name (any split) of a version, by name.
-    async fn latest_metrics(&self, version_id: Uuid) -> Result<Vec<Metric>>;
+    async fn latest_metrics(&self, version_id: Uuid, page: Page) -> Result<Vec<Metric>>;
 }
 
 /// Reading environments.
@@ -225,7 +225,7 @@ pub trait DeploymentReads: Send + Sync {
         page: Page,
     ) -> Result<Vec<Deployment>>;
     /// Healthy and degraded deployments with what they serve, newest first.
-    async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>>;
+    async fn active_deployments(&self, page: Page) -> Result<Vec<ActiveDeployment>>;
 }
 
 /// Reading the audit trail; every listing is newest first.

@@ -67,7 +67,7 @@ macro_rules! for_each_case {
                 models_are_listed_by_tag,
                 tags_list_with_model_counts,
                 deleting_a_model_cascades_to_everything_below_it,
-                model_with_versions_returns_all_versions_newest_first,
+                model_with_versions_returns_a_page_newest_first_with_the_total,
             ],
             versions: [
                 register_version_returns_defaults,

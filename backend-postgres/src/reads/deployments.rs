@@ -70,13 +70,13 @@ impl DeploymentReads for PostgresStore {
         entities(&self.pool, query).await
     }
 
-    async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>> {
+    async fn active_deployments(&self, page: Page) -> Result<Vec<ActiveDeployment>> {
         let sql = sql!(
             "SELECT {} FROM deployments d JOIN model_versions v ON v.id = d.version_id
              JOIN models m ON m.id = v.model_id JOIN environments e ON e.id = d.environment_id
-             WHERE d.status IN ('healthy', 'degraded') ORDER BY d.deployed_at DESC, d.id DESC",
+             WHERE d.status IN ('healthy', 'degraded') ORDER BY d.deployed_at DESC, d.id DESC LIMIT $1 OFFSET $2",
             ActiveDeployment::select_list()
         );
-        entities(&self.pool, sqlx::query(sql)).await
+        entities(&self.pool, sqlx::query(sql).bind(limit(page)).bind(offset(page))).await
     }
 }

@@ -28,12 +28,16 @@ impl MetricReads for PostgresStore {
         entities(&self.pool, query).await
     }
 
-    async fn latest_metrics(&self, version: Uuid) -> Result<Vec<Metric>> {
+    async fn latest_metrics(&self, version: Uuid, page: Page) -> Result<Vec<Metric>> {
         let sql = sql!(
             "SELECT DISTINCT ON (name) {} FROM metrics WHERE version_id = $1
-             ORDER BY name, recorded_at DESC, id DESC",
+             ORDER BY name, recorded_at DESC, id DESC LIMIT $2 OFFSET $3",
             columns(RecordKind::Metric, "", "")
         );
-        entities(&self.pool, sqlx::query(sql).bind(version)).await
+        entities(
+            &self.pool,
+            sqlx::query(sql).bind(version).bind(limit(page)).bind(offset(page)),
+        )
+        .await
     }
 }

@@ -84,12 +84,17 @@ impl ModelReads for PostgresStore {
         entities(&self.pool, query).await
     }
 
-    async fn tags_of_model(&self, model: Uuid) -> Result<Vec<Tag>> {
+    async fn tags_of_model(&self, model: Uuid, page: Page) -> Result<Vec<Tag>> {
         let sql = sql!(
-            "SELECT {} FROM tags t JOIN model_tags mt ON mt.tag_id = t.id WHERE mt.model_id = $1 ORDER BY t.name",
+            "SELECT {} FROM tags t JOIN model_tags mt ON mt.tag_id = t.id WHERE mt.model_id = $1 ORDER BY t.name
+             LIMIT $2 OFFSET $3",
             columns(RecordKind::Tag, "t", "")
         );
-        entities(&self.pool, sqlx::query(sql).bind(model)).await
+        entities(
+            &self.pool,
+            sqlx::query(sql).bind(model).bind(limit(page)).bind(offset(page)),
+        )
+        .await
     }
 
     async fn list_tags(&self, page: Page) -> Result<Vec<TagUsage>> {

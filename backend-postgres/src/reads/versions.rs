@@ -98,12 +98,12 @@ impl VersionReads for PostgresStore {
         latest(&self.pool, Lock::None, model, filter).await
     }
 
-    async fn production_versions(&self) -> Result<Vec<VersionWithModel>> {
+    async fn production_versions(&self, page: Page) -> Result<Vec<VersionWithModel>> {
         let sql = sql!(
             "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
-             WHERE v.status = 'production' ORDER BY m.name",
+             WHERE v.status = 'production' ORDER BY m.name LIMIT $1 OFFSET $2",
             VersionWithModel::select_list()
         );
-        entities(&self.pool, sqlx::query(sql)).await
+        entities(&self.pool, sqlx::query(sql).bind(limit(page)).bind(offset(page))).await
     }
 }

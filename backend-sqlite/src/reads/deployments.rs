@@ -76,16 +76,16 @@ pub(crate) fn of_model_in(conn: &Connection, model: Uuid, environment: Uuid) -> 
     )
 }
 
-fn active(conn: &Connection) -> Result<Vec<ActiveDeployment>> {
+fn active(conn: &Connection, page: Page) -> Result<Vec<ActiveDeployment>> {
     entities(
         conn,
         sql!(
             "SELECT {} FROM deployments d JOIN model_versions v ON v.id = d.version_id
              JOIN models m ON m.id = v.model_id JOIN environments e ON e.id = d.environment_id
-             WHERE d.status IN ('healthy', 'degraded') ORDER BY d.deployed_at DESC, d.id DESC",
+             WHERE d.status IN ('healthy', 'degraded') ORDER BY d.deployed_at DESC, d.id DESC LIMIT ?1 OFFSET ?2",
             ActiveDeployment::select_list()
         ),
-        [],
+        params![limit(page), offset(page)],
     )
 }
 
@@ -109,7 +109,7 @@ impl DeploymentReads for SqliteStore {
         self.read(move |conn| of_version(conn, version, filter, page)).await
     }
 
-    async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>> {
-        self.read(active).await
+    async fn active_deployments(&self, page: Page) -> Result<Vec<ActiveDeployment>> {
+        self.read(move |conn| active(conn, page)).await
     }
 }

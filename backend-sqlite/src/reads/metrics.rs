@@ -30,17 +30,17 @@ fn of_version(conn: &Connection, version: Uuid, filter: &MetricFilter, page: Pag
     )
 }
 
-fn latest(conn: &Connection, version: Uuid) -> Result<Vec<Metric>> {
+fn latest(conn: &Connection, version: Uuid, page: Page) -> Result<Vec<Metric>> {
     entities(
         conn,
         sql!(
             "SELECT {} FROM (
                  SELECT *, row_number() OVER (PARTITION BY name ORDER BY recorded_at DESC, id DESC) AS rank
                  FROM metrics WHERE version_id = ?1
-             ) WHERE rank = 1 ORDER BY name",
+             ) WHERE rank = 1 ORDER BY name LIMIT ?2 OFFSET ?3",
             columns(RecordKind::Metric, "", "")
         ),
-        [id(version)],
+        params![id(version), limit(page), offset(page)],
     )
 }
 
@@ -51,7 +51,7 @@ impl MetricReads for SqliteStore {
         self.read(move |conn| of_version(conn, version, &filter, page)).await
     }
 
-    async fn latest_metrics(&self, version: Uuid) -> Result<Vec<Metric>> {
-        self.read(move |conn| latest(conn, version)).await
+    async fn latest_metrics(&self, version: Uuid, page: Page) -> Result<Vec<Metric>> {
+        self.read(move |conn| latest(conn, version, page)).await
     }
 }

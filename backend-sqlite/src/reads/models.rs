@@ -72,14 +72,14 @@ fn by_tag(conn: &Connection, tag: &str, page: Page) -> Result<Vec<Model>> {
     )
 }
 
-fn tags_of(conn: &Connection, model: Uuid) -> Result<Vec<Tag>> {
+fn tags_of(conn: &Connection, model: Uuid, page: Page) -> Result<Vec<Tag>> {
     entities(
         conn,
         sql!(
-            "SELECT {} FROM tags t JOIN model_tags mt ON mt.tag_id = t.id WHERE mt.model_id = ?1 ORDER BY t.name",
+            "SELECT {} FROM tags t JOIN model_tags mt ON mt.tag_id = t.id WHERE mt.model_id = ?1 ORDER BY t.name LIMIT ?2 OFFSET ?3",
             columns(RecordKind::Tag, "t", "")
         ),
-        [id(model)],
+        params![id(model), limit(page), offset(page)],
     )
 }
 
@@ -134,8 +134,8 @@ impl ModelReads for SqliteStore {
         self.read(move |conn| by_tag(conn, &tag, page)).await
     }
 
-    async fn tags_of_model(&self, model: Uuid) -> Result<Vec<Tag>> {
-        self.read(move |conn| tags_of(conn, model)).await
+    async fn tags_of_model(&self, model: Uuid, page: Page) -> Result<Vec<Tag>> {
+        self.read(move |conn| tags_of(conn, model, page)).await
     }
 
     async fn list_tags(&self, page: Page) -> Result<Vec<TagUsage>> {

@@ -80,15 +80,15 @@ pub(crate) fn in_production(conn: &Connection, model: Uuid) -> Result<Option<Mod
     )
 }
 
-fn every_production(conn: &Connection) -> Result<Vec<VersionWithModel>> {
+fn every_production(conn: &Connection, page: Page) -> Result<Vec<VersionWithModel>> {
     entities(
         conn,
         sql!(
             "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
-             WHERE v.status = 'production' ORDER BY m.name",
+             WHERE v.status = 'production' ORDER BY m.name LIMIT ?1 OFFSET ?2",
             VersionWithModel::select_list()
         ),
-        [],
+        params![limit(page), offset(page)],
     )
 }
 
@@ -116,7 +116,7 @@ impl VersionReads for SqliteStore {
         self.read(move |conn| latest(conn, model, filter)).await
     }
 
-    async fn production_versions(&self) -> Result<Vec<VersionWithModel>> {
-        self.read(every_production).await
+    async fn production_versions(&self, page: Page) -> Result<Vec<VersionWithModel>> {
+        self.read(move |conn| every_production(conn, page)).await
     }
 }

@@ -56,7 +56,10 @@ pub enum DeployCmd {
         page: PageArgs,
     },
     /// Healthy and degraded deployments, with what they serve and where
-    Active,
+    Active {
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Show a deployment
     Show { id: String },
     /// Move a deployment to a status (terminated is final)
@@ -115,8 +118,8 @@ pub async fn run(cmd: DeployCmd, ctx: &Ctx) -> Result<()> {
             };
             out.list(&found, COLUMNS)
         }
-        DeployCmd::Active => out.list(
-            &reg.active_deployments().await?,
+        DeployCmd::Active { page } => out.list(
+            &reg.active_deployments(page.page()?).await?,
             &[
                 "id=deployment.id",
                 "deployment=deployment.name",

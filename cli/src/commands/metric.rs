@@ -39,6 +39,8 @@ pub enum MetricCmd {
     Latest {
         #[command(flatten)]
         version: VersionArg,
+        #[command(flatten)]
+        page: PageArgs,
     },
 }
 
@@ -67,6 +69,8 @@ pub async fn run(cmd: MetricCmd, ctx: &Ctx) -> Result<()> {
                 .await?;
             out.list(&metrics, COLUMNS)
         }
-        MetricCmd::Latest { version } => out.list(&reg.latest_metrics(&version.reference()?).await?, COLUMNS),
+        MetricCmd::Latest { version, page } => {
+            out.list(&reg.latest_metrics(&version.reference()?, page.page()?).await?, COLUMNS)
+        }
     }
 }

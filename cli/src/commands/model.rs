@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use clap::Subcommand;
-use modelreg_core::models::{Model, ModelFilter, ModelUpdate, NewModel, RiskLevel, TagUsage};
+use modelreg_core::models::{Model, ModelFilter, ModelUpdate, NewModel, RiskLevel};
 use modelreg_core::store::MAX_LIMIT;
 use modelreg_core::{Page, Ref, Registry, Result};
 use serde_json::{Value, json};
@@ -55,8 +55,12 @@ pub enum ModelCmd {
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Show a model with its versions, tags and summary
-    Show { name: String },
+    /// Show a model with its tags, summary and a page of its versions (newest first)
+    Show {
+        name: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Change a model's fields
     Update {
         name: String,
@@ -97,7 +101,10 @@ pub enum ModelCmd {
         page: PageArgs,
     },
     /// List every tag with the number of models carrying it
-    Tags,
+    Tags {
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Delete a model with its versions, runs, metrics and deployments
     Delete {
         name: String,
@@ -140,10 +147,15 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<()> {
             };
             print_models(reg, out, &reg.list_models(filter, page.page()?).await?).await
         }
-        ModelCmd::Show { name } => {
-            let full = reg.model_with_versions(&Ref::parse(&name)).await?;
+        ModelCmd::Show { name, page } => {
+            let full = reg.model_with_versions(&Ref::parse(&name), page.page()?).await?;
             let id = Ref::Id(full.model.id);
-            let tags: Vec<String> = reg.tags_of_model(&id).await?.into_iter().map(|t| t.name).collect();
+            let tags: Vec<String> = reg
+                .tags_of_model(&id, Page::new(0, MAX_LIMIT)?)
+                .await?
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
             let summary = reg.model_summary(&id).await?;
             out.sections(&[
                 ("model", value(&full.model)?, None),
@@ -199,8 +211,8 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<()> {
             out.done(&sentence, json!({"model": name, "tag": tag, "removed": removed}))
         }
         ModelCmd::ByTag { tag, page } => print_models(reg, out, &reg.models_by_tag(&tag, page.page()?).await?).await,
-        ModelCmd::Tags => out.list(
-            &every_tag(reg).await?,
+        ModelCmd::Tags { page } => out.list(
+            &reg.list_tags(page.page()?).await?,
             &["tag=tag.name", "model_count", "created_at=tag.created_at"],
         ),
         ModelCmd::Delete { name, yes } => {
@@ -225,19 +237,6 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<()> {
 }
 
 /// Every tag, page by page.
-async fn every_tag(reg: &Registry) -> Result<Vec<TagUsage>> {
-    let mut tags = Vec::new();
-    loop {
-        let page = Page::new(tags.len() as u64, MAX_LIMIT)?;
-        let batch = reg.list_tags(page).await?;
-        let done = batch.len() < page.limit as usize;
-        tags.extend(batch);
-        if done {
-            return Ok(tags);
-        }
-    }
-}
-
 /// Prints models; a table shows the owning team's name beside its id.
 pub async fn print_models(reg: &Registry, out: Out, models: &[Model]) -> Result<()> {
     match out.format {

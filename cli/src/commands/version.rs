@@ -72,7 +72,10 @@ pub enum VersionCmd {
         status: VersionStatus,
     },
     /// List every production version with its model
-    Production,
+    Production {
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Delete a version with its runs, metrics and deployments
     Delete {
         #[command(flatten)]
@@ -128,8 +131,8 @@ pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
         VersionCmd::SetStatus { version, status } => {
             out.record(&reg.set_version_status(&version.reference()?, status).await?)
         }
-        VersionCmd::Production => out.list(
-            &reg.production_versions().await?,
+        VersionCmd::Production { page } => out.list(
+            &reg.production_versions(page.page()?).await?,
             &[
                 "model=model.name",
                 "semver=version.semver",

@@ -92,8 +92,8 @@ impl Registry {
     }
 
     /// Healthy and degraded deployments with their version, model and environment.
-    pub async fn active_deployments(&self) -> Result<Vec<ActiveDeployment>> {
-        self.store.active_deployments().await
+    pub async fn active_deployments(&self, page: Page) -> Result<Vec<ActiveDeployment>> {
+        self.store.active_deployments(page).await
     }
 
     /// Moves a deployment to `status`; terminated stamps `terminated_at` and is final.

@@ -45,8 +45,8 @@ impl Registry {
     }
 
     /// The newest value of each metric name of a version, by name.
-    pub async fn latest_metrics(&self, version: &VersionRef) -> Result<Vec<Metric>> {
+    pub async fn latest_metrics(&self, version: &VersionRef, page: Page) -> Result<Vec<Metric>> {
         let found = self.version(version).await?;
-        self.store.latest_metrics(found.id).await
+        self.store.latest_metrics(found.id, page).await
     }
 }

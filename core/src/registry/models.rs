@@ -12,12 +12,15 @@ use crate::store::{Page, Record};
 use crate::validate;
 use crate::versions::{ModelVersion, VersionFilter};
 
-/// A model with all of its versions (newest first).
+/// A model with a page of its versions (newest first) and how many it has.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelWithVersions {
     pub model: Model,
+    /// The requested page of the model's versions, newest first.
     pub versions: Vec<ModelVersion>,
+    /// How many versions the model has in all.
+    pub version_count: u64,
 }
 
 impl Registry {
@@ -54,22 +57,19 @@ impl Registry {
         resolve::model(&mut self.reads(), model).await
     }
 
-    /// A model with all of its versions, newest first.
-    pub async fn model_with_versions(&self, model: &Ref) -> Result<ModelWithVersions> {
+    /// A model with one page of its versions (newest first) and their number.
+    pub async fn model_with_versions(&self, model: &Ref, page: Page) -> Result<ModelWithVersions> {
         let model = self.model(model).await?;
-        let mut versions = Vec::new();
-        loop {
-            let page = Page::new(versions.len() as u64, crate::store::MAX_LIMIT)?;
-            let batch = self
-                .store
-                .list_versions(model.id, VersionFilter::default(), page)
-                .await?;
-            let done = batch.len() < page.limit as usize;
-            versions.extend(batch);
-            if done {
-                return Ok(ModelWithVersions { model, versions });
-            }
-        }
+        let versions = self
+            .store
+            .list_versions(model.id, VersionFilter::default(), page)
+            .await?;
+        let version_count = self.store.model_summary(model.id).await?.version_count;
+        Ok(ModelWithVersions {
+            model,
+            versions,
+            version_count,
+        })
     }
 
     /// Models by name.
@@ -183,9 +183,9 @@ impl Registry {
     }
 
     /// The tags of a model, by name.
-    pub async fn tags_of_model(&self, model: &Ref) -> Result<Vec<Tag>> {
+    pub async fn tags_of_model(&self, model: &Ref, page: Page) -> Result<Vec<Tag>> {
         let found = self.model(model).await?;
-        self.store.tags_of_model(found.id).await
+        self.store.tags_of_model(found.id, page).await
     }
 
     /// Tags with the number of models carrying each, by name.

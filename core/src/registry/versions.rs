@@ -94,8 +94,8 @@ impl Registry {
     }
 
     /// Every production version with its model.
-    pub async fn production_versions(&self) -> Result<Vec<VersionWithModel>> {
-        self.store.production_versions().await
+    pub async fn production_versions(&self, page: Page) -> Result<Vec<VersionWithModel>> {
+        self.store.production_versions(page).await
     }
 
     /// Deletes a version with its runs, metrics and deployments.

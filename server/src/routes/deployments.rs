@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, page, parse_id, version_ref};
+use super::{Paging, created, page, parse_id, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -93,10 +93,10 @@ async fn list_deployments(Acting(reg): Acting, Query(q): Query<DeploymentQuery>)
 }
 
 /// Healthy and degraded deployments with their version, model and environment.
-#[utoipa::path(get, path = "/v1/deployments/active", tag = "deployments",
+#[utoipa::path(get, path = "/v1/deployments/active", tag = "deployments", params(Paging),
     responses((status = 200, body = Vec<ActiveDeployment>)))]
-async fn active_deployments(Acting(reg): Acting) -> ApiResult<Json<Vec<ActiveDeployment>>> {
-    Ok(Json(reg.active_deployments().await?))
+async fn active_deployments(Acting(reg): Acting, Query(p): Query<Paging>) -> ApiResult<Json<Vec<ActiveDeployment>>> {
+    Ok(Json(reg.active_deployments(p.page()?).await?))
 }
 
 /// A deployment by id.

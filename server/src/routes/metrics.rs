@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, page, version_ref};
+use super::{Paging, created, page, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -65,13 +65,14 @@ async fn list_metrics(
 
 /// The newest value of each metric of a version.
 #[utoipa::path(get, path = "/v1/models/{name}/versions/{semver}/metrics/latest", tag = "metrics",
-    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path)),
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path), Paging),
     responses((status = 200, body = Vec<Metric>), (status = 404, body = ErrorBody)))]
 async fn latest_metrics(
     Acting(reg): Acting,
     Path((name, semver)): Path<(String, String)>,
+    Query(p): Query<Paging>,
 ) -> ApiResult<Json<Vec<Metric>>> {
-    Ok(Json(reg.latest_metrics(&version_ref(&name, &semver)).await?))
+    Ok(Json(reg.latest_metrics(&version_ref(&name, &semver), p.page()?).await?))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

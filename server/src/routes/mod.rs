@@ -43,6 +43,26 @@ pub(crate) fn api() -> (OpenApiRouter<AppState>, OpenApiRouter<AppState>) {
     (health::router(), guarded)
 }
 
+/// Paging, as the reference API takes it.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct Paging {
+    /// Results to skip (default 0)
+    #[param(maximum = 9223372036854775807_u64)]
+    pub(crate) skip: Option<u64>,
+    /// At most this many results, 1..=10000 (default 100)
+    #[param(minimum = 1, maximum = 10000)]
+    pub(crate) limit: Option<u32>,
+}
+
+impl Paging {
+    /// The page these parameters ask for.
+    pub(crate) fn page(&self) -> ApiResult<Page> {
+        page(self.skip, self.limit)
+    }
+}
+
 /// A 201 with the created entity.
 fn created<T>(value: T) -> (StatusCode, Json<T>) {
     (StatusCode::CREATED, Json(value))

@@ -3,28 +3,15 @@
 use axum::Json;
 use modelreg_core::Ref;
 use modelreg_core::models::{Model, Tag, TagUsage};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::page;
+use super::{Paging, page};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Path, Query};
 use crate::state::AppState;
-
-/// Paging, as the reference API takes it.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct Paging {
-    /// Results to skip (default 0)
-    #[param(maximum = 9223372036854775807_u64)]
-    skip: Option<u64>,
-    /// At most this many results, 1..=10000 (default 100)
-    #[param(minimum = 1, maximum = 10000)]
-    limit: Option<u32>,
-}
 
 /// Whether tagging changed anything.
 #[derive(Serialize, ToSchema)]
@@ -42,10 +29,14 @@ struct TagRemoved {
 
 /// The tags of a model.
 #[utoipa::path(get, path = "/v1/models/{name}/tags", tag = "models",
-    params(("name" = String, Path, description = "The model's name or id")),
+    params(("name" = String, Path, description = "The model's name or id"), Paging),
     responses((status = 200, body = Vec<Tag>), (status = 404, body = ErrorBody)))]
-async fn model_tags(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Vec<Tag>>> {
-    Ok(Json(reg.tags_of_model(&Ref::parse(&name)).await?))
+async fn model_tags(
+    Acting(reg): Acting,
+    Path(name): Path<String>,
+    Query(p): Query<Paging>,
+) -> ApiResult<Json<Vec<Tag>>> {
+    Ok(Json(reg.tags_of_model(&Ref::parse(&name), p.page()?).await?))
 }
 
 /// Tag a model (the tag is created if new; tagging twice changes nothing).

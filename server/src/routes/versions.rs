@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, page, version_ref};
+use super::{Paging, created, page, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -137,10 +137,10 @@ async fn production_version(Acting(reg): Acting, Path(name): Path<String>) -> Ap
 }
 
 /// Every production version with its model.
-#[utoipa::path(get, path = "/v1/production", tag = "versions",
+#[utoipa::path(get, path = "/v1/production", tag = "versions", params(Paging),
     responses((status = 200, body = Vec<VersionWithModel>)))]
-async fn production_versions(Acting(reg): Acting) -> ApiResult<Json<Vec<VersionWithModel>>> {
-    Ok(Json(reg.production_versions().await?))
+async fn production_versions(Acting(reg): Acting, Query(p): Query<Paging>) -> ApiResult<Json<Vec<VersionWithModel>>> {
+    Ok(Json(reg.production_versions(p.page()?).await?))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

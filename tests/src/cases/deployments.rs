@@ -86,7 +86,7 @@ pub async fn active_deployments_are_healthy_or_degraded_with_their_context(reg: 
         }
         made.push(d);
     }
-    let active = reg.active_deployments().await.unwrap();
+    let active = reg.active_deployments(Page::default()).await.unwrap();
     let seen: Vec<&str> = active.iter().map(|a| a.deployment.name.as_str()).collect();
     assert_eq!(seen, ["degraded", "healthy"]);
     for a in &active {

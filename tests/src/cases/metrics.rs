@@ -75,7 +75,7 @@ pub async fn latest_metrics_hold_the_newest_value_of_each_name(reg: Registry) {
     reg.record_metric(&other.id.into(), NewMetric::new("f1", 0.99, Split::Test))
         .await
         .unwrap();
-    let latest = reg.latest_metrics(&v.id.into()).await.unwrap();
+    let latest = reg.latest_metrics(&v.id.into(), Page::default()).await.unwrap();
     assert_eq!(values(&latest), [("auc", 0.75), ("f1", 0.65)]);
 }
 
@@ -104,7 +104,7 @@ pub async fn metric_of_unknown_version_is_not_found(reg: Registry) {
         .await;
     assert_not_found(result, EntityKind::ModelVersion);
     assert_not_found(
-        reg.latest_metrics(&uuid::Uuid::new_v4().into()).await,
+        reg.latest_metrics(&uuid::Uuid::new_v4().into(), Page::default()).await,
         EntityKind::ModelVersion,
     );
 }

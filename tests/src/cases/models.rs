@@ -158,7 +158,7 @@ pub async fn add_tag_creates_the_tag_and_twice_is_a_no_op(reg: Registry) {
     let m = model(&reg, "tagged").await;
     assert!(reg.add_tag(&m.id.into(), "nlp").await.unwrap());
     assert!(!reg.add_tag(&m.id.into(), "nlp").await.unwrap());
-    let tags = reg.tags_of_model(&m.id.into()).await.unwrap();
+    let tags = reg.tags_of_model(&m.id.into(), Page::default()).await.unwrap();
     assert_eq!(tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["nlp"]);
     assert_eq!(stats(&reg).await.tags, 1);
     let events = audit_of(&reg, EntityKind::Model, m.id).await;
@@ -176,8 +176,13 @@ pub async fn remove_tag_unlinks_only_that_model(reg: Registry) {
     assert!(reg.remove_tag(&a.id.into(), "shared").await.unwrap());
     assert!(!reg.remove_tag(&a.id.into(), "shared").await.unwrap());
     assert!(!reg.remove_tag(&a.id.into(), "never-existed").await.unwrap());
-    assert!(reg.tags_of_model(&a.id.into()).await.unwrap().is_empty());
-    assert_eq!(reg.tags_of_model(&b.id.into()).await.unwrap().len(), 1);
+    assert!(
+        reg.tags_of_model(&a.id.into(), Page::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(reg.tags_of_model(&b.id.into(), Page::default()).await.unwrap().len(), 1);
 }
 
 pub async fn models_are_listed_by_tag(reg: Registry) {
@@ -234,13 +239,21 @@ pub async fn deleting_a_model_cascades_to_everything_below_it(reg: Registry) {
     assert_eq!(counts[&DeploymentStatus::Deploying], 1);
 }
 
-pub async fn model_with_versions_returns_all_versions_newest_first(reg: Registry) {
+pub async fn model_with_versions_returns_a_page_newest_first_with_the_total(reg: Registry) {
     let m = model(&reg, "versioned").await;
     for semver in ["1.0.0", "1.1.0", "0.9.0"] {
         version(&reg, &m, semver).await;
     }
-    let full = reg.model_with_versions(&m.id.into()).await.unwrap();
+    let full = reg.model_with_versions(&m.id.into(), Page::default()).await.unwrap();
     assert_eq!(full.model, m);
     let semvers: Vec<&str> = full.versions.iter().map(|v| v.semver.as_str()).collect();
     assert_eq!(semvers, ["0.9.0", "1.1.0", "1.0.0"]);
+    assert_eq!(full.version_count, 3);
+    let first = reg
+        .model_with_versions(&m.id.into(), Page::first(2).unwrap())
+        .await
+        .unwrap();
+    let semvers: Vec<&str> = first.versions.iter().map(|v| v.semver.as_str()).collect();
+    assert_eq!(semvers, ["0.9.0", "1.1.0"], "the first page only");
+    assert_eq!(first.version_count, 3, "the total, beyond the page");
 }

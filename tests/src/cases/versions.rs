@@ -308,7 +308,7 @@ pub async fn production_versions_come_with_their_model(reg: Registry) {
     reg.set_version_status(&va.id.into(), VersionStatus::Production)
         .await
         .unwrap();
-    let production = reg.production_versions().await.unwrap();
+    let production = reg.production_versions(Page::default()).await.unwrap();
     let pairs: Vec<(&str, &str)> = production
         .iter()
         .map(|p| (p.model.name.as_str(), p.version.semver.as_str()))

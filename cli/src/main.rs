@@ -140,7 +140,7 @@ impl Failure {
         match error {
             Error::Invalid { .. } => 2,
             Error::NotFound { .. } => 3,
-            Error::Conflict { .. } => 4,
+            Error::Conflict { .. } | Error::Mismatch { .. } => 4,
             Error::SchemaTooNew { .. } | Error::Unavailable { .. } | Error::Storage { .. } | Error::Internal { .. } => {
                 1
             }

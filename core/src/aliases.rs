@@ -13,6 +13,7 @@ pub const RESERVED: &[&str] = &["latest", "production"];
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alias {
+    pub id: Uuid,
     pub model_id: Uuid,
     pub name: String,
     pub version_id: Uuid,
@@ -78,7 +79,17 @@ mod tests {
         for ok in ["champion", "shadow-2", "a", "canary_eu", &"a".repeat(50)] {
             assert!(check_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "Champion", "1.2.0", "-x", "latest", "production", "with space", "é", &"a".repeat(51)] {
+        for bad in [
+            "",
+            "Champion",
+            "1.2.0",
+            "-x",
+            "latest",
+            "production",
+            "with space",
+            "é",
+            &"a".repeat(51),
+        ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
     }

@@ -164,6 +164,20 @@ pub struct ActiveDeployment {
     pub environment: Environment,
 }
 
+/// A deployment that runs something else than its model's production version:
+/// designation and reality differ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Drift {
+    pub environment: Environment,
+    pub model: Model,
+    pub deployment: Deployment,
+    /// The version the deployment runs.
+    pub deployed: ModelVersion,
+    /// The model's production version, if it has one.
+    pub production: Option<ModelVersion>,
+}
+
 /// The deployments a rollback of `current` may return to, best first: of the
 /// deployments of the same model in the same environment (newest first),
 /// those deployed before `current` that run a different version. The registry

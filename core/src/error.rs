@@ -80,6 +80,17 @@ pub enum Error {
         field: &'static str,
         value: String,
     },
+    /// An entity with this key exists, but differs from what was given in
+    /// `fields`: a retried registration must repeat them exactly.
+    #[error(
+        "{entity} {key} already exists with a different {}; a retry must repeat them exactly, and a new artifact needs a new version",
+        fields.join(", ")
+    )]
+    Mismatch {
+        entity: EntityKind,
+        key: String,
+        fields: Vec<&'static str>,
+    },
     /// Input (or a requested transition) breaks a rule of the domain.
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
@@ -135,6 +146,18 @@ impl PartialEq for Error {
                 },
             ) => a == d && b == e && c == f,
             (Invalid { field: a, reason: b }, Invalid { field: c, reason: d }) => a == c && b == d,
+            (
+                Mismatch {
+                    entity: a,
+                    key: b,
+                    fields: c,
+                },
+                Mismatch {
+                    entity: d,
+                    key: e,
+                    fields: f,
+                },
+            ) => a == d && b == e && c == f,
             (
                 SchemaTooNew {
                     database: a,

@@ -34,3 +34,40 @@ pub struct AliasChange {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub changed_at: Timestamp,
 }
+
+/// One entry of a model's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HistoryEntry {
+    Status(StatusChange),
+    Alias(AliasChange),
+}
+
+impl HistoryEntry {
+    /// When the change took effect.
+    pub fn changed_at(&self) -> Timestamp {
+        match self {
+            HistoryEntry::Status(c) => c.changed_at,
+            HistoryEntry::Alias(c) => c.changed_at,
+        }
+    }
+
+    fn order_key(&self) -> (Timestamp, Uuid) {
+        match self {
+            HistoryEntry::Status(c) => (c.changed_at, c.id),
+            HistoryEntry::Alias(c) => (c.changed_at, c.id),
+        }
+    }
+}
+
+/// Merges two newest-first lists into one newest-first timeline.
+pub fn merge(statuses: Vec<StatusChange>, aliases: Vec<AliasChange>) -> Vec<HistoryEntry> {
+    let mut all: Vec<HistoryEntry> = statuses
+        .into_iter()
+        .map(HistoryEntry::Status)
+        .chain(aliases.into_iter().map(HistoryEntry::Alias))
+        .collect();
+    all.sort_by_key(|e| std::cmp::Reverse(e.order_key()));
+    all
+}

@@ -4,11 +4,14 @@
 
 mod enums;
 
+pub mod aliases;
+
 pub mod analytics;
 pub mod audit;
 pub mod deployments;
 pub mod environments;
 pub mod error;
+pub mod history;
 pub mod metrics;
 pub mod migrations;
 pub mod models;

@@ -3,10 +3,12 @@
 
 use uuid::Uuid;
 
+use crate::aliases::Alias;
 use crate::audit::AuditEvent;
 use crate::deployments::Deployment;
 use crate::environments::Environment;
 use crate::error::{EntityKind, Error, Result};
+use crate::history::{AliasChange, StatusChange};
 use crate::metrics::Metric;
 use crate::models::{Model, ModelTag, Tag};
 use crate::runs::TrainingRun;
@@ -23,10 +25,13 @@ crate::string_enum!(
         Model => "model",
         ModelTag => "model_tag",
         ModelVersion => "model_version",
+        ModelAlias => "model_alias",
         TrainingRun => "training_run",
         Metric => "metric",
         Environment => "environment",
         Deployment => "deployment",
+        StatusChange => "status_change",
+        AliasChange => "alias_change",
         AuditEvent => "audit_event",
     }
 );
@@ -54,11 +59,31 @@ pub enum Record {
     Model(Model),
     ModelTag(ModelTag),
     ModelVersion(ModelVersion),
+    ModelAlias(Alias),
     TrainingRun(TrainingRun),
     Metric(Metric),
     Environment(Environment),
     Deployment(Deployment),
+    StatusChange(StatusChange),
+    AliasChange(AliasChange),
     AuditEvent(AuditEvent),
+}
+
+impl RecordKind {
+    /// The kind of record an entity of `kind` is stored as.
+    pub fn of(kind: EntityKind) -> RecordKind {
+        match kind {
+            EntityKind::Team => RecordKind::Team,
+            EntityKind::Tag => RecordKind::Tag,
+            EntityKind::Model => RecordKind::Model,
+            EntityKind::ModelVersion => RecordKind::ModelVersion,
+            EntityKind::TrainingRun => RecordKind::TrainingRun,
+            EntityKind::Metric => RecordKind::Metric,
+            EntityKind::Environment => RecordKind::Environment,
+            EntityKind::Deployment => RecordKind::Deployment,
+            EntityKind::AuditEvent => RecordKind::AuditEvent,
+        }
+    }
 }
 
 impl Record {
@@ -67,8 +92,10 @@ impl Record {
         match self {
             Record::Team(_) => EntityKind::Team,
             Record::Tag(_) => EntityKind::Tag,
-            Record::Model(_) | Record::ModelTag(_) => EntityKind::Model,
-            Record::ModelVersion(_) => EntityKind::ModelVersion,
+            Record::Model(_) | Record::ModelTag(_) | Record::ModelAlias(_) | Record::AliasChange(_) => {
+                EntityKind::Model
+            }
+            Record::ModelVersion(_) | Record::StatusChange(_) => EntityKind::ModelVersion,
             Record::TrainingRun(_) => EntityKind::TrainingRun,
             Record::Metric(_) => EntityKind::Metric,
             Record::Environment(_) => EntityKind::Environment,
@@ -87,6 +114,7 @@ impl Record {
             (Record::ModelVersion(v), "semver") => v.semver.clone(),
             (Record::Environment(e), _) => e.name.clone(),
             (Record::ModelVersion(v), "status") => v.status.to_string(),
+            (Record::ModelAlias(a), _) => a.name.clone(),
             (record, _) => record.id().to_string(),
         };
         Error::Conflict {
@@ -106,6 +134,9 @@ impl Record {
             Record::TrainingRun(r) => (EntityKind::ModelVersion, r.version_id.to_string()),
             Record::Metric(m) => (EntityKind::ModelVersion, m.version_id.to_string()),
             Record::Deployment(d) => (EntityKind::ModelVersion, d.version_id.to_string()),
+            Record::ModelAlias(a) => (EntityKind::ModelVersion, a.version_id.to_string()),
+            Record::StatusChange(c) => (EntityKind::Model, c.model_id.to_string()),
+            Record::AliasChange(c) => (EntityKind::Model, c.model_id.to_string()),
             other => (other.kind(), other.id().to_string()),
         };
         Error::NotFound { entity, key }
@@ -119,10 +150,13 @@ impl Record {
             Record::Model(_) => RecordKind::Model,
             Record::ModelTag(_) => RecordKind::ModelTag,
             Record::ModelVersion(_) => RecordKind::ModelVersion,
+            Record::ModelAlias(_) => RecordKind::ModelAlias,
             Record::TrainingRun(_) => RecordKind::TrainingRun,
             Record::Metric(_) => RecordKind::Metric,
             Record::Environment(_) => RecordKind::Environment,
             Record::Deployment(_) => RecordKind::Deployment,
+            Record::StatusChange(_) => RecordKind::StatusChange,
+            Record::AliasChange(_) => RecordKind::AliasChange,
             Record::AuditEvent(_) => RecordKind::AuditEvent,
         }
     }
@@ -156,6 +190,12 @@ impl Record {
             Record::Metric(x) => x.validate(),
             Record::Environment(x) => x.validate(),
             Record::Deployment(x) => x.validate(),
+            Record::ModelAlias(x) => x.validate(),
+            Record::StatusChange(x) => validate::name("actor", &x.actor, 100),
+            Record::AliasChange(x) => {
+                crate::aliases::check_name(&x.alias)?;
+                validate::name("actor", &x.actor, 100)
+            }
             Record::AuditEvent(x) => {
                 validate::name("actor", &x.actor, 100)?;
                 validate::audit_changes(&x.changes)
@@ -175,6 +215,9 @@ impl Record {
             Record::Metric(x) => x.id,
             Record::Environment(x) => x.id,
             Record::Deployment(x) => x.id,
+            Record::ModelAlias(x) => x.id,
+            Record::StatusChange(x) => x.id,
+            Record::AliasChange(x) => x.id,
             Record::AuditEvent(x) => x.id,
         }
     }

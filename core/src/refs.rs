@@ -76,22 +76,30 @@ pub enum Selector {
     Latest,
     /// The version in production.
     Production,
+    /// The version an alias of the model points to.
+    Alias(String),
 }
 
 impl Selector {
-    /// `latest`, `production`, or a SemVer.
+    /// `latest`, `production`, a SemVer, or an alias.
     pub fn parse(text: &str) -> Result<Selector> {
         match text {
             "latest" => Ok(Selector::Latest),
             "production" => Ok(Selector::Production),
-            semver => {
-                crate::versions::parse_semver(semver).map_err(|_| {
+            text if text.starts_with(|c: char| c.is_ascii_digit()) => {
+                crate::versions::parse_semver(text)?;
+                Ok(Selector::Semver(text.to_owned()))
+            }
+            alias => {
+                crate::aliases::check_name(alias).map_err(|_| {
                     Error::invalid(
                         "version",
-                        format!("{semver:?} is neither a SemVer (such as 1.2.0) nor latest or production"),
+                        format!(
+                            "{alias:?} is neither a SemVer (such as 1.2.0), latest, production nor an alias (lower-case letters, digits, - and _)"
+                        ),
                     )
                 })?;
-                Ok(Selector::Semver(semver.to_owned()))
+                Ok(Selector::Alias(alias.to_owned()))
             }
         }
     }
@@ -103,6 +111,7 @@ impl fmt::Display for Selector {
             Selector::Semver(s) => f.write_str(s),
             Selector::Latest => f.write_str("latest"),
             Selector::Production => f.write_str("production"),
+            Selector::Alias(a) => f.write_str(a),
         }
     }
 }
@@ -229,14 +238,19 @@ mod tests {
             VersionRef::parse(&format!("{id}@1.0.0")).unwrap(),
             VersionRef::of(Ref::Id(id), Selector::Semver("1.0.0".into()))
         );
+        assert_eq!(
+            VersionRef::parse("fraud@champion").unwrap(),
+            VersionRef::of("fraud", Selector::Alias("champion".into()))
+        );
         assert!(VersionRef::parse("fraud").is_err());
         assert!(VersionRef::parse("@1.0.0").is_err());
-        assert!(VersionRef::parse("fraud@banana").is_err());
+        assert!(VersionRef::parse("fraud@Banana").is_err());
+        assert!(VersionRef::parse("fraud@1.x").is_err());
     }
 
     #[test]
     fn references_print_as_they_parse() {
-        for text in ["fraud@1.2.0-rc.1", "fraud@latest", "fraud@production"] {
+        for text in ["fraud@1.2.0-rc.1", "fraud@latest", "fraud@production", "fraud@champion"] {
             assert_eq!(VersionRef::parse(text).unwrap().to_string(), text);
         }
     }

@@ -4,18 +4,20 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
+use crate::aliases::{Alias, AliasWithVersion};
 use crate::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
 use crate::audit::AuditEvent;
-use crate::deployments::{ActiveDeployment, Deployment, DeploymentFilter};
+use crate::deployments::{ActiveDeployment, Deployment, DeploymentFilter, Drift};
 use crate::environments::{Environment, EnvironmentFilter};
 use crate::error::{EntityKind, Error, Result};
+use crate::history::{AliasChange, StatusChange};
 use crate::metrics::{Metric, MetricFilter};
 use crate::migrations::{AppliedMigration, Migration};
 use crate::models::{Model, StoredModelFilter, Tag, TagUsage};
 use crate::runs::{CostSummary, RunFilter, TrainingRun};
 use crate::teams::{Team, TeamFilter};
 use crate::time::Timestamp;
-use crate::versions::{ModelVersion, VersionFilter, VersionWithModel};
+use crate::versions::{ModelVersion, VersionFilter, VersionStatus, VersionWithModel};
 
 pub use crate::record::{Existing, Record, RecordKey, RecordKind};
 
@@ -70,8 +72,8 @@ pub trait Tx: Send {
     async fn insert(&mut self, record: Record) -> Result<()>;
     /// Replaces the stored record with the same id.
     async fn update(&mut self, record: Record) -> Result<()>;
-    /// Deletes an entity (and what cascades from it); false when it did not exist.
-    async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool>;
+    /// Deletes a record by id (and what cascades from it); false when it did not exist.
+    async fn delete(&mut self, kind: RecordKind, id: Uuid) -> Result<bool>;
     /// Removes a tag from a model; false when the model did not carry it.
     async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool>;
 
@@ -99,6 +101,10 @@ pub trait Tx: Send {
     async fn environment(&mut self, id: Uuid) -> Result<Option<Environment>>;
     async fn environment_by_name(&mut self, name: &str) -> Result<Option<Environment>>;
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>>;
+    /// The alias `name` of a model.
+    async fn alias(&mut self, model_id: Uuid, name: &str) -> Result<Option<Alias>>;
+    /// The aliases pointing at a version, by name.
+    async fn aliases_of_version(&mut self, version_id: Uuid) -> Result<Vec<Alias>>;
     /// Deployments in `environment_id` of any version of `model_id`, newest first.
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>>;
 
@@ -236,6 +242,36 @@ pub trait AuditReads: Send + Sync {
     async fn recent_audit(&self, page: Page) -> Result<Vec<AuditEvent>>;
 }
 
+/// Reading aliases, the history of statuses and aliases, and what runs
+/// where against what should.
+#[async_trait]
+pub trait HistoryReads: Send + Sync {
+    /// The alias `name` of a model.
+    async fn alias(&self, model_id: Uuid, name: &str) -> Result<Option<Alias>>;
+    /// A model's aliases with the semvers they point to, by name.
+    async fn aliases_of_model(&self, model_id: Uuid, page: Page) -> Result<Vec<AliasWithVersion>>;
+    /// The model's last status change into `status` at or before `at` (ties: the newest id).
+    async fn last_change_to(
+        &self,
+        model_id: Uuid,
+        status: VersionStatus,
+        at: Timestamp,
+    ) -> Result<Option<StatusChange>>;
+    /// The version's last status change at or before `at`.
+    async fn last_change_of(&self, version_id: Uuid, at: Timestamp) -> Result<Option<StatusChange>>;
+    /// The alias's last change at or before `at`.
+    async fn last_alias_change(&self, model_id: Uuid, alias: &str, at: Timestamp) -> Result<Option<AliasChange>>;
+    /// A model's status changes, newest first.
+    async fn status_changes(&self, model_id: Uuid, page: Page) -> Result<Vec<StatusChange>>;
+    /// A model's alias changes, newest first.
+    async fn alias_changes(&self, model_id: Uuid, page: Page) -> Result<Vec<AliasChange>>;
+    /// Versions whose artifact has this checksum, across models, newest first.
+    async fn versions_by_checksum(&self, checksum: &str, page: Page) -> Result<Vec<VersionWithModel>>;
+    /// Healthy and degraded deployments whose version is not their model's
+    /// production version (of one model, or of all), by environment and model name.
+    async fn drift(&self, model_id: Option<Uuid>, page: Page) -> Result<Vec<Drift>>;
+}
+
 /// Figures across entities.
 #[async_trait]
 pub trait AnalyticsReads: Send + Sync {
@@ -340,6 +376,7 @@ pub trait Store:
     + DeploymentReads
     + AuditReads
     + AnalyticsReads
+    + HistoryReads
     + RecordReads
     + Snapshots
     + StoreInfo
@@ -358,6 +395,7 @@ impl<T> Store for T where
         + DeploymentReads
         + AuditReads
         + AnalyticsReads
+        + HistoryReads
         + RecordReads
         + StoreInfo
 {

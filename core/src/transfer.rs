@@ -18,8 +18,9 @@ use crate::store::{Existing, Record, RecordKey, RecordKind, Snapshot, Store, Tx}
 
 /// What the header line calls the format.
 pub const FORMAT: &str = "modelreg-export";
-/// The version of the format this modelreg writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the format this modelreg writes; it reads every version up
+/// to it (version 1 files have no aliases, history or version descriptions).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Records read from the source per page.
 const PAGE: u32 = 5000;

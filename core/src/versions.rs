@@ -49,6 +49,9 @@ pub struct ModelVersion {
     pub metadata: JsonObject,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
+    /// Free text about the version; may hold newlines (absent in exports of format 1).
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// What a caller gives to register a version.
@@ -89,6 +92,9 @@ pub struct NewVersion {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: JsonObject,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub description: Option<String>,
 }
 
 impl NewVersion {
@@ -103,6 +109,7 @@ impl NewVersion {
             size_bytes: None,
             checksum_sha256: None,
             metadata: JsonObject::new(),
+            description: None,
         }
     }
 }
@@ -117,7 +124,78 @@ impl ModelVersion {
         if let Some(size) = self.size_bytes {
             validate::non_negative_int("size_bytes", size)?;
         }
+        validate::opt_description("description", self.description.as_deref(), 10_000)?;
         validate::json_object("metadata", &self.metadata)
+    }
+
+    /// This version with `update` applied: the editable fields change; size
+    /// and checksum may only be filled in while unset.
+    pub fn edited(&self, update: VersionUpdate) -> Result<ModelVersion> {
+        let mut version = self.clone();
+        if let Some(description) = update.description {
+            version.description = description;
+        }
+        if let Some(metadata) = update.metadata {
+            version.metadata = metadata;
+        }
+        for (key, value) in update.set_metadata {
+            version.metadata.insert(key, value);
+        }
+        for key in &update.unset_metadata {
+            version.metadata.remove(key);
+        }
+        if let Some(framework_version) = update.framework_version {
+            version.framework_version = framework_version;
+        }
+        if let Some(python_version) = update.python_version {
+            version.python_version = python_version;
+        }
+        if let Some(size) = update.size_bytes {
+            match self.size_bytes {
+                Some(old) if old != size => {
+                    return Err(Error::invalid(
+                        "size_bytes",
+                        format!("is filled in once and is already {old}; register a new version for a new artifact"),
+                    ));
+                }
+                _ => version.size_bytes = Some(size),
+            }
+        }
+        if let Some(checksum) = update.checksum_sha256 {
+            let checksum = validate::checksum_sha256(&checksum)?;
+            match &self.checksum_sha256 {
+                Some(old) if *old != checksum => {
+                    return Err(Error::invalid(
+                        "checksum_sha256",
+                        format!("is filled in once and is already {old}; register a new version for a new artifact"),
+                    ));
+                }
+                _ => version.checksum_sha256 = Some(checksum),
+            }
+        }
+        version.validate()?;
+        Ok(version)
+    }
+
+    /// The identity fields in which a registration differs from this version:
+    /// an empty list means registering `new` again is a safe retry.
+    pub fn differences(&self, new: &NewVersion) -> Result<Vec<&'static str>> {
+        let mut differs = Vec::new();
+        if self.artifact_uri != new.artifact_uri {
+            differs.push("artifact_uri");
+        }
+        if self.framework != new.framework {
+            differs.push("framework");
+        }
+        let checksum = new
+            .checksum_sha256
+            .as_deref()
+            .map(validate::checksum_sha256)
+            .transpose()?;
+        if self.checksum_sha256 != checksum {
+            differs.push("checksum_sha256");
+        }
+        Ok(differs)
     }
 
     /// The key under which "latest" sorts: see [`precedence_key`]. A stored
@@ -125,6 +203,48 @@ impl ModelVersion {
     pub fn precedence_key(&self) -> Result<String> {
         precedence_key(&self.semver)
     }
+}
+
+/// Changes to a version's editable fields. Its identity (model, semver,
+/// artifact URI, framework) never changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VersionUpdate {
+    /// The new description; `null` clears it.
+    #[serde(default, deserialize_with = "crate::validate::present")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub description: Option<Option<String>>,
+    /// Replaces the whole metadata object.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<JsonObject>,
+    /// Keys to set in the metadata (after any replacement).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub set_metadata: JsonObject,
+    /// Keys to remove from the metadata (after setting).
+    #[serde(default)]
+    pub unset_metadata: Vec<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "crate::validate::present")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub framework_version: Option<Option<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "crate::validate::present")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    pub python_version: Option<Option<String>>,
+    /// Fills in the artifact's size, while it is unset.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub size_bytes: Option<i64>,
+    /// Fills in the artifact's SHA-256, while it is unset.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 64, max_length = 64, pattern = r"^[0-9a-fA-F]{64}$")
+    )]
+    pub checksum_sha256: Option<String>,
 }
 
 /// Parses a SemVer 2.0 string of at most 50 characters.

@@ -80,6 +80,12 @@ impl From<Error> for ApiError {
             Error::Conflict { field, .. } => {
                 ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message, Some(field))
             }
+            Error::Mismatch { fields, .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                message,
+                fields.first().copied(),
+            ),
             Error::Invalid { field, .. } => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::Invalid,

@@ -45,7 +45,7 @@ pub struct WriterReport {
 fn error_kind(e: &Error) -> &'static str {
     match e {
         Error::NotFound { .. } => "not_found",
-        Error::Conflict { .. } => "conflict",
+        Error::Conflict { .. } | Error::Mismatch { .. } => "conflict",
         Error::Invalid { .. } => "invalid",
         Error::SchemaTooNew { .. } => "schema_too_new",
         // Locked or busy past the timeout, or out of connections.

@@ -14,9 +14,11 @@ use uuid::Uuid;
 use super::Registry;
 use crate::audit::{self, Actor, AuditAction, AuditEvent};
 use crate::error::{EntityKind, Result};
-use crate::store::{Record, Tx};
+use crate::history::{AliasChange, StatusChange};
+use crate::store::{Record, RecordKind, Tx};
 use crate::time::{self, Timestamp};
 use crate::validate;
+use crate::versions::{ModelVersion, VersionStatus};
 
 /// A write transaction that records an audit event with each change.
 pub(super) struct Change<'a> {
@@ -82,8 +84,49 @@ impl Change<'_> {
     /// Deletes an entity with a `delete` event holding its last fields.
     pub(super) async fn delete<T: serde::Serialize>(&mut self, kind: EntityKind, id: Uuid, last: &T) -> Result<()> {
         let changes = audit::snapshot(last)?;
-        self.tx.delete(kind, id).await?;
+        self.tx.delete(RecordKind::of(kind), id).await?;
         self.audit(kind, id, AuditAction::Delete, changes).await
+    }
+
+    /// Records in the history that `version` now has its status (`from` before; none when new).
+    pub(super) async fn status_changed(&mut self, version: &ModelVersion, from: Option<VersionStatus>) -> Result<()> {
+        let change = StatusChange {
+            id: Uuid::now_v7(),
+            model_id: version.model_id,
+            version_id: version.id,
+            from_status: from,
+            to_status: version.status,
+            actor: self.actor.as_str().to_owned(),
+            changed_at: self.now(),
+        };
+        self.tx.insert(Record::StatusChange(change)).await
+    }
+
+    /// Records in the history and the audit trail that a model's alias moved
+    /// from one version to another (none: it did not exist, or no longer does).
+    pub(super) async fn alias_moved(
+        &mut self,
+        model_id: Uuid,
+        alias: &str,
+        from: Option<&ModelVersion>,
+        to: Option<&ModelVersion>,
+    ) -> Result<()> {
+        let change = AliasChange {
+            id: Uuid::now_v7(),
+            model_id,
+            alias: alias.to_owned(),
+            from_version_id: from.map(|v| v.id),
+            to_version_id: to.map(|v| v.id),
+            actor: self.actor.as_str().to_owned(),
+            changed_at: self.now(),
+        };
+        self.tx.insert(Record::AliasChange(change)).await?;
+        let semver = |v: Option<&ModelVersion>| v.map(|v| v.semver.clone());
+        let changes = audit::snapshot(&serde_json::json!({
+            "aliases": { alias: { "old": semver(from), "new": semver(to) } }
+        }))?;
+        self.audit(EntityKind::Model, model_id, AuditAction::Update, changes)
+            .await
     }
 
     pub(super) async fn commit(self) -> Result<()> {

@@ -2,11 +2,13 @@
 //! any [`Store`]. One file per concept; the write transaction with its audit
 //! trail lives in `change`, and reference resolution in `resolve`.
 
+mod aliases;
 mod analytics;
 mod audit;
 mod change;
 mod deployments;
 mod environments;
+mod history;
 mod metrics;
 mod models;
 mod resolve;
@@ -22,6 +24,7 @@ use crate::error::{EntityKind, Error, Result};
 use crate::store::Store;
 
 pub use models::ModelWithVersions;
+pub use versions::Registered;
 
 /// The registry: validates, decides and audits; the store only keeps.
 /// Every change it makes is recorded as made by its actor.

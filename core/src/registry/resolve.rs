@@ -26,6 +26,8 @@ pub(super) trait Lookups: Send {
     async fn version_by_id(&mut self, id: Uuid) -> Result<Option<ModelVersion>>;
     async fn version_by_semver(&mut self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
     async fn latest_version(&mut self, model_id: Uuid, status: Option<VersionStatus>) -> Result<Option<ModelVersion>>;
+    /// The version a model's alias points to.
+    async fn alias_version(&mut self, model_id: Uuid, alias: &str) -> Result<Option<ModelVersion>>;
     /// `MODEL@SEMVER` by the model's name in one step, where the source can.
     async fn version_of_named_model(&mut self, model: &str, semver: &str) -> Result<Option<ModelVersion>> {
         match self.model_by_name(model).await? {
@@ -64,6 +66,12 @@ impl<'a> Lookups for Box<dyn Tx + 'a> {
     async fn latest_version(&mut self, model_id: Uuid, status: Option<VersionStatus>) -> Result<Option<ModelVersion>> {
         Tx::latest_version(self.as_mut(), model_id, VersionFilter { status }).await
     }
+    async fn alias_version(&mut self, model_id: Uuid, alias: &str) -> Result<Option<ModelVersion>> {
+        match self.alias(model_id, alias).await? {
+            Some(found) => self.version(found.version_id).await,
+            None => Ok(None),
+        }
+    }
 }
 
 /// The store, read outside any transaction.
@@ -97,6 +105,12 @@ impl Lookups for Reads<'_> {
     }
     async fn latest_version(&mut self, model_id: Uuid, status: Option<VersionStatus>) -> Result<Option<ModelVersion>> {
         self.0.latest_version(model_id, VersionFilter { status }).await
+    }
+    async fn alias_version(&mut self, model_id: Uuid, alias: &str) -> Result<Option<ModelVersion>> {
+        match self.0.alias(model_id, alias).await? {
+            Some(found) => self.0.version(found.version_id).await,
+            None => Ok(None),
+        }
     }
     async fn version_of_named_model(&mut self, model: &str, semver: &str) -> Result<Option<ModelVersion>> {
         self.0.version_by_model_name(model, semver).await
@@ -148,6 +162,7 @@ pub(super) async fn version(source: &mut impl Lookups, r: &VersionRef) -> Result
         Selector::Semver(semver) => source.version_by_semver(model.id, semver).await?,
         Selector::Latest => source.latest_version(model.id, None).await?,
         Selector::Production => source.latest_version(model.id, Some(VersionStatus::Production)).await?,
+        Selector::Alias(alias) => source.alias_version(model.id, alias).await?,
     };
     found.ok_or_else(|| match selector {
         Selector::Semver(_) => Error::not_found(EntityKind::ModelVersion, format_args!("{}@{selector}", model.name)),
@@ -158,6 +173,10 @@ pub(super) async fn version(source: &mut impl Lookups, r: &VersionRef) -> Result
         Selector::Production => Error::not_found(
             EntityKind::ModelVersion,
             format_args!("{}@production (no version of the model is in production)", model.name),
+        ),
+        Selector::Alias(alias) => Error::not_found(
+            EntityKind::ModelVersion,
+            format_args!("{}@{alias} (the model has no alias {alias})", model.name),
         ),
     })
 }

@@ -1,10 +1,12 @@
 //! The declaration of every table, and each record's mapping to its columns.
 
 use super::{Cells, Column, ColumnType, Table, Value};
+use crate::aliases::Alias;
 use crate::audit::AuditEvent;
 use crate::deployments::Deployment;
 use crate::environments::Environment;
 use crate::error::Result;
+use crate::history::{AliasChange, StatusChange};
 use crate::metrics::Metric;
 use crate::models::{Model, ModelTag, Tag};
 use crate::runs::TrainingRun;
@@ -110,8 +112,21 @@ pub static TABLES: &[Table] = &[
             opt("checksum_sha256", Text),
             col("metadata", Json),
             col("created_at", Time),
+            opt("description", Text),
             // the byte-sortable SemVer precedence that "latest" orders by
             derived("precedence", Text),
+        ],
+        key: ID,
+    },
+    Table {
+        kind: RecordKind::ModelAlias,
+        name: "model_aliases",
+        columns: &[
+            col("id", Uuid),
+            col("model_id", Uuid),
+            col("name", Text),
+            col("version_id", Uuid),
+            col("assigned_at", Time),
         ],
         key: ID,
     },
@@ -185,6 +200,34 @@ pub static TABLES: &[Table] = &[
         key: ID,
     },
     Table {
+        kind: RecordKind::StatusChange,
+        name: "status_history",
+        columns: &[
+            col("id", Uuid),
+            col("model_id", Uuid),
+            col("version_id", Uuid),
+            opt("from_status", Text),
+            col("to_status", Text),
+            col("actor", Text),
+            col("changed_at", Time),
+        ],
+        key: ID,
+    },
+    Table {
+        kind: RecordKind::AliasChange,
+        name: "alias_history",
+        columns: &[
+            col("id", Uuid),
+            col("model_id", Uuid),
+            col("alias", Text),
+            opt("from_version_id", Uuid),
+            opt("to_version_id", Uuid),
+            col("actor", Text),
+            col("changed_at", Time),
+        ],
+        key: ID,
+    },
+    Table {
         kind: RecordKind::AuditEvent,
         name: "audit_events",
         columns: &[
@@ -244,7 +287,33 @@ pub(super) fn values(record: &Record) -> Result<Vec<Value>> {
             v.checksum_sha256.clone().into(),
             v.metadata.clone().into(),
             v.created_at.into(),
+            v.description.clone().into(),
             v.precedence_key()?.into(),
+        ],
+        Record::ModelAlias(a) => vec![
+            a.id.into(),
+            a.model_id.into(),
+            a.name.clone().into(),
+            a.version_id.into(),
+            a.assigned_at.into(),
+        ],
+        Record::StatusChange(c) => vec![
+            c.id.into(),
+            c.model_id.into(),
+            c.version_id.into(),
+            c.from_status.map(|s| s.as_str()).into(),
+            c.to_status.as_str().into(),
+            c.actor.clone().into(),
+            c.changed_at.into(),
+        ],
+        Record::AliasChange(c) => vec![
+            c.id.into(),
+            c.model_id.into(),
+            c.alias.clone().into(),
+            c.from_version_id.into(),
+            c.to_version_id.into(),
+            c.actor.clone().into(),
+            c.changed_at.into(),
         ],
         Record::TrainingRun(r) => vec![
             r.id.into(),
@@ -354,6 +423,32 @@ pub(super) fn read(kind: RecordKind, c: &Cells) -> Result<Record> {
             checksum_sha256: c.opt_text("checksum_sha256")?,
             metadata: c.json("metadata")?,
             created_at: c.time("created_at")?,
+            description: c.opt_text("description")?,
+        }),
+        RecordKind::ModelAlias => Record::ModelAlias(Alias {
+            id: c.uuid("id")?,
+            model_id: c.uuid("model_id")?,
+            name: c.text("name")?,
+            version_id: c.uuid("version_id")?,
+            assigned_at: c.time("assigned_at")?,
+        }),
+        RecordKind::StatusChange => Record::StatusChange(StatusChange {
+            id: c.uuid("id")?,
+            model_id: c.uuid("model_id")?,
+            version_id: c.uuid("version_id")?,
+            from_status: c.opt_parsed("from_status")?,
+            to_status: c.parsed("to_status")?,
+            actor: c.text("actor")?,
+            changed_at: c.time("changed_at")?,
+        }),
+        RecordKind::AliasChange => Record::AliasChange(AliasChange {
+            id: c.uuid("id")?,
+            model_id: c.uuid("model_id")?,
+            alias: c.text("alias")?,
+            from_version_id: c.opt_uuid("from_version_id")?,
+            to_version_id: c.opt_uuid("to_version_id")?,
+            actor: c.text("actor")?,
+            changed_at: c.time("changed_at")?,
         }),
         RecordKind::TrainingRun => Record::TrainingRun(TrainingRun {
             id: c.uuid("id")?,

@@ -248,6 +248,13 @@ impl<'r> Cells<'r> {
         let text = self.text(column)?;
         text.parse().map_err(|e: Error| undecodable(column, e))
     }
+
+    /// A nullable text column holding one of a closed set of values.
+    pub fn opt_parsed<T: std::str::FromStr<Err = Error>>(&self, column: &str) -> Result<Option<T>> {
+        self.opt_text(column)?
+            .map(|text| text.parse().map_err(|e: Error| undecodable(column, e)))
+            .transpose()
+    }
 }
 
 impl Record {
@@ -294,6 +301,9 @@ from_row!(
     crate::models::Model => Model,
     crate::models::ModelTag => ModelTag,
     crate::versions::ModelVersion => ModelVersion,
+    crate::aliases::Alias => ModelAlias,
+    crate::history::StatusChange => StatusChange,
+    crate::history::AliasChange => AliasChange,
     crate::runs::TrainingRun => TrainingRun,
     crate::metrics::Metric => Metric,
     crate::environments::Environment => Environment,

@@ -18,6 +18,12 @@ pub enum Value {
     Json(JsonObject),
 }
 
+impl From<Option<&'static str>> for Value {
+    fn from(v: Option<&'static str>) -> Value {
+        v.map_or(Value::Null, |s| Value::Text(s.to_owned()))
+    }
+}
+
 impl From<Option<String>> for Value {
     fn from(v: Option<String>) -> Value {
         v.map_or(Value::Null, Value::Text)

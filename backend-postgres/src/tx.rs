@@ -4,6 +4,7 @@
 //! promotions of two versions of one model.
 
 use async_trait::async_trait;
+use modelreg_core::aliases::Alias;
 use modelreg_core::deployments::Deployment;
 use modelreg_core::environments::Environment;
 use modelreg_core::models::{Model, Tag};
@@ -12,11 +13,11 @@ use modelreg_core::store::{Existing, LastWrite, RecordKind, Transactional, Tx};
 use modelreg_core::tables::{Table, Write};
 use modelreg_core::teams::Team;
 use modelreg_core::versions::{ModelVersion, VersionFilter};
-use modelreg_core::{EntityKind, Error, Record, Result};
+use modelreg_core::{Error, Record, Result};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::reads::{deployments, environments, models, runs, teams, versions};
+use crate::reads::{deployments, environments, history, models, runs, teams, versions};
 use crate::row::{Lock, PgCells, bind_values, columns, dollar, sql};
 use crate::{PostgresStore, bulk, error, writes};
 
@@ -105,8 +106,7 @@ impl Tx for PgTx<'_> {
         self.noted(result)
     }
 
-    async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool> {
-        let kind: RecordKind = kind.as_str().parse()?;
+    async fn delete(&mut self, kind: RecordKind, id: Uuid) -> Result<bool> {
         self.flush().await?;
         self.wrote = true;
         let result = writes::delete(&mut self.tx, kind, &[id]).await;
@@ -208,6 +208,16 @@ impl Tx for PgTx<'_> {
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>> {
         self.flush().await?;
         deployments::by_id(&mut *self.tx, Lock::Rows, id).await
+    }
+
+    async fn alias(&mut self, model_id: Uuid, name: &str) -> Result<Option<Alias>> {
+        self.flush().await?;
+        history::alias(&mut *self.tx, Lock::Rows, model_id, name).await
+    }
+
+    async fn aliases_of_version(&mut self, version_id: Uuid) -> Result<Vec<Alias>> {
+        self.flush().await?;
+        history::aliases_of_version(&mut *self.tx, version_id).await
     }
 
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>> {

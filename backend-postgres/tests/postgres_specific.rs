@@ -390,11 +390,12 @@ async fn a_long_write_queue_is_split_under_the_parameter_limit() {
             checksum_sha256: None,
             metadata: Default::default(),
             created_at: now,
+            description: None,
         };
         first.get_or_insert_with(|| version.clone());
         tx.insert(Record::ModelVersion(version)).await.unwrap();
     }
-    // 6,000 writes of 13 values each need 78,000 parameters: more than one statement.
+    // 6,000 writes of 14 values each need 84,000 parameters: more than one statement.
     let mut edited = first.unwrap();
     edited.python_version = Some("3.12".into());
     tx.update(Record::ModelVersion(edited.clone())).await.unwrap();

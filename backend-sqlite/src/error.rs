@@ -31,6 +31,17 @@ pub(crate) fn map(err: rusqlite::Error, record: Option<&Record>) -> Error {
             });
         }
         (ffi::SQLITE_CONSTRAINT_FOREIGNKEY, Some(record)) => return record.missing_parent(),
+        // A trigger of schema 2 aborts with the constraint's name, ck__<table>__<rule>__<field>.
+        (ffi::SQLITE_CONSTRAINT_TRIGGER, _) => {
+            let field = message.as_deref().and_then(|m| m.rsplit("__").next()).unwrap_or("");
+            return Error::invalid(
+                field_name(field),
+                format!(
+                    "the database rejected the value (constraint {})",
+                    message.as_deref().unwrap_or("")
+                ),
+            );
+        }
         (ffi::SQLITE_CONSTRAINT_CHECK | ffi::SQLITE_CONSTRAINT_NOTNULL, _) => {
             return Error::invalid(
                 field_name(name),

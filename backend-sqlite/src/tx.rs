@@ -5,6 +5,7 @@
 //! as possible.
 
 use async_trait::async_trait;
+use modelreg_core::aliases::Alias;
 use modelreg_core::deployments::Deployment;
 use modelreg_core::environments::Environment;
 use modelreg_core::models::{Model, Tag};
@@ -13,14 +14,14 @@ use modelreg_core::store::{Existing, LastWrite, RecordKind, Transactional, Tx};
 use modelreg_core::tables::Write;
 use modelreg_core::teams::Team;
 use modelreg_core::versions::{ModelVersion, VersionFilter};
-use modelreg_core::{EntityKind, Record, Result};
+use modelreg_core::{Record, Result};
 use rusqlite::Connection;
 use tokio::sync::MutexGuard;
 use uuid::Uuid;
 
 use crate::SqliteStore;
 use crate::error::db;
-use crate::reads::{deployments, environments, models, runs, teams, versions};
+use crate::reads::{deployments, environments, history, models, runs, teams, versions};
 use crate::worker::Worker;
 use crate::writes;
 
@@ -142,8 +143,7 @@ impl Tx for SqliteTx<'_> {
         self.queue(record, Write::Update).await
     }
 
-    async fn delete(&mut self, kind: EntityKind, id: Uuid) -> Result<bool> {
-        let kind: RecordKind = kind.as_str().parse()?;
+    async fn delete(&mut self, kind: RecordKind, id: Uuid) -> Result<bool> {
         self.write_now(move |conn| writes::delete(conn, kind, &[id])).await
     }
 
@@ -245,6 +245,16 @@ impl Tx for SqliteTx<'_> {
 
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>> {
         self.on_writer(move |conn| deployments::by_id(conn, id)).await
+    }
+
+    async fn alias(&mut self, model_id: Uuid, name: &str) -> Result<Option<Alias>> {
+        let name = name.to_owned();
+        self.on_writer(move |conn| history::alias(conn, model_id, &name)).await
+    }
+
+    async fn aliases_of_version(&mut self, version_id: Uuid) -> Result<Vec<Alias>> {
+        self.on_writer(move |conn| history::aliases_of_version(conn, version_id))
+            .await
     }
 
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>> {

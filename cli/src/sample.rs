@@ -175,6 +175,7 @@ pub async fn seed(reg: &Registry) -> Result<()> {
                     "metadata",
                     json!({"learning_rate": 0.001 * (v + 1) as f64, "epochs": 10 + v * 5}),
                 )?,
+                description: None,
             };
             let version = reg.register_version(&model, new).await?;
             let version_ref = VersionRef::Id(version.id);

@@ -30,6 +30,11 @@ pub fn new_version(semver: &str) -> NewVersion {
     NewVersion::new(semver, format!("s3://models/{semver}/model.pt"), Framework::Pytorch)
 }
 
+/// A registration of `semver` with another artifact than [`new_version`]'s.
+pub fn other_artifact(semver: &str) -> NewVersion {
+    NewVersion::new(semver, format!("s3://elsewhere/{semver}/model.pt"), Framework::Pytorch)
+}
+
 pub async fn version(reg: &Registry, model: &Model, semver: &str) -> ModelVersion {
     reg.register_version(&model.id.into(), new_version(semver))
         .await
@@ -112,6 +117,15 @@ pub fn assert_conflict<T: std::fmt::Debug>(result: Result<T, Error>, entity: Ent
             value: v,
         }) => assert_eq!((e, f, v.as_str()), (entity, field, value)),
         other => panic!("expected Conflict on {entity}.{field}, got {other:?}"),
+    }
+}
+
+/// Asserts that `result` failed with `Mismatch` naming exactly `fields`.
+#[track_caller]
+pub fn assert_mismatch<T: std::fmt::Debug>(result: Result<T, Error>, fields: &[&str]) {
+    match result {
+        Err(Error::Mismatch { fields: got, .. }) => assert_eq!(got, fields),
+        other => panic!("expected Mismatch {fields:?}, got {other:?}"),
     }
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod analytics;
 pub(crate) mod audit;
 pub(crate) mod deployments;
 pub(crate) mod environments;
+pub(crate) mod history;
 pub(crate) mod metrics;
 pub(crate) mod models;
 pub(crate) mod records;

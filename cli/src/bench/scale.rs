@@ -127,6 +127,7 @@ fn generate(range: Range<usize>, per_model: usize, ids: &mut Vec<Uuid>) -> Resul
                 checksum_sha256: None,
                 metadata: into_json_object("metadata", json!({"learning_rate": 0.001, "epochs": v}))?,
                 created_at: now,
+                description: None,
             };
             if v % 5 == 0 {
                 batch.push(Record::TrainingRun(TrainingRun {

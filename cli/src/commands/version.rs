@@ -108,6 +108,7 @@ pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
                 size_bytes,
                 checksum_sha256: checksum,
                 metadata: json_object("metadata", metadata.as_deref())?,
+                description: None,
             };
             out.record(&reg.register_version(&model, new).await?)
         }

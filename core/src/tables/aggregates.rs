@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::{Cells, FromRow, Row, TABLES, Table, undecodable};
+use crate::aliases::AliasWithVersion;
 use crate::analytics::{ModelSummary, Stats, TeamMetrics};
-use crate::deployments::{ActiveDeployment, Deployment};
+use crate::deployments::{ActiveDeployment, Deployment, Drift};
 use crate::environments::Environment;
 use crate::error::Result;
 use crate::models::{Model, Tag, TagUsage};
@@ -73,6 +74,70 @@ impl FromRow for ActiveDeployment {
             version: ModelVersion::from_row(row, &format!("{prefix}{version}"))?,
             model: Model::from_row(row, &format!("{prefix}{model}"))?,
             environment: Environment::from_row(row, &format!("{prefix}{environment}"))?,
+        })
+    }
+}
+
+/// The parts of a [`Drift`] row: `deployments d`, `model_versions v` (the
+/// deployed version), `models m`, `environments e`, and `model_versions p`
+/// (the production version, absent when the model has none).
+const DRIFT: [(RecordKind, &str, &str); 5] = [
+    (RecordKind::Deployment, "d", ""),
+    (RecordKind::ModelVersion, "v", "v_"),
+    (RecordKind::Model, "m", "m_"),
+    (RecordKind::Environment, "e", "e_"),
+    (RecordKind::ModelVersion, "p", "p_"),
+];
+
+impl Drift {
+    /// The select list of a row read as this (see [`DRIFT`]'s aliases).
+    pub fn select_list() -> String {
+        joined(&DRIFT)
+    }
+}
+
+/// A drifting deployment, as [`Drift::select_list`] names its parts.
+impl FromRow for Drift {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        let [
+            (_, _, deployment),
+            (_, _, deployed),
+            (_, _, model),
+            (_, _, environment),
+            (_, _, production),
+        ] = DRIFT;
+        let production_prefix = format!("{prefix}{production}");
+        let has_production = Cells::new(row, &production_prefix).opt_uuid("id")?.is_some();
+        Ok(Drift {
+            deployment: Deployment::from_row(row, &format!("{prefix}{deployment}"))?,
+            deployed: ModelVersion::from_row(row, &format!("{prefix}{deployed}"))?,
+            model: Model::from_row(row, &format!("{prefix}{model}"))?,
+            environment: Environment::from_row(row, &format!("{prefix}{environment}"))?,
+            production: if has_production {
+                Some(ModelVersion::from_row(row, &production_prefix)?)
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// An alias with the semver of its version: `a` is `model_aliases`, `v` its version.
+impl AliasWithVersion {
+    /// The select list of a row read as this.
+    pub fn select_list() -> &'static str {
+        "a.name AS name, a.version_id AS version_id, v.semver AS semver, a.assigned_at AS assigned_at"
+    }
+}
+
+impl FromRow for AliasWithVersion {
+    fn from_row(row: &dyn Row, prefix: &str) -> Result<Self> {
+        let c = Cells::new(row, prefix);
+        Ok(AliasWithVersion {
+            name: c.text("name")?,
+            version_id: c.uuid("version_id")?,
+            semver: c.text("semver")?,
+            assigned_at: c.time("assigned_at")?,
         })
     }
 }

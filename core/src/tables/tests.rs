@@ -146,7 +146,7 @@ fn counts_are_read_by_table_name() {
     let counts = record_counts(&row).unwrap();
     assert_eq!(counts[&RecordKind::ModelTag], 3);
     let stats = crate::analytics::Stats::from_row(&row, "").unwrap();
-    assert_eq!((stats.teams, stats.models, stats.audit_events), (0, 2, 9));
+    assert_eq!((stats.teams, stats.models, stats.audit_events), (0, 2, 12));
     assert!(table_counts().starts_with("(SELECT count(*) FROM teams) AS teams, "));
     let negative = MapRow(TABLES.iter().map(|t| (t.name.to_owned(), Value::Int(-1))).collect());
     assert!(record_counts(&negative).is_err());

@@ -101,7 +101,7 @@ pub async fn a_failed_mutation_writes_no_audit_event(reg: Registry) {
     version(&reg, &m, "1.0.0").await;
     let before = all_audit(&reg).await;
     let _ = reg
-        .register_version(&m.id.into(), new_version("1.0.0"))
+        .register_version(&m.id.into(), other_artifact("1.0.0"))
         .await
         .unwrap_err();
     let _ = reg

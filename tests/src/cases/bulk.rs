@@ -59,6 +59,7 @@ fn family(prefix: &str) -> Vec<Record> {
             checksum_sha256: Some("ab".repeat(32)),
             metadata: object(json!({"auc": 0.9})),
             created_at: now,
+            description: None,
         }),
         Record::TrainingRun(TrainingRun {
             id: Uuid::now_v7(),

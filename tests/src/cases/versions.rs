@@ -22,8 +22,8 @@ pub async fn register_version_returns_defaults(reg: Registry) {
 pub async fn semver_is_unique_per_model(reg: Registry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     version(&reg, &a, "1.0.0").await;
-    let again = reg.register_version(&a.id.into(), new_version("1.0.0")).await;
-    assert_conflict(again, EntityKind::ModelVersion, "semver", "1.0.0");
+    let again = reg.register_version(&a.id.into(), other_artifact("1.0.0")).await;
+    assert_mismatch(again, &["artifact_uri"]);
     version(&reg, &b, "1.0.0").await;
     assert_eq!(stats(&reg).await.model_versions, 2);
 }

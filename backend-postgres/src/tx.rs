@@ -170,6 +170,11 @@ impl Tx for PgTx<'_> {
         models::has_tag(&mut *self.tx, model_id, tag_id).await
     }
 
+    async fn models_tagged(&mut self, tag_id: Uuid) -> Result<Vec<Uuid>> {
+        self.flush().await?;
+        models::models_tagged(&mut *self.tx, tag_id).await
+    }
+
     async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>> {
         self.flush().await?;
         versions::by_id(&mut *self.tx, Lock::Rows, id).await

@@ -210,6 +210,10 @@ impl Tx for SqliteTx<'_> {
             .await
     }
 
+    async fn models_tagged(&mut self, tag_id: Uuid) -> Result<Vec<Uuid>> {
+        self.on_writer(move |conn| models::models_tagged(conn, tag_id)).await
+    }
+
     async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>> {
         self.on_writer(move |conn| versions::by_id(conn, id)).await
     }

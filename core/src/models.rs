@@ -207,6 +207,16 @@ impl Tag {
     }
 }
 
+/// Changes to a tag; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TagUpdate {
+    #[serde(default, deserialize_with = "crate::validate::present")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub description: Option<Option<String>>,
+}
+
 /// The link between a model and one of its tags.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -91,6 +91,8 @@ pub trait Tx: Send {
     /// at once both succeed (one inserts, the other finds it).
     async fn tag_or_insert(&mut self, tag: Tag) -> Result<(Tag, bool)>;
     async fn has_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool>;
+    /// The ids of the models carrying a tag.
+    async fn models_tagged(&mut self, tag_id: Uuid) -> Result<Vec<Uuid>>;
     async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>>;
     async fn version_by_semver(&mut self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
     /// The version of highest SemVer precedence (ties: newest), optionally of one status.

@@ -40,6 +40,14 @@ pub(crate) async fn has_tag(conn: impl PgExecutor<'_>, model: Uuid, tag: Uuid) -
         .map_err(db)
 }
 
+pub(crate) async fn models_tagged(conn: impl PgExecutor<'_>, tag: Uuid) -> Result<Vec<Uuid>> {
+    sqlx::query_scalar("SELECT model_id FROM model_tags WHERE tag_id = $1 ORDER BY model_id FOR UPDATE")
+        .bind(tag)
+        .fetch_all(conn)
+        .await
+        .map_err(db)
+}
+
 #[async_trait]
 impl ModelReads for PostgresStore {
     async fn model(&self, model: Uuid) -> Result<Option<Model>> {

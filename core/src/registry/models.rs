@@ -5,8 +5,8 @@ use uuid::Uuid;
 use super::{Registry, resolve};
 use crate::analytics::ModelSummary;
 use crate::audit::{self, AuditAction};
-use crate::error::{EntityKind, Result};
-use crate::models::{Model, ModelFilter, ModelTag, ModelUpdate, NewModel, Tag, TagUsage};
+use crate::error::{EntityKind, Error, Result};
+use crate::models::{Model, ModelFilter, ModelTag, ModelUpdate, NewModel, Tag, TagUpdate, TagUsage};
 use crate::refs::Ref;
 use crate::store::{Page, Record};
 use crate::validate;
@@ -175,6 +175,47 @@ impl Registry {
             .await?;
         change.commit().await?;
         Ok(true)
+    }
+
+    /// Changes a tag's description.
+    pub async fn update_tag(&self, name: &str, update: TagUpdate) -> Result<Tag> {
+        let mut change = self.change().await?;
+        let name = validate::nfc(name);
+        let old = change
+            .tx
+            .tag_by_name(&name)
+            .await?
+            .ok_or_else(|| Error::not_found(EntityKind::Tag, &name))?;
+        let mut new = old.clone();
+        if let Some(description) = update.description {
+            new.description = description;
+        }
+        new.validate()?;
+        if new != old {
+            change.update(&old, &new, Record::Tag(new.clone())).await?;
+            change.commit().await?;
+        }
+        Ok(new)
+    }
+
+    /// Deletes a tag: each model carrying it loses it (with an audit event
+    /// each, as an untag writes), then the tag goes (with its own event).
+    pub async fn delete_tag(&self, name: &str) -> Result<()> {
+        let mut change = self.change().await?;
+        let name = validate::nfc(name);
+        let tag = change
+            .tx
+            .tag_by_name(&name)
+            .await?
+            .ok_or_else(|| Error::not_found(EntityKind::Tag, &name))?;
+        for model_id in change.tx.models_tagged(tag.id).await? {
+            let changes = audit::snapshot(&serde_json::json!({"tags": {"removed": tag.name}}))?;
+            change
+                .audit(EntityKind::Model, model_id, AuditAction::Update, changes)
+                .await?;
+        }
+        change.delete(EntityKind::Tag, tag.id, &tag).await?;
+        change.commit().await
     }
 
     /// Models carrying a tag, by name.

@@ -259,3 +259,41 @@ pub async fn drift_lists_deployments_that_do_not_run_the_production_version(reg:
         "staging now runs a version that is no longer production"
     );
 }
+
+pub async fn a_tag_is_described_and_deleting_it_unlinks_every_model_with_an_event_each(reg: Registry) {
+    let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
+    reg.add_tag(&a.id.into(), "nlp").await.unwrap();
+    reg.add_tag(&b.id.into(), "nlp").await.unwrap();
+    let update = modelreg_core::models::TagUpdate {
+        description: Some(Some("language\nmodels".into())),
+    };
+    let tag = reg.update_tag("nlp", update).await.unwrap();
+    assert_eq!(tag.description.as_deref(), Some("language\nmodels"));
+    assert_eq!(
+        audit_of(&reg, EntityKind::Tag, tag.id).await[0].action,
+        AuditAction::Update
+    );
+    let before = stats(&reg).await.audit_events;
+    reg.delete_tag("nlp").await.unwrap();
+    assert_eq!(
+        stats(&reg).await.audit_events,
+        before + 3,
+        "two untags and the tag's delete"
+    );
+    assert!(
+        reg.tags_of_model(&a.id.into(), Page::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(reg.list_tags(Page::default()).await.unwrap().is_empty());
+    assert_eq!(
+        audit_of(&reg, EntityKind::Tag, tag.id).await[0].action,
+        AuditAction::Delete
+    );
+    assert_eq!(
+        serde_json::Value::Object(audit_of(&reg, EntityKind::Model, b.id).await[0].changes.clone()),
+        json!({"tags": {"removed": "nlp"}})
+    );
+    assert_not_found(reg.delete_tag("nlp").await, EntityKind::Tag);
+}

@@ -14,7 +14,9 @@ use crate::history::{AliasChange, StatusChange};
 use crate::metrics::{Metric, MetricFilter};
 use crate::migrations::{AppliedMigration, Migration};
 use crate::models::{Model, StoredModelFilter, Tag, TagUsage};
+use crate::query::Compiled;
 use crate::runs::{CostSummary, RunFilter, TrainingRun};
+use crate::tables::Value;
 use crate::teams::{Team, TeamFilter};
 use crate::time::Timestamp;
 use crate::versions::{ModelVersion, VersionFilter, VersionStatus, VersionWithModel};
@@ -274,6 +276,13 @@ pub trait HistoryReads: Send + Sync {
     async fn drift(&self, model_id: Option<Uuid>, page: Page) -> Result<Vec<Drift>>;
 }
 
+/// Running queries of the query language ([`crate::query`]).
+#[async_trait]
+pub trait QueryReads: Send + Sync {
+    /// The rows `query` keeps, in its order, each with the values of its sort keys.
+    async fn query(&self, query: &Compiled) -> Result<Vec<(Record, Vec<Value>)>>;
+}
+
 /// Figures across entities.
 #[async_trait]
 pub trait AnalyticsReads: Send + Sync {
@@ -379,6 +388,7 @@ pub trait Store:
     + AuditReads
     + AnalyticsReads
     + HistoryReads
+    + QueryReads
     + RecordReads
     + Snapshots
     + StoreInfo
@@ -398,6 +408,7 @@ impl<T> Store for T where
         + AuditReads
         + AnalyticsReads
         + HistoryReads
+        + QueryReads
         + RecordReads
         + StoreInfo
 {

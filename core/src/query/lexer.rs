@@ -247,6 +247,10 @@ fn literal(what: &'static str, chars: &[char], pos: Pos) -> Result<(Token, usize
         if let Ok(n) = text.parse::<i64>() {
             return Ok((Token::Int(n), len));
         }
+        // Up to u64::MAX, as JSON holds them: compared as floats, as JSON numbers are.
+        if let Ok(n) = text.parse::<u64>() {
+            return Ok((Token::Float(n as f64), len));
+        }
         return Err(syntax_error(
             what,
             pos,

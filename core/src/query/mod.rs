@@ -20,6 +20,7 @@ pub mod eval;
 pub mod fields;
 mod lexer;
 mod parser;
+pub mod sql;
 
 use uuid::Uuid;
 

@@ -11,6 +11,7 @@ mod environments;
 mod history;
 mod metrics;
 mod models;
+mod query;
 mod resolve;
 mod runs;
 mod teams;

@@ -49,6 +49,10 @@ pub struct Summary {
     pub written: u64,
     /// Records skipped because the target had them already (`--merge`).
     pub skipped: u64,
+    /// History rows rebuilt from the audit trail of a format-1 file (which
+    /// has none), as schema 2's migration rebuilds them for a database.
+    #[serde(default)]
+    pub derived: u64,
 }
 
 /// An error of an import or copy, with the line of the file (for a copy,
@@ -192,6 +196,60 @@ struct Importer<'a> {
     existing: Existing,
     batch: Vec<(u64, Record)>,
     summary: Summary,
+    /// Set for a format-1 file: what its history is rebuilt from.
+    history: Option<FormatOneHistory>,
+}
+
+/// The status history a format-1 file's audit trail tells: each version's
+/// creation and every status change of a version whose model is in the file.
+/// A history row takes the id of the audit event it comes from.
+#[derive(Default)]
+struct FormatOneHistory {
+    models: std::collections::HashSet<uuid::Uuid>,
+    model_of_version: std::collections::HashMap<uuid::Uuid, uuid::Uuid>,
+}
+
+impl FormatOneHistory {
+    fn see(&mut self, record: &Record) -> Option<Record> {
+        use crate::audit::AuditAction;
+        let event = match record {
+            Record::Model(m) => {
+                self.models.insert(m.id);
+                return None;
+            }
+            Record::ModelVersion(v) => {
+                self.model_of_version.insert(v.id, v.model_id);
+                return None;
+            }
+            Record::AuditEvent(a) if a.entity_type == crate::error::EntityKind::ModelVersion => a,
+            _ => return None,
+        };
+        let (from, to) = match event.action {
+            AuditAction::Create => {
+                let model = event.changes.get("model_id")?.as_str()?.parse().ok()?;
+                self.model_of_version.entry(event.entity_id).or_insert(model);
+                (None, event.changes.get("status")?.as_str()?)
+            }
+            AuditAction::Update => {
+                let status = event.changes.get("status")?;
+                (status.get("old").and_then(|s| s.as_str()), status.get("new")?.as_str()?)
+            }
+            _ => return None,
+        };
+        let model_id = *self.model_of_version.get(&event.entity_id)?;
+        if !self.models.contains(&model_id) {
+            return None;
+        }
+        Some(Record::StatusChange(crate::history::StatusChange {
+            id: event.id,
+            model_id,
+            version_id: event.entity_id,
+            from_status: from.and_then(|s| s.parse().ok()),
+            to_status: to.parse().ok()?,
+            actor: event.actor.clone(),
+            changed_at: event.timestamp,
+        }))
+    }
 }
 
 impl<'a> Importer<'a> {
@@ -209,6 +267,7 @@ impl<'a> Importer<'a> {
             existing: if merge { Existing::Skip } else { Existing::Fail },
             batch: Vec::with_capacity(BATCH),
             summary: Summary::default(),
+            history: None,
         })
     }
 
@@ -216,7 +275,12 @@ impl<'a> Importer<'a> {
         record.validate().map_err(|e| at_line(line, e))?;
         *self.summary.records.entry(record.record_kind()).or_default() += 1;
         self.summary.total += 1;
+        let derived = self.history.as_mut().and_then(|h| h.see(&record));
         self.batch.push((line, record));
+        if let Some(derived) = derived {
+            self.summary.derived += 1;
+            self.batch.push((line, derived));
+        }
         if self.batch.len() >= BATCH {
             self.write_batch().await?;
         }
@@ -315,6 +379,9 @@ pub async fn import(
         ));
     }
     let mut importer = Importer::start(target, merge).await?;
+    if header.format_version == 1 {
+        importer.history = Some(FormatOneHistory::default());
+    }
     for (index, line) in lines.enumerate() {
         let number = index as u64 + 2;
         let line = line.map_err(|e| at_line(number, Error::invalid("file", format!("cannot read: {e}"))))?;

@@ -5,6 +5,7 @@
 mod enums;
 
 pub mod aliases;
+pub mod api;
 
 pub mod analytics;
 pub mod audit;
@@ -28,6 +29,7 @@ pub mod transfer;
 pub mod validate;
 pub mod versions;
 
+pub use api::RegistryApi;
 pub use audit::{Actor, AuditAction, AuditEvent};
 pub use error::{EntityKind, Error, Result};
 pub use refs::{Ref, Selector, VersionRef};

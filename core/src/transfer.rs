@@ -80,7 +80,7 @@ impl From<Error> for TransferError {
 }
 
 /// How far an export, import or copy is: records done, and the total expected.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+pub type Progress<'a> = &'a mut (dyn FnMut(u64, u64) + Send);
 
 /// Every record of a snapshot, kind by kind in dependency order, a page at a time.
 pub struct RecordStream<'a> {
@@ -167,7 +167,7 @@ fn check_counts(header: &BTreeMap<RecordKind, u64>, seen: &BTreeMap<RecordKind, 
 
 /// Writes the whole snapshot as JSON Lines; `progress` hears of every record.
 /// Answers the header it wrote, whose counts are what the file holds.
-pub async fn export(store: &dyn Snapshot, out: &mut dyn Write, progress: Progress<'_>) -> Result<Header> {
+pub async fn export(store: &dyn Snapshot, out: &mut (dyn Write + Send), progress: Progress<'_>) -> Result<Header> {
     let header = header(store).await?;
     let total = header.total();
     serde_json::to_writer(&mut *out, &header).map_err(|e| Error::internal(e.to_string()))?;

@@ -12,7 +12,7 @@ use crate::transfer::{self, Header, Progress, Summary, TransferError};
 impl Registry {
     /// Writes one snapshot of the whole registry, audit trail included, as
     /// JSON Lines (see [`crate::transfer`]); answers the header written.
-    pub async fn export(&self, out: &mut dyn Write, progress: Progress<'_>) -> Result<Header> {
+    pub async fn export(&self, out: &mut (dyn Write + Send), progress: Progress<'_>) -> Result<Header> {
         let snapshot = self.store.snapshot().await?;
         transfer::export(snapshot.as_ref(), out, progress).await
     }

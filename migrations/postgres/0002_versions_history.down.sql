@@ -10,4 +10,5 @@ DROP TABLE alias_history;
 DROP TABLE status_history;
 DROP TABLE model_aliases;
 DROP INDEX model_versions_checksum;
+CREATE INDEX model_versions_metadata ON model_versions USING GIN (metadata);
 ALTER TABLE model_versions DROP COLUMN description;

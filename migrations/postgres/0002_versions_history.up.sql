@@ -8,6 +8,9 @@ ALTER TABLE model_versions ADD COLUMN description TEXT
     CONSTRAINT ck__model_versions__description CHECK (char_length(description) <= 10000);
 
 CREATE INDEX model_versions_checksum ON model_versions (checksum_sha256) WHERE checksum_sha256 IS NOT NULL;
+-- No query reads metadata through a GIN index (paths compile to -> and ->>,
+-- which it cannot serve), and SQLite has none: the two schemas keep the same indexes.
+DROP INDEX model_versions_metadata;
 
 CREATE TABLE model_aliases (
     id          UUID PRIMARY KEY,

@@ -113,15 +113,13 @@ pub(crate) fn models_tagged(conn: &Connection, tag: Uuid) -> Result<Vec<Uuid>> {
     let mut stmt = conn
         .prepare_cached("SELECT model_id FROM model_tags WHERE tag_id = ?1 ORDER BY model_id")
         .map_err(crate::error::db)?;
-    let ids = stmt
-        .query_map([id(tag)], |row| row.get::<_, String>(0))
+    stmt.query_map([id(tag)], |row| row.get::<_, String>(0))
         .map_err(crate::error::db)?
         .map(|text| {
             let text = text.map_err(crate::error::db)?;
             Uuid::parse_str(&text).map_err(|e| modelreg_core::tables::undecodable("model_id", e))
         })
-        .collect();
-    ids
+        .collect()
 }
 
 #[async_trait]

@@ -8,6 +8,7 @@ pub mod baseline;
 mod bulk;
 mod error;
 mod info;
+mod query;
 mod reads;
 mod row;
 mod schema;
@@ -26,8 +27,9 @@ use std::time::Duration;
 use modelreg_core::error::redact_passwords;
 use modelreg_core::store::LastWrite;
 use modelreg_core::{Actor, Error, Registry, Result};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::{Connection, PgConnection, PgPool, Postgres};
 
 pub use schema::MIGRATIONS;
 
@@ -81,27 +83,51 @@ pub struct PostgresStore {
     last_write: LastWrite,
 }
 
+/// How long the pool's first connection may take before one direct attempt
+/// asks the server why: the pool retries a refused connection until its
+/// acquire timeout, a direct attempt fails at once with the reason.
+const DIAGNOSE_AFTER: Duration = Duration::from_millis(200);
+
+/// The pool's first connection; when it is slow to come, one direct attempt
+/// tells a refused or failing server from a slow one.
+async fn first_connection(
+    pool: &PgPool,
+    connect: &PgConnectOptions,
+    location: &str,
+    timeout: Duration,
+) -> Result<PoolConnection<Postgres>> {
+    let mut acquire = Box::pin(pool.acquire());
+    if let Ok(acquired) = tokio::time::timeout(DIAGNOSE_AFTER, &mut acquire).await {
+        return acquired.map_err(|e| error::connect(location, e));
+    }
+    let probe = tokio::time::timeout(timeout, PgConnection::connect_with(connect))
+        .await
+        .map_err(|_| Error::unavailable(format!("cannot connect to {location}: timed out")))?
+        .map_err(|e| error::connect(location, e))?;
+    let _ = probe.close().await;
+    acquire.await.map_err(|e| error::connect(location, e))
+}
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://` or `postgresql://`), checks the schema
-    /// version and applies pending migrations.
+    /// version and applies pending migrations. The check runs on the pool's
+    /// first connection, so that a store with a pool of one (a command-line
+    /// process) opens exactly one connection, once.
     pub async fn connect(url: &str, options: PostgresOptions) -> Result<PostgresStore> {
         let location = redact_passwords(url);
         let connect = connect_options(url, options.schema.as_deref())?;
-        // One direct connection first: a wrong host, password or database fails
-        // at once with the server's reason, not after the pool's acquire timeout.
-        let probe = tokio::time::timeout(options.acquire_timeout, PgConnection::connect_with(&connect))
-            .await
-            .map_err(|_| Error::unavailable(format!("cannot connect to {location}: timed out")))?
-            .map_err(|e| error::connect(&location, e))?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .idle_timeout(options.idle_timeout)
-            .connect_lazy_with(connect);
-        let _ = probe.close().await;
-        schema::check_not_newer(&pool).await?;
+            .connect_lazy_with(connect.clone());
+        // The pool's first connection, back into the pool for the schema check.
+        drop(first_connection(&pool, &connect, &location, options.acquire_timeout).await?);
         if options.migrate {
+            // Refuses a newer schema under the migration lock, then migrates.
             schema::migrate_to(&pool, modelreg_core::migrations::latest(MIGRATIONS)).await?;
+        } else {
+            schema::check_not_newer(&pool).await?;
         }
         Ok(PostgresStore {
             pool,

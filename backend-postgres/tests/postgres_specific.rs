@@ -235,8 +235,14 @@ async fn the_schema_enforces_the_rules_against_raw_sql() {
             "ck__metrics__value",
         ),
         (
+            // Infinity breaks two checks; PostgreSQL names the first by name, schema 2's bound.
             "INSERT INTO training_runs (id, version_id, run_name, started_at, gpu_hours) \
              SELECT gen_random_uuid(), id, 'x', now(), 'Infinity' FROM model_versions LIMIT 1",
+            "ck__training_runs__bound__gpu_hours",
+        ),
+        (
+            "INSERT INTO training_runs (id, version_id, run_name, started_at, gpu_hours) \
+             SELECT gen_random_uuid(), id, 'x', now(), -1 FROM model_versions LIMIT 1",
             "ck__training_runs__gpu_hours",
         ),
         (

@@ -11,6 +11,7 @@
 pub mod baseline;
 mod error;
 mod info;
+mod query;
 mod reads;
 mod row;
 mod schema;
@@ -38,7 +39,7 @@ use crate::worker::Worker;
 /// Where the database lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
-    /// A file, created if missing.
+    /// A file (created if missing, unless [`SqliteOptions::create`] says not to).
     File(PathBuf),
     /// A private in-memory database that vanishes with the store.
     Memory,
@@ -77,6 +78,10 @@ pub struct SqliteOptions {
     /// Open an existing file for reading only: nothing is migrated or
     /// written, and every write fails with [`Error::Storage`].
     pub read_only: bool,
+    /// Create a missing file (and its folders). Without it, a missing file
+    /// is an [`Error::Invalid`] of `database_url` and nothing is created:
+    /// no file, no `-wal` or `-shm`, no folder.
+    pub create: bool,
 }
 
 /// The durability of a commit.
@@ -96,6 +101,7 @@ impl Default for SqliteOptions {
             synchronous: Synchronous::Full,
             migrate: true,
             read_only: false,
+            create: true,
         }
     }
 }
@@ -126,13 +132,18 @@ pub(crate) enum Access {
 /// Opens one connection to `location`, set up as every modelreg connection is.
 pub(crate) fn open_connection(location: &Location, options: &SqliteOptions, access: Access) -> Result<Connection> {
     let conn = match (location, access) {
-        (Location::File(path), Access::ReadWrite) => {
+        (Location::File(path), Access::ReadWrite) if options.create => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| error::file(format!("cannot create {}", dir.display()), e))?;
             }
             create_private(path)?;
             let flags =
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(path, flags).map_err(|e| error::open(path, e))?
+        }
+        (Location::File(path), Access::ReadWrite) => {
+            must_exist(path)?;
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             Connection::open_with_flags(path, flags).map_err(|e| error::open(path, e))?
         }
         (Location::File(path), Access::ReadOnly) => {
@@ -147,6 +158,18 @@ pub(crate) fn open_connection(location: &Location, options: &SqliteOptions, acce
     };
     schema::configure(&conn, options.busy_timeout, synchronous)?;
     Ok(conn)
+}
+
+/// Refuses a missing file before SQLite is asked to open it.
+fn must_exist(path: &Path) -> Result<()> {
+    match path.try_exists() {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::invalid(
+            "database_url",
+            format!("{} does not exist", path.display()),
+        )),
+        Err(e) => Err(error::file(format!("cannot read {}", path.display()), e)),
+    }
 }
 
 /// Creates a missing database file readable by its owner only (0600 on Unix);
@@ -271,6 +294,43 @@ impl SqliteStore {
         self.writer.lock().await.run(job).await
     }
 
+    /// Writes a consistent copy of the whole database to `target`, a new
+    /// file (0600 on Unix) that must not exist yet: `VACUUM INTO` in one
+    /// read transaction of a connection of its own, so that it is one
+    /// snapshot while writers go on writing, and complete on its own (no
+    /// `-wal` beside it).
+    pub async fn backup_to(&self, target: &Path) -> Result<()> {
+        let name = target
+            .to_str()
+            .ok_or_else(|| Error::invalid("to", format!("{} is not a UTF-8 path", target.display())))?
+            .to_owned();
+        let mut create = std::fs::OpenOptions::new();
+        create.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+        // Creating it here refuses an existing file, with no window for another to appear.
+        create.open(target).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::invalid(
+                "to",
+                format!("{} already exists; a backup never overwrites a file", target.display()),
+            ),
+            _ => error::file(format!("cannot create {}", target.display()), e),
+        })?;
+        let vacuum = move |conn: &Connection| conn.execute("VACUUM INTO ?1", [name.as_str()]).map(drop).map_err(db);
+        let copied = match &self.location {
+            Location::File(_) => {
+                let (location, options) = (self.location.clone(), self.options.clone());
+                blocking(move || vacuum(&open_connection(&location, &options, Access::ReadOnly)?)).await
+            }
+            // In memory the writer is the only connection to the database.
+            Location::Memory => self.on_writer(move |conn| vacuum(conn)).await,
+        };
+        if copied.is_err() {
+            let _ = std::fs::remove_file(target);
+        }
+        copied
+    }
+
     /// Runs `PRAGMA integrity_check` and returns its verdict ("ok" when sound).
     pub async fn integrity_check(&self) -> Result<String> {
         self.on_writer(|conn| {
@@ -278,5 +338,53 @@ impl SqliteStore {
                 .map_err(db)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use modelreg_core::store::StoreInfo;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_store_that_may_not_create_refuses_a_missing_file_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("typo.db");
+        let options = SqliteOptions {
+            create: false,
+            ..SqliteOptions::default()
+        };
+        let refused = SqliteStore::open(Location::File(path.clone()), options.clone()).await;
+        assert!(matches!(
+            refused,
+            Err(Error::Invalid {
+                field: "database_url",
+                ..
+            })
+        ));
+        assert!(!dir.path().join("sub").exists(), "no folder, no file, no -wal or -shm");
+        // An existing file opens as usual.
+        SqliteStore::open_path(&path).await.unwrap().close().await.unwrap();
+        SqliteStore::open(Location::File(path), options)
+            .await
+            .unwrap()
+            .close()
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_backup_is_a_sound_file_of_its_own_and_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_path(dir.path().join("registry.db")).await.unwrap();
+        let target = dir.path().join("backup.db");
+        store.backup_to(&target).await.unwrap();
+        let copy = SqliteStore::open_path(&target).await.unwrap();
+        assert_eq!(copy.integrity_check().await.unwrap(), "ok");
+        let again = store.backup_to(&target).await;
+        assert!(matches!(again, Err(Error::Invalid { field: "to", .. })), "{again:?}");
+        copy.close().await.unwrap();
+        store.close().await.unwrap();
     }
 }

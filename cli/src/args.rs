@@ -1,9 +1,20 @@
 //! Argument pieces many commands share: paging, a version reference, ids,
 //! JSON objects and the domain's closed sets.
 
+use std::ffi::OsStr;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
 use clap::Args;
+use clap::builder::{PossibleValue, TypedValueParser};
+use modelreg_core::deployments::DeploymentStatus;
+use modelreg_core::environments::EnvironmentKind;
+use modelreg_core::metrics::Split;
+use modelreg_core::models::RiskLevel;
+use modelreg_core::runs::RunStatus;
 use modelreg_core::validate::{self, JsonObject};
-use modelreg_core::{Error, Page, Ref, Result, Selector, VersionRef};
+use modelreg_core::versions::{Framework, VersionStatus};
+use modelreg_core::{EntityKind, Error, Page, Ref, Result, Selector, VersionRef};
 use uuid::Uuid;
 
 /// Paging of a listing.
@@ -71,7 +82,67 @@ pub fn json_object(field: &'static str, text: Option<&str>) -> Result<JsonObject
     text.map_or_else(|| Ok(JsonObject::new()), |t| validate::parse_json_object(field, t))
 }
 
-/// Parses any of the domain's closed sets, with the domain's own error message.
-pub fn parse<T: std::str::FromStr<Err = Error>>(s: &str) -> std::result::Result<T, String> {
-    s.parse().map_err(|e: Error| e.to_string())
+/// One of the domain's closed sets (statuses, kinds, levels), as a value of the command line.
+pub trait ClosedSet: FromStr<Err = Error> + Clone + Send + Sync + 'static {
+    /// Every value as it is written, in the domain's order.
+    fn texts() -> Vec<&'static str>;
+}
+
+/// Each set lists its values from core's own `ALL`, so that a value added
+/// there is offered here.
+macro_rules! closed_sets {
+    ($($set:ty),+ $(,)?) => {$(
+        impl ClosedSet for $set {
+            fn texts() -> Vec<&'static str> {
+                <$set>::ALL.iter().map(|value| value.as_str()).collect()
+            }
+        }
+    )+};
+}
+
+closed_sets!(
+    RiskLevel,
+    Framework,
+    VersionStatus,
+    RunStatus,
+    DeploymentStatus,
+    EnvironmentKind,
+    Split,
+    EntityKind,
+);
+
+/// The value parser of every closed set: its values listed in `--help` and
+/// offered by completions, a bad value refused with the domain's message
+/// (which names the field).
+#[derive(Debug)]
+pub struct OneOf<T>(PhantomData<fn() -> T>);
+
+impl<T> Clone for OneOf<T> {
+    fn clone(&self) -> Self {
+        OneOf(PhantomData)
+    }
+}
+
+/// The parser of the closed set `T`.
+pub fn one_of<T: ClosedSet>() -> OneOf<T> {
+    OneOf(PhantomData)
+}
+
+impl<T: ClosedSet> TypedValueParser for OneOf<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> std::result::Result<T, clap::Error> {
+        // The domain's own error, which names the field, becomes the usage error's source.
+        let domain: fn(&str) -> Result<T> = T::from_str;
+        domain.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(T::texts().into_iter().map(PossibleValue::new)))
+    }
 }

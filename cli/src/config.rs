@@ -6,15 +6,16 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
-use figment::{Figment, Metadata, Source};
+use figment::{Figment, Metadata, Provider, Source};
 use modelreg_core::error::redact_passwords;
 use modelreg_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::connect::Access;
 use crate::output::{Out, OutputFormat};
 
 /// Options every command takes (they override the config file and environment).
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
     /// Database to use: sqlite://PATH, sqlite::memory: or postgres://USER@HOST/DB
     #[arg(long, global = true, value_name = "URL")]
@@ -117,21 +118,20 @@ fn defaults() -> Config {
     }
 }
 
-/// The token names with their secrets blanked: `ci:****, dash:****:ro`.
+/// The token names with their secrets blanked: `ci:****,dash:****:ro`. An
+/// entry that is not `NAME:SECRET[:ro]` may be a bare secret: it is blanked whole.
 pub fn mask_tokens(tokens: &str) -> String {
     tokens
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| {
-            let mut parts: Vec<&str> = t.split(':').collect();
-            if parts.len() > 1 {
-                parts[1] = "****";
-            }
-            parts.join(":")
+        .map(|t| match t.split(':').collect::<Vec<_>>().as_slice() {
+            [name, _, role @ ("ro" | "rw")] => format!("{name}:****:{role}"),
+            [name, _, ..] => format!("{name}:****"),
+            _ => "****".to_owned(),
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(",")
 }
 
 /// The configuration files read, lowest priority first.
@@ -162,10 +162,32 @@ pub struct Loaded {
     flags: Vec<&'static str>,
 }
 
+/// Refuses a key of `file` that modelreg does not know (a typo would
+/// otherwise be ignored silently), naming the key and the file.
+fn check_keys(file: &Path) -> Result<()> {
+    let data = Figment::from(Toml::file_exact(file))
+        .data()
+        .map_err(|e| Error::invalid("config", format!("cannot read {}: {}", file.display(), e.kind)))?;
+    for key in data.values().flat_map(|dict| dict.keys()) {
+        if !KEYS.contains(&key.as_str()) {
+            return Err(Error::invalid(
+                "config",
+                format!(
+                    "unknown key {key:?} in {}; the keys are {}",
+                    file.display(),
+                    KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Loads the configuration from every layer.
 pub fn load(global: &GlobalArgs) -> Result<Loaded> {
     let mut figment = Figment::from(Serialized::defaults(defaults()));
     for file in files(global.config.as_deref())? {
+        check_keys(&file)?;
         figment = figment.merge(Toml::file_exact(file));
     }
     figment = figment
@@ -191,6 +213,23 @@ pub fn load(global: &GlobalArgs) -> Result<Loaded> {
 }
 
 impl Loaded {
+    /// Whether the registry is the default one (no database_url configured),
+    /// which any command creates on first use.
+    pub fn database_is_default(&self) -> bool {
+        self.source_of("database_url") == "default"
+    }
+
+    /// How a command opens the configured database: migrating it or not, and
+    /// creating a missing SQLite file when the command `creates` registries
+    /// or the registry is the default one.
+    pub fn access(&self, migrate: bool, creates: bool) -> Access {
+        Access {
+            migrate,
+            create: creates || self.database_is_default(),
+            concurrent: false,
+        }
+    }
+
     /// How the configuration says to print results.
     pub fn out(&self) -> Out {
         Out {

@@ -3,7 +3,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Args;
-use modelreg_core::{Error, Result};
+
+use crate::failure::Failure;
 
 /// Skips the confirmation prompt.
 #[derive(Debug, Args, Clone, Copy)]
@@ -13,27 +14,26 @@ pub struct YesArg {
     pub yes: bool,
 }
 
-/// Asks `question`; `--yes` skips it, and without a terminal it is required.
-pub fn confirm(question: &str, yes: YesArg) -> Result<()> {
+/// Asks `question` before doing `action` (a phrase: "delete team research");
+/// `--yes` skips it, and without a terminal it is required.
+pub fn confirm(action: &str, question: &str, yes: YesArg) -> Result<(), Failure> {
     if yes.yes {
         return Ok(());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Error::invalid(
-            "yes",
-            format!("{question}: confirm with --yes (no terminal to ask on)"),
-        ));
+        return Err(Failure::NotConfirmed(format!(
+            "refusing to {action} without --yes (no terminal to ask on)"
+        )));
     }
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::invalid("yes", format!("cannot read the answer: {e}")))?;
-    if matches!(answer.trim(), "y" | "Y" | "yes") {
-        Ok(())
-    } else {
-        Err(Error::invalid("yes", "not confirmed; nothing was changed"))
+    let read = std::io::stdin().lock().read_line(&mut answer);
+    match (read, answer.trim()) {
+        (Ok(_), "y" | "Y" | "yes") => Ok(()),
+        (Ok(_), _) => Err(Failure::NotConfirmed("not confirmed; nothing was changed".to_owned())),
+        (Err(e), _) => Err(Failure::NotConfirmed(format!(
+            "cannot read the answer ({e}); nothing was changed"
+        ))),
     }
 }

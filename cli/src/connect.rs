@@ -36,11 +36,34 @@ impl Backend {
     }
 }
 
+/// What a command does with the database it opens.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    /// Apply pending migrations first.
+    pub migrate: bool,
+    /// Create a missing SQLite file (and its folders).
+    pub create: bool,
+    /// Serve many requests at once (`serve`): the configured PostgreSQL pool,
+    /// where any other command opens one connection.
+    pub concurrent: bool,
+}
+
+impl Access {
+    /// An existing database, as it is: not created, not migrated.
+    pub const EXISTING: Access = Access {
+        migrate: false,
+        create: false,
+        concurrent: false,
+    };
+}
+
 /// How to open a store, whatever its backend.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Apply pending migrations first.
     pub migrate: bool,
+    /// Create a missing SQLite file.
+    pub create: bool,
     /// The most PostgreSQL connections.
     pub pool_size: u32,
     /// How long to wait for a free PostgreSQL connection.
@@ -52,15 +75,46 @@ pub struct Options {
 }
 
 impl Options {
-    /// The options the configuration sets.
-    pub fn from_config(config: &Config, migrate: bool) -> Options {
+    /// The options the configuration sets for `access`.
+    pub fn from_config(config: &Config, access: Access) -> Options {
         Options {
-            migrate,
-            pool_size: config.pg_pool_size.max(1),
+            migrate: access.migrate,
+            create: access.create,
+            // A command runs one statement at a time: one connection, opened once.
+            pool_size: if access.concurrent {
+                config.pg_pool_size.max(1)
+            } else {
+                1
+            },
             acquire_timeout: Duration::from_secs(config.pg_acquire_timeout_secs),
             busy_timeout: Duration::from_secs(config.sqlite_busy_timeout_secs),
             pg_schema: None,
         }
+    }
+
+    /// The SQLite options these options give.
+    pub fn sqlite(&self) -> SqliteOptions {
+        SqliteOptions {
+            busy_timeout: self.busy_timeout,
+            migrate: self.migrate,
+            create: self.create,
+            ..SqliteOptions::default()
+        }
+    }
+}
+
+/// Refuses a missing SQLite file that this command may not create, naming
+/// the commands that create one (and creating nothing).
+pub fn check_exists(location: &Location, create: bool) -> Result<()> {
+    match location {
+        Location::File(path) if !create && !path.exists() => Err(Error::invalid(
+            "database_url",
+            format!(
+                "{} does not exist; create it with `modelreg init` (or `seed`, `import`, `copy --to`)",
+                path.display()
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -68,12 +122,8 @@ impl Options {
 pub async fn open_backend(backend: &Backend, options: &Options) -> Result<Arc<dyn Store>> {
     match backend {
         Backend::Sqlite(location) => {
-            let sqlite = SqliteOptions {
-                busy_timeout: options.busy_timeout,
-                migrate: options.migrate,
-                ..SqliteOptions::default()
-            };
-            Ok(Arc::new(SqliteStore::open(location.clone(), sqlite).await?))
+            check_exists(location, options.create)?;
+            Ok(Arc::new(SqliteStore::open(location.clone(), options.sqlite()).await?))
         }
         Backend::Postgres(url) => {
             let postgres = PostgresOptions {
@@ -88,11 +138,11 @@ pub async fn open_backend(backend: &Backend, options: &Options) -> Result<Arc<dy
     }
 }
 
-/// Opens the configured database; `migrate` applies pending migrations first.
-pub async fn open(config: &Config, migrate: bool) -> Result<Arc<dyn Store>> {
+/// Opens the configured database for `access`.
+pub async fn open(config: &Config, access: Access) -> Result<Arc<dyn Store>> {
     open_backend(
         &Backend::of(&config.database_url)?,
-        &Options::from_config(config, migrate),
+        &Options::from_config(config, access),
     )
     .await
 }

@@ -11,21 +11,22 @@ mod commands;
 mod config;
 mod confirm;
 mod connect;
+mod failure;
 mod output;
 mod sample;
 mod session;
 
-use std::fmt;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use modelreg_core::{Error, TransferError};
 
 use crate::commands::{
     audit, completions, db, deploy, env, info, metric, model, report, run, serve, stats, team, transfer, version,
 };
 use crate::config::GlobalArgs;
-use crate::session::with_registry;
+use crate::failure::Failure;
+use crate::output::OutputFormat;
+use crate::session::{Creates, with_registry};
 
 /// modelreg: an ML model registry. With no configuration it keeps the whole
 /// registry in one SQLite file in your data directory; point it at
@@ -103,97 +104,105 @@ enum Command {
     Completions(completions::CompletionsArgs),
 }
 
-/// Why a command failed: an error of the registry, or one at a line of an import or copy.
-#[derive(Debug)]
-enum Failure {
-    Registry(Error),
-    Transfer(TransferError),
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        Failure::Registry(error)
-    }
-}
-
-impl From<TransferError> for Failure {
-    fn from(error: TransferError) -> Self {
-        Failure::Transfer(error)
-    }
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Registry(error) => error.fmt(f),
-            Failure::Transfer(error) => error.fmt(f),
-        }
-    }
-}
-
-impl Failure {
-    fn exit_code(&self) -> u8 {
-        let error = match self {
-            Failure::Registry(error) => error,
-            Failure::Transfer(TransferError { error, .. }) => error,
-        };
-        match error {
-            Error::Invalid { .. } => 2,
-            Error::NotFound { .. } => 3,
-            Error::Conflict { .. } | Error::Mismatch { .. } => 4,
-            Error::SchemaTooNew { .. } | Error::Unavailable { .. } | Error::Storage { .. } | Error::Internal { .. } => {
-                1
-            }
-        }
-    }
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(usage) => return usage_error(&usage),
+    };
+    let global = GlobalArgs::clone(&cli.global);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("modelreg: {failure}");
+            failure.report(error_format(&global));
             ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// How a failure is told: as `--output` (or the configuration) says.
+fn error_format(global: &GlobalArgs) -> OutputFormat {
+    global
+        .output
+        .or_else(|| config::load(global).ok().map(|loaded| loaded.config.output))
+        .or_else(output_from_environment)
+        .unwrap_or(OutputFormat::Table)
+}
+
+fn output_from_environment() -> Option<OutputFormat> {
+    let value = std::env::var("MODELREG_OUTPUT").ok()?;
+    <OutputFormat as clap::ValueEnum>::from_str(value.trim(), true).ok()
+}
+
+/// Whether the command line asks for JSON, read from the raw arguments
+/// (for a command line that did not parse).
+fn json_asked(args: &[String]) -> bool {
+    args.windows(2)
+        .any(|pair| matches!(pair[0].as_str(), "-o" | "--output") && pair[1] == "json")
+        || args
+            .iter()
+            .any(|arg| matches!(arg.as_str(), "--output=json" | "-ojson" | "-o=json"))
+}
+
+/// A command line that did not parse: help and version as clap prints them;
+/// a bad value as one line, other usage errors as clap does; with `--output
+/// json` any of them as one JSON object (exit 2).
+fn usage_error(usage: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let args: Vec<String> = std::env::args().collect();
+    let json = json_asked(&args) || output_from_environment() == Some(OutputFormat::Json);
+    match usage.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = usage.print();
+            ExitCode::from(u8::try_from(usage.exit_code()).unwrap_or(2))
+        }
+        _ if json => {
+            eprintln!("{}", failure::usage_json(usage));
+            ExitCode::from(2)
+        }
+        // A bad value is one line, as every other error; a malformed command
+        // line keeps clap's usage and tips.
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            eprintln!("modelreg: {}", failure::usage_message(usage));
+            ExitCode::from(2)
+        }
+        _ => {
+            let _ = usage.print();
+            ExitCode::from(2)
         }
     }
 }
 
 /// Runs one command. Registry commands get the configured registry, opened
 /// (and migrated) before and closed after; schema commands get the store;
-/// `bench` only ever an explicit --database-url; `completions` nothing.
+/// `bench` only ever an explicit --database-url; `completions` nothing. Only
+/// `init`, `seed`, `import` and `copy --to` create a registry that was named
+/// but does not exist (the default registry is created by any command).
 async fn run(cli: Cli) -> Result<(), Failure> {
+    use Creates::{No, Yes};
     let global = &cli.global;
+    let load = || config::load(global);
     match cli.command {
-        Command::Team(cmd) => with_registry(&config::load(global)?, async |ctx| team::run(cmd, ctx).await).await?,
-        Command::Model(cmd) => with_registry(&config::load(global)?, async |ctx| model::run(cmd, ctx).await).await?,
-        Command::Version(cmd) => {
-            with_registry(&config::load(global)?, async |ctx| version::run(cmd, ctx).await).await?
-        }
-        Command::Run(cmd) => with_registry(&config::load(global)?, async |ctx| run::run(cmd, ctx).await).await?,
-        Command::Metric(cmd) => with_registry(&config::load(global)?, async |ctx| metric::run(cmd, ctx).await).await?,
-        Command::Env(cmd) => with_registry(&config::load(global)?, async |ctx| env::run(cmd, ctx).await).await?,
-        Command::Deploy(cmd) => with_registry(&config::load(global)?, async |ctx| deploy::run(cmd, ctx).await).await?,
-        Command::Audit(cmd) => with_registry(&config::load(global)?, async |ctx| audit::run(cmd, ctx).await).await?,
-        Command::Report(cmd) => with_registry(&config::load(global)?, async |ctx| report::run(cmd, ctx).await).await?,
-        Command::Stats => with_registry(&config::load(global)?, stats::stats).await?,
-        Command::Seed => with_registry(&config::load(global)?, stats::seed).await?,
-        Command::Export(args) => {
-            with_registry(&config::load(global)?, async |ctx| transfer::export(args, ctx).await).await?
-        }
-        Command::Import(args) => {
-            with_registry(&config::load(global)?, async |ctx| transfer::import(args, ctx).await).await?
-        }
-        Command::BenchWriter(args) => {
-            with_registry(&config::load(global)?, async |ctx| bench::writer(args, ctx).await).await?
-        }
-        Command::Info => info::run(&config::load(global)?).await?,
-        Command::TestConnection => db::test_connection(&config::load(global)?).await?,
-        Command::Init => db::init(&config::load(global)?).await?,
-        Command::Db(cmd) => db::run(cmd, &config::load(global)?).await?,
-        Command::Copy(args) => transfer::copy(args, &config::load(global)?).await?,
-        Command::Serve(args) => serve::run(args, &config::load(global)?).await?,
+        Command::Team(cmd) => with_registry(&load()?, No, async |ctx| team::run(cmd, ctx).await).await?,
+        Command::Model(cmd) => with_registry(&load()?, No, async |ctx| model::run(cmd, ctx).await).await?,
+        Command::Version(cmd) => with_registry(&load()?, No, async |ctx| version::run(cmd, ctx).await).await?,
+        Command::Run(cmd) => with_registry(&load()?, No, async |ctx| run::run(cmd, ctx).await).await?,
+        Command::Metric(cmd) => with_registry(&load()?, No, async |ctx| metric::run(cmd, ctx).await).await?,
+        Command::Env(cmd) => with_registry(&load()?, No, async |ctx| env::run(cmd, ctx).await).await?,
+        Command::Deploy(cmd) => with_registry(&load()?, No, async |ctx| deploy::run(cmd, ctx).await).await?,
+        Command::Audit(cmd) => with_registry(&load()?, No, async |ctx| audit::run(cmd, ctx).await).await?,
+        Command::Report(cmd) => with_registry(&load()?, No, async |ctx| report::run(cmd, ctx).await).await?,
+        Command::Stats => with_registry(&load()?, No, stats::stats).await?,
+        Command::Seed => with_registry(&load()?, Yes, stats::seed).await?,
+        Command::Export(args) => with_registry(&load()?, No, async |ctx| transfer::export(args, ctx).await).await?,
+        Command::Import(args) => with_registry(&load()?, Yes, async |ctx| transfer::import(args, ctx).await).await?,
+        Command::BenchWriter(args) => with_registry(&load()?, No, async |ctx| bench::writer(args, ctx).await).await?,
+        Command::Info => info::run(&load()?).await?,
+        Command::TestConnection => db::test_connection(&load()?).await?,
+        Command::Init => db::init(&load()?).await?,
+        Command::Db(cmd) => db::run(cmd, &load()?).await?,
+        Command::Copy(args) => transfer::copy(args, &load()?).await?,
+        Command::Serve(args) => serve::run(args, &load()?).await?,
         Command::Bench(args) => bench::run(&args, global).await?,
         Command::Completions(args) => completions::run(args),
     }

@@ -15,13 +15,24 @@ pub struct Ctx {
     pub out: Out,
 }
 
+/// Whether a command may create the registry it names (`init`, `seed`,
+/// `import`; the default registry is created by any command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Creates {
+    /// The registry must exist.
+    No,
+    /// A missing registry is created.
+    Yes,
+}
+
 /// Opens the configured registry (migrating it), runs `command` on it and closes it.
 pub async fn with_registry<T, E: From<Error>>(
     loaded: &Loaded,
+    creates: Creates,
     command: impl AsyncFnOnce(&Ctx) -> Result<T, E>,
 ) -> Result<T, E> {
     let actor = Actor::new(loaded.config.actor.clone())?;
-    let store = connect::open(&loaded.config, true).await?;
+    let store = connect::open(&loaded.config, loaded.access(true, creates == Creates::Yes)).await?;
     let ctx = Ctx {
         reg: Registry::new(store, actor),
         out: loaded.out(),
@@ -32,8 +43,12 @@ pub async fn with_registry<T, E: From<Error>>(
 
 /// Opens the configured database without migrating it, runs `command` on
 /// its store (schema administration) and closes it.
-pub async fn with_store<T>(loaded: &Loaded, command: impl AsyncFnOnce(&Arc<dyn Store>) -> Result<T>) -> Result<T> {
-    let store = connect::open(&loaded.config, false).await?;
+pub async fn with_store<T, E: From<Error>>(
+    loaded: &Loaded,
+    creates: Creates,
+    command: impl AsyncFnOnce(&Arc<dyn Store>) -> Result<T, E>,
+) -> Result<T, E> {
+    let store = connect::open(&loaded.config, loaded.access(false, creates == Creates::Yes)).await?;
     let result = command(&store).await;
     finish(result, store.close().await)
 }

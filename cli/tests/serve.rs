@@ -37,6 +37,14 @@ impl Server {
         } else {
             &["--listen", "127.0.0.1:0"]
         };
+        // A named registry file is created by `init` only.
+        let init = Command::new(env!("CARGO_BIN_EXE_modelreg"))
+            .args(["init", "--database-url", &url])
+            .env("XDG_CONFIG_HOME", dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
         // Logs go to a file: a pipe nobody reads could fill and stall the server.
         let stderr = dir.path().join("stderr.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_modelreg"))

@@ -13,9 +13,13 @@ pub const RESERVED: &[&str] = &["latest", "production"];
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alias {
+    /// Made by the registry when the alias is first set (a UUID v7); moving it keeps it.
     pub id: Uuid,
+    /// The model whose name for a version this is.
     pub model_id: Uuid,
+    /// Unique within the model: see [`check_name`] for what a name may be.
     pub name: String,
+    /// The version it points to; never a deprecated one.
     pub version_id: Uuid,
     /// When the alias was last set (moved).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -26,9 +30,13 @@ pub struct Alias {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AliasWithVersion {
+    /// The alias, unique within its model.
     pub name: String,
+    /// The version it points to.
     pub version_id: Uuid,
+    /// That version's semver.
     pub semver: String,
+    /// When the alias was last set (moved).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub assigned_at: Timestamp,
 }
@@ -64,7 +72,7 @@ pub fn check_name(name: &str) -> Result<()> {
 }
 
 impl Alias {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks the alias's name ([`check_name`]).
     pub fn validate(&self) -> Result<()> {
         check_name(&self.name)
     }

@@ -187,7 +187,7 @@ operations! {
     /// Deployments per status.
     fn deployment_status_counts(&self) -> DeploymentStatusCounts;
     /// Active models with no recent training run.
-    fn stale_models(&self, days: u32) -> Vec<Model>;
+    fn stale_models(&self, days: u32, page: Page) -> Vec<Model>;
     /// How many of each entity the registry holds.
     fn stats(&self) -> Stats;
 

@@ -23,13 +23,21 @@ crate::string_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// The kind of entity that changed.
     pub entity_type: EntityKind,
+    /// The id of the entity that changed (which may since have been deleted).
     pub entity_id: Uuid,
+    /// What the change did.
     pub action: AuditAction,
+    /// Who made the change, 1..=100 characters.
     pub actor: String,
+    /// What changed: `{"field": {"old": …, "new": …}}` for an update; the entity's fields
+    /// for a create, deploy, rollback (with what it rolled back) or delete.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub changes: JsonObject,
+    /// When the change was made; events are stamped in commit order.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub timestamp: Timestamp,
 }
@@ -66,9 +74,10 @@ impl AuditEvent {
         entity_id: Uuid,
         action: AuditAction,
         actor: &Actor,
-        changes: JsonObject,
+        mut changes: JsonObject,
         timestamp: Timestamp,
     ) -> AuditEvent {
+        validate::canonical_json(&mut changes);
         AuditEvent {
             id: Uuid::now_v7(),
             entity_type,

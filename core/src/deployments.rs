@@ -32,19 +32,32 @@ impl DeploymentStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deployment {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// The version it runs (deleting the version deletes the deployment).
     pub version_id: Uuid,
+    /// The environment it runs in (deleting the environment deletes the deployment).
     pub environment_id: Uuid,
+    /// 1..=200 characters in NFC, no surrounding whitespace; need not be unique.
     pub name: String,
+    /// How it is doing; terminated is final.
     pub status: DeploymentStatus,
+    /// Where it serves requests, at most 500 characters.
     pub endpoint_url: Option<String>,
+    /// How many copies run (0 or more).
     pub replicas: i32,
+    /// The CPU each replica asks for, as the orchestrator writes it (`500m`), at most 20 characters.
     pub cpu_request: Option<String>,
+    /// The memory each replica asks for, as the orchestrator writes it (`2Gi`), at most 20 characters.
     pub memory_request: Option<String>,
+    /// How many GPUs each replica uses (0 or more).
     pub gpu_count: i32,
+    /// When the deployment was made.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub deployed_at: Timestamp,
+    /// Who deployed it, at most 100 characters.
     pub deployed_by: Option<String>,
+    /// When it was terminated; absent until then.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub terminated_at: Option<Timestamp>,
 }
@@ -54,6 +67,7 @@ pub struct Deployment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewDeployment {
+    /// 1..=200 characters, no surrounding whitespace; need not be unique.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -63,20 +77,26 @@ pub struct NewDeployment {
         )
     )]
     pub name: String,
+    /// How it starts out; deploying when absent.
     #[serde(default = "default_status")]
     pub status: DeploymentStatus,
+    /// Where it serves requests, at most 500 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 500, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub endpoint_url: Option<String>,
+    /// How many copies run (0 or more); 1 when absent.
     #[serde(default = "default_replicas")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub replicas: i32,
+    /// The CPU each replica asks for (`500m`), at most 20 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 20, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub cpu_request: Option<String>,
+    /// The memory each replica asks for (`2Gi`), at most 20 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 20, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub memory_request: Option<String>,
+    /// How many GPUs each replica uses (0 or more); 0 when absent.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub gpu_count: i32,
@@ -106,7 +126,8 @@ impl NewDeployment {
 }
 
 impl Deployment {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks every field: a name of 1..=200 characters, the texts' lengths, and
+    /// replica and GPU counts of 0 or more.
     pub fn validate(&self) -> Result<()> {
         validate::name("name", &self.name, 200)?;
         validate::opt_text("endpoint_url", self.endpoint_url.as_deref(), 500)?;
@@ -151,6 +172,7 @@ impl Deployment {
 /// Which deployments a listing returns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeploymentFilter {
+    /// Only the deployments of this status.
     pub status: Option<DeploymentStatus>,
 }
 
@@ -158,9 +180,13 @@ pub struct DeploymentFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActiveDeployment {
+    /// The serving deployment.
     pub deployment: Deployment,
+    /// The version it runs.
     pub version: ModelVersion,
+    /// The model of that version.
     pub model: Model,
+    /// The environment it runs in.
     pub environment: Environment,
 }
 
@@ -169,8 +195,11 @@ pub struct ActiveDeployment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Drift {
+    /// Where the deployment runs.
     pub environment: Environment,
+    /// The model whose designation and reality differ.
     pub model: Model,
+    /// The healthy or degraded deployment that runs another version.
     pub deployment: Deployment,
     /// The version the deployment runs.
     pub deployed: ModelVersion,

@@ -1,7 +1,7 @@
 //! A small macro for the closed sets of values (statuses, kinds, levels).
 
 /// Declares a string-valued enum with `as_str`, `ALL`, `FromStr` (an
-/// [`Error::Invalid`](crate::Error::Invalid) naming `$field`) and serde.
+/// [`Error::Invalid`](crate::Error::Invalid) naming `$field`) and serde; each variant's doc is its text.
 #[macro_export]
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, field = $field:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -12,7 +12,10 @@ macro_rules! string_enum {
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($variant),+
+            $(
+                #[doc = concat!("`", $text, "`")]
+                $variant
+            ),+
         }
 
         impl $name {

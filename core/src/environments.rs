@@ -21,14 +21,22 @@ crate::string_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Environment {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// Unique among environments: 1..=50 characters in NFC, no surrounding whitespace.
     pub name: String,
+    /// What the environment is for.
     pub kind: EnvironmentKind,
+    /// The cloud region it is in, at most 50 characters.
     pub region: Option<String>,
+    /// The Kubernetes namespace its deployments run in, at most 100 characters.
     pub kubernetes_namespace: Option<String>,
+    /// Settings of the environment: a JSON object (at most 64 KiB, 32 levels deep).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub config: JsonObject,
+    /// False once the environment is deactivated; active-only listings leave it out.
     pub is_active: bool,
+    /// When the environment was created.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
@@ -38,6 +46,7 @@ pub struct Environment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewEnvironment {
+    /// Unique among environments: 1..=50 characters, no surrounding whitespace (stored in NFC).
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -47,13 +56,17 @@ pub struct NewEnvironment {
         )
     )]
     pub name: String,
+    /// What the environment is for.
     pub kind: EnvironmentKind,
+    /// The cloud region it is in, at most 50 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub region: Option<String>,
+    /// The Kubernetes namespace its deployments run in, at most 100 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub kubernetes_namespace: Option<String>,
+    /// Settings of the environment: a JSON object (at most 64 KiB, 32 levels deep); `{}` when absent.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub config: JsonObject,
@@ -77,6 +90,7 @@ impl NewEnvironment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentUpdate {
+    /// A new unique name, 1..=50 characters.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -86,20 +100,26 @@ pub struct EnvironmentUpdate {
         )
     )]
     pub name: Option<String>,
+    /// A new kind.
     pub kind: Option<EnvironmentKind>,
+    /// The cloud region, at most 50 characters; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
     #[cfg_attr(feature = "openapi", schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub region: Option<Option<String>>,
+    /// The Kubernetes namespace, at most 100 characters; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
     #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub kubernetes_namespace: Option<Option<String>>,
+    /// Replaces the whole settings object.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub config: Option<JsonObject>,
+    /// `false` deactivates the environment, `true` reactivates it.
     pub is_active: Option<bool>,
 }
 
 impl Environment {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks every field: a name of 1..=50 characters, a region of at most 50, a
+    /// namespace of at most 100, and a config object within the JSON bounds.
     pub fn validate(&self) -> Result<()> {
         validate::name("name", &self.name, 50)?;
         validate::opt_text("region", self.region.as_deref(), 50)?;
@@ -135,6 +155,8 @@ impl Environment {
 /// Which environments a listing returns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EnvironmentFilter {
+    /// Only the environments of this kind.
     pub kind: Option<EnvironmentKind>,
+    /// Leave out deactivated environments.
     pub active_only: bool,
 }

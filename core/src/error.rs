@@ -9,14 +9,23 @@ use serde::Serialize;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
+    /// A [`Team`](crate::teams::Team) (`team`).
     Team,
+    /// A [`Tag`](crate::models::Tag) (`tag`).
     Tag,
+    /// A [`Model`](crate::models::Model) (`model`).
     Model,
+    /// A [`ModelVersion`](crate::versions::ModelVersion) (`model_version`).
     ModelVersion,
+    /// A [`TrainingRun`](crate::runs::TrainingRun) (`training_run`).
     TrainingRun,
+    /// A [`Metric`](crate::metrics::Metric) (`metric`).
     Metric,
+    /// An [`Environment`](crate::environments::Environment) (`environment`).
     Environment,
+    /// A [`Deployment`](crate::deployments::Deployment) (`deployment`).
     Deployment,
+    /// An [`AuditEvent`](crate::audit::AuditEvent) (`audit_event`).
     AuditEvent,
 }
 
@@ -72,12 +81,20 @@ impl fmt::Display for EntityKind {
 pub enum Error {
     /// The entity with this key does not exist.
     #[error("{entity} {key} not found")]
-    NotFound { entity: EntityKind, key: String },
+    NotFound {
+        /// The kind of entity looked for.
+        entity: EntityKind,
+        /// What it was looked for by: an id, a name, or `MODEL@SELECTOR` for a version.
+        key: String,
+    },
     /// A unique field already holds this value.
     #[error("{entity} with {field} {value:?} already exists")]
     Conflict {
+        /// The kind of entity whose unique field clashes.
         entity: EntityKind,
+        /// The unique field (`name`, `semver`; `status` for a second production version).
         field: &'static str,
+        /// The value another entity already holds.
         value: String,
     },
     /// An entity with this key exists, but differs from what was given in
@@ -87,30 +104,47 @@ pub enum Error {
         fields.join(", ")
     )]
     Mismatch {
+        /// The kind of entity found.
         entity: EntityKind,
+        /// The key it was found by (`MODEL@SEMVER`).
         key: String,
+        /// The fields that differ (`artifact_uri`, `framework`, `checksum_sha256`).
         fields: Vec<&'static str>,
     },
     /// Input (or a requested transition) breaks a rule of the domain.
     #[error("invalid {field}: {reason}")]
-    Invalid { field: &'static str, reason: String },
+    Invalid {
+        /// The field (or query part) at fault, as the caller names it.
+        field: &'static str,
+        /// What is wrong with it, in words for a person.
+        reason: String,
+    },
     /// The database was migrated by a newer modelreg than this one.
     #[error(
         "the database schema is at version {database}, but this modelreg only knows versions up to {supported}; upgrade modelreg to open it"
     )]
-    SchemaTooNew { database: i64, supported: i64 },
+    SchemaTooNew {
+        /// The schema version the database is at.
+        database: i64,
+        /// The newest schema version this modelreg knows.
+        supported: i64,
+    },
     /// The database cannot be reached or refuses work for now (down, busy,
     /// locked past the timeout, out of connections); trying again later may succeed.
     #[error("database unavailable: {message}")]
     Unavailable {
+        /// What failed; the constructors blank out any password in a URL.
         message: String,
+        /// The underlying error, when there is one.
         #[source]
         source: Option<Source>,
     },
     /// The disk under the database is full or read-only: writes fail until an operator frees or remounts it.
     #[error("storage full or read-only: {message}")]
     Storage {
+        /// What failed; the constructors blank out any password in a URL.
         message: String,
+        /// The underlying error, when there is one.
         #[source]
         source: Option<Source>,
     },
@@ -118,7 +152,9 @@ pub enum Error {
     /// (a stored value that does not decode, a broken invariant).
     #[error("internal error: {message}")]
     Internal {
+        /// What failed; the constructors blank out any password in a URL.
         message: String,
+        /// The underlying error, when there is one.
         #[source]
         source: Option<Source>,
     },

@@ -11,12 +11,19 @@ use crate::versions::VersionStatus;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// The model of the version.
     pub model_id: Uuid,
+    /// The version whose status changed.
     pub version_id: Uuid,
+    /// The status before; absent for the status a version is registered with.
     pub from_status: Option<VersionStatus>,
+    /// The status after.
     pub to_status: VersionStatus,
+    /// Who made the change, 1..=100 characters.
     pub actor: String,
+    /// When the change took effect, in commit order.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub changed_at: Timestamp,
 }
@@ -25,12 +32,19 @@ pub struct StatusChange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AliasChange {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// The model whose alias changed.
     pub model_id: Uuid,
+    /// The alias's name.
     pub alias: String,
+    /// The version it pointed to before; absent when the alias was set for the first time.
     pub from_version_id: Option<Uuid>,
+    /// The version it points to after; absent when the alias was removed.
     pub to_version_id: Option<Uuid>,
+    /// Who made the change, 1..=100 characters.
     pub actor: String,
+    /// When the change took effect, in commit order.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub changed_at: Timestamp,
 }
@@ -40,7 +54,9 @@ pub struct AliasChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HistoryEntry {
+    /// A version's status changed.
     Status(StatusChange),
+    /// An alias was set, moved or removed.
     Alias(AliasChange),
 }
 

@@ -2,6 +2,8 @@
 //! the storage traits a backend implements, the typed error, and the
 //! [`Registry`] service that applies every rule once, for every backend.
 
+#![warn(missing_docs)]
+
 mod enums;
 
 pub mod aliases;

@@ -21,11 +21,17 @@ crate::string_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Metric {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// The version measured (deleting the version deletes the metric).
     pub version_id: Uuid,
+    /// What was measured (`accuracy`), 1..=100 characters; a name may be recorded many times.
     pub name: String,
+    /// The measurement: a finite float (never NaN or infinite).
     pub value: f64,
+    /// The data it was measured on.
     pub split: Split,
+    /// When it was measured.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub recorded_at: Timestamp,
 }
@@ -35,6 +41,7 @@ pub struct Metric {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewMetric {
+    /// What was measured (`accuracy`), 1..=100 characters, no surrounding whitespace.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -44,7 +51,9 @@ pub struct NewMetric {
         )
     )]
     pub name: String,
+    /// The measurement: a finite float (NaN and infinities are refused).
     pub value: f64,
+    /// The data it was measured on.
     pub split: Split,
     /// When it was measured; now when absent.
     #[serde(default)]
@@ -65,9 +74,10 @@ impl NewMetric {
 }
 
 impl Metric {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks the name (1..=100 characters) and that the value is finite.
     pub fn validate(&self) -> Result<()> {
         validate::name("name", &self.name, 100)?;
+        validate::timestamp("recorded_at", &self.recorded_at)?;
         validate::finite("value", self.value)
     }
 }
@@ -75,6 +85,8 @@ impl Metric {
 /// Which metrics a listing returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetricFilter {
+    /// Only the metrics of this name.
     pub name: Option<String>,
+    /// Only the metrics measured on this split.
     pub split: Option<Split>,
 }

@@ -6,17 +6,24 @@ use crate::error::{Error, Result};
 /// One schema change, with the SQL that applies it and the SQL that undoes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Migration {
+    /// Its number: migrations apply in ascending order, starting at 1.
     pub version: i64,
+    /// A short name for what it changes (`versions_history`), from its file name.
     pub name: &'static str,
+    /// The SQL that applies it.
     pub up: &'static str,
+    /// The SQL that undoes it.
     pub down: &'static str,
 }
 
 /// One migration applied to a database, as `db history` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppliedMigration {
+    /// The migration's number.
     pub version: i64,
+    /// The migration's name.
     pub name: String,
+    /// When it was applied to this database.
     pub applied_at: crate::time::Timestamp,
 }
 
@@ -25,7 +32,8 @@ pub fn latest(migrations: &[Migration]) -> i64 {
     migrations.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
-/// Fails when the database was migrated by a newer modelreg (DESIGN.md item 7).
+/// Fails with [`Error::SchemaTooNew`] when the database was migrated by a newer
+/// modelreg: this one must not open it, and must write nothing to it.
 pub fn check_not_newer(database: i64, migrations: &[Migration]) -> Result<()> {
     let supported = latest(migrations);
     if database > supported {

@@ -30,16 +30,26 @@ impl Default for RiskLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Model {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// Unique among models: 1..=200 characters in NFC, no surrounding whitespace.
     pub name: String,
+    /// Free text of at most 10,000 characters; may hold newlines and tabs.
     pub description: Option<String>,
+    /// What the model is used for, at most 200 characters.
     pub use_case: Option<String>,
+    /// The owning team; none when it has no team (deleting a team leaves its models with none).
     pub team_id: Option<Uuid>,
+    /// How much harm a wrong prediction can do; medium unless given.
     pub risk_level: RiskLevel,
+    /// Whether the model is subject to compliance review; false unless given.
     pub compliance_required: bool,
+    /// False for a model no longer in use: active-only listings and reports leave it out.
     pub is_active: bool,
+    /// When the model was created.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
+    /// When the model last changed; every update sets it.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
 }
@@ -49,6 +59,7 @@ pub struct Model {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewModel {
+    /// Unique among models: 1..=200 characters, no surrounding whitespace (stored in NFC).
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -58,20 +69,24 @@ pub struct NewModel {
         )
     )]
     pub name: String,
+    /// Free text of at most 10,000 characters; may hold newlines and tabs.
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
-        schema(max_length = 10000, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+        schema(max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
     )]
     pub description: Option<String>,
+    /// What the model is used for, at most 200 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub use_case: Option<String>,
     /// The owning team, by name or id (`team_id` is accepted too).
     #[serde(default, alias = "team_id")]
     pub team: Option<Ref>,
+    /// How much harm a wrong prediction can do; medium when absent.
     #[serde(default)]
     pub risk_level: RiskLevel,
+    /// Whether the model is subject to compliance review; false when absent.
     #[serde(default)]
     pub compliance_required: bool,
 }
@@ -91,6 +106,7 @@ impl NewModel {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ModelUpdate {
+    /// A new unique name, 1..=200 characters.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -100,25 +116,31 @@ pub struct ModelUpdate {
         )
     )]
     pub name: Option<String>,
+    /// Free text of at most 10,000 characters; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
     #[cfg_attr(
         feature = "openapi",
-        schema(max_length = 10000, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+        schema(max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
     )]
     pub description: Option<Option<String>>,
+    /// What the model is used for, at most 200 characters; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
     #[cfg_attr(feature = "openapi", schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub use_case: Option<Option<String>>,
     /// The owning team, by name or id; `null` removes it (`team_id` is accepted too).
     #[serde(default, alias = "team_id", deserialize_with = "crate::validate::present")]
     pub team: Option<Option<Ref>>,
+    /// A new risk level.
     pub risk_level: Option<RiskLevel>,
+    /// Whether the model is subject to compliance review.
     pub compliance_required: Option<bool>,
+    /// `false` marks the model as no longer in use, `true` as in use again.
     pub is_active: Option<bool>,
 }
 
 impl Model {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks every field: a name of 1..=200 characters, a description of at most
+    /// 10,000 and a use case of at most 200.
     pub fn validate(&self) -> Result<()> {
         validate::name("name", &self.name, 200)?;
         validate::opt_description("description", self.description.as_deref(), 10_000)?;
@@ -163,9 +185,11 @@ impl Model {
 /// Which models a listing returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModelFilter {
+    /// Leave out inactive models.
     pub active_only: bool,
     /// Only the models of this team.
     pub team: Option<Ref>,
+    /// Only the models of this risk level.
     pub risk_level: Option<RiskLevel>,
 }
 
@@ -183,8 +207,11 @@ impl ModelFilter {
 /// [`ModelFilter`] as a store applies it: the team by id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StoredModelFilter {
+    /// Leave out inactive models.
     pub active_only: bool,
+    /// Only the models of the team with this id.
     pub team_id: Option<Uuid>,
+    /// Only the models of this risk level.
     pub risk_level: Option<RiskLevel>,
 }
 
@@ -192,15 +219,19 @@ pub struct StoredModelFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tag {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// Unique among tags: 1..=50 characters in NFC, no surrounding whitespace.
     pub name: String,
+    /// Free text of at most 10,000 characters; may hold newlines and tabs.
     pub description: Option<String>,
+    /// When the tag was created.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
 impl Tag {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks the name (1..=50 characters) and the description (at most 10,000).
     pub fn validate(&self) -> Result<()> {
         validate::name("tag", &self.name, 50)?;
         validate::opt_description("description", self.description.as_deref(), 10_000)
@@ -212,8 +243,12 @@ impl Tag {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TagUpdate {
+    /// Free text of at most 10,000 characters; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
+    )]
     pub description: Option<Option<String>>,
 }
 
@@ -221,8 +256,11 @@ pub struct TagUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelTag {
+    /// The model that carries the tag.
     pub model_id: Uuid,
+    /// The tag it carries.
     pub tag_id: Uuid,
+    /// When the tag was added to the model.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub assigned_at: Timestamp,
 }
@@ -231,7 +269,9 @@ pub struct ModelTag {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagUsage {
+    /// The tag counted.
     pub tag: Tag,
+    /// How many models carry it.
     pub model_count: u64,
 }
 

@@ -54,18 +54,31 @@ pub type RecordKey = (Uuid, Uuid);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
 pub enum Record {
+    /// A team.
     Team(Team),
+    /// A tag.
     Tag(Tag),
+    /// A model.
     Model(Model),
+    /// A tag's link to a model that carries it.
     ModelTag(ModelTag),
+    /// A model version.
     ModelVersion(ModelVersion),
+    /// A model's alias for one of its versions.
     ModelAlias(Alias),
+    /// A training run.
     TrainingRun(TrainingRun),
+    /// A metric value.
     Metric(Metric),
+    /// An environment.
     Environment(Environment),
+    /// A deployment.
     Deployment(Deployment),
+    /// A history row: a version's status changed.
     StatusChange(StatusChange),
+    /// A history row: an alias was set, moved or removed.
     AliasChange(AliasChange),
+    /// An audit event.
     AuditEvent(AuditEvent),
 }
 
@@ -170,8 +183,14 @@ impl Record {
         }
     }
 
-    /// Checks the record against the rules of DESIGN.md, as a new one would be.
+    /// Checks the record as a new one of its kind would be checked; a stored
+    /// checksum must also be lower-case already.
     pub fn validate(&self) -> Result<()> {
+        for (column, value) in self.table().columns.iter().zip(self.values()?) {
+            if let crate::tables::Value::Time(t) = value {
+                validate::timestamp(crate::error::field_name(column.name), &t)?;
+            }
+        }
         match self {
             Record::Team(x) => x.validate(),
             Record::Tag(x) => x.validate(),
@@ -200,6 +219,19 @@ impl Record {
                 validate::name("actor", &x.actor, 100)?;
                 validate::audit_changes(&x.changes)
             }
+        }
+    }
+
+    /// Rewrites the record's floats and JSON into the one form every backend
+    /// stores and reads back the same (see [`validate::canonical_json`]).
+    pub fn canonicalize(&mut self) {
+        match self {
+            Record::ModelVersion(v) => v.canonicalize(),
+            Record::TrainingRun(r) => r.canonicalize(),
+            Record::Metric(m) => m.value = validate::canonical_float(m.value),
+            Record::Environment(e) => validate::canonical_json(&mut e.config),
+            Record::AuditEvent(a) => validate::canonical_json(&mut a.changes),
+            _ => {}
         }
     }
 

@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 /// An entity addressed by id or by its unique name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ref {
+    /// By id.
     Id(Uuid),
+    /// By unique name.
     Name(String),
 }
 
@@ -119,8 +121,15 @@ impl fmt::Display for Selector {
 /// A model version addressed by id, or as a selector within a model.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VersionRef {
+    /// The version with this id.
     Id(Uuid),
-    Of { model: Ref, selector: Selector },
+    /// `MODEL@SELECTOR`: one of a model's versions.
+    Of {
+        /// The model, by name or id.
+        model: Ref,
+        /// Which of its versions.
+        selector: Selector,
+    },
 }
 
 impl VersionRef {

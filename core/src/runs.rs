@@ -30,23 +30,37 @@ pub const MAX_DURATION_SECONDS: i64 = 3_155_760_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingRun {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// The version the run produced or tried to produce (deleting the version deletes the run).
     pub version_id: Uuid,
+    /// 1..=200 characters in NFC, no surrounding whitespace; need not be unique.
     pub run_name: String,
+    /// Running until the run is finished, then how it ended.
     pub status: RunStatus,
+    /// When the run started.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub started_at: Timestamp,
+    /// When the run ended; absent while it is running.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub completed_at: Option<Timestamp>,
+    /// How long it ran, in seconds (0..=100 years); absent while it is running.
     pub duration_seconds: Option<i64>,
+    /// GPU time it used, in hours (0..=[`MAX_GPU_HOURS`]); 0 unless given.
     pub gpu_hours: f64,
+    /// What it cost in US dollars (0..=[`MAX_COST_USD`]); absent when unknown.
     pub cost_usd: Option<f64>,
+    /// The dataset it trained on, at most 200 characters.
     pub dataset_name: Option<String>,
+    /// The version of that dataset, at most 50 characters.
     pub dataset_version: Option<String>,
+    /// The training settings: a JSON object (at most 64 KiB, 32 levels deep).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub hyperparameters: JsonObject,
+    /// The machine and software the run used: a JSON object (at most 64 KiB, 32 levels deep).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub environment: JsonObject,
+    /// Who started the run, at most 100 characters.
     pub created_by: Option<String>,
 }
 
@@ -55,6 +69,7 @@ pub struct TrainingRun {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRun {
+    /// 1..=200 characters, no surrounding whitespace; need not be unique.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -68,24 +83,31 @@ pub struct NewRun {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub started_at: Option<Timestamp>,
+    /// GPU time used so far, in hours (0..=[`MAX_GPU_HOURS`]); 0 when absent.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub gpu_hours: f64,
+    /// Cost so far in US dollars (0..=[`MAX_COST_USD`]), when known.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub cost_usd: Option<f64>,
+    /// The dataset it trains on, at most 200 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub dataset_name: Option<String>,
+    /// The version of that dataset, at most 50 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub dataset_version: Option<String>,
+    /// The training settings: a JSON object (at most 64 KiB, 32 levels deep); `{}` when absent.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub hyperparameters: JsonObject,
+    /// The machine and software the run uses: a JSON object (at most 64 KiB, 32 levels deep); `{}` if absent.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub environment: JsonObject,
+    /// Who starts the run, at most 100 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub created_by: Option<String>,
@@ -106,6 +128,7 @@ impl NewRun {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RunFinish {
+    /// How the run ended: any status but running.
     pub status: RunStatus,
     /// When it ended; now when absent.
     #[serde(default)]
@@ -139,9 +162,14 @@ impl RunFinish {
 }
 
 impl TrainingRun {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks every field: a run name of 1..=200 characters, GPU hours, cost and
+    /// duration within their maximums, the texts' lengths, and JSON objects within bounds.
     pub fn validate(&self) -> Result<()> {
         validate::name("run_name", &self.run_name, 200)?;
+        validate::timestamp("started_at", &self.started_at)?;
+        if let Some(completed_at) = &self.completed_at {
+            validate::timestamp("completed_at", completed_at)?;
+        }
         validate::bounded("gpu_hours", self.gpu_hours, MAX_GPU_HOURS)?;
         if let Some(cost) = self.cost_usd {
             validate::bounded("cost_usd", cost, MAX_COST_USD)?;
@@ -160,6 +188,14 @@ impl TrainingRun {
         validate::opt_text("created_by", self.created_by.as_deref(), 100)?;
         validate::json_object("hyperparameters", &self.hyperparameters)?;
         validate::json_object("environment", &self.environment)
+    }
+
+    /// Rewrites the figures and JSON into the one form every backend stores and reads back.
+    pub fn canonicalize(&mut self) {
+        validate::canonical_json(&mut self.hyperparameters);
+        validate::canonical_json(&mut self.environment);
+        self.gpu_hours = validate::canonical_float(self.gpu_hours);
+        self.cost_usd = self.cost_usd.map(validate::canonical_float);
     }
 
     /// This run ended as `finish` says, at `now` unless it says otherwise.
@@ -201,6 +237,7 @@ impl TrainingRun {
 /// Which runs a listing returns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunFilter {
+    /// Only the runs of this status.
     pub status: Option<RunStatus>,
 }
 
@@ -208,7 +245,10 @@ pub struct RunFilter {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostSummary {
+    /// The sum of the runs' known costs, in US dollars (runs of unknown cost add nothing).
     pub total_cost_usd: f64,
+    /// The sum of the runs' GPU hours.
     pub total_gpu_hours: f64,
+    /// How many runs there are.
     pub run_count: u64,
 }

@@ -23,7 +23,7 @@ use crate::versions::{ModelVersion, VersionFilter, VersionStatus, VersionWithMod
 
 pub use crate::record::{Existing, Record, RecordKey, RecordKind};
 
-/// The default and largest page sizes of a listing.
+/// The page size of a listing that asks for none.
 pub const DEFAULT_LIMIT: u32 = 100;
 /// The largest page a listing returns at once.
 pub const MAX_LIMIT: u32 = 10_000;
@@ -31,7 +31,9 @@ pub const MAX_LIMIT: u32 = 10_000;
 /// Which slice of a listing to return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
+    /// How many items of the listing to skip (below 2^63).
     pub offset: u64,
+    /// The most items to return, 1..=[`MAX_LIMIT`].
     pub limit: u32,
 }
 
@@ -83,27 +85,39 @@ pub trait Tx: Send {
     // backend locks rows (PostgreSQL: `FOR NO KEY UPDATE`), so that two
     // operations deciding on the same rows take turns.
 
+    /// The team with this id, if any.
     async fn team(&mut self, id: Uuid) -> Result<Option<Team>>;
+    /// The team with exactly this name, if any.
     async fn team_by_name(&mut self, name: &str) -> Result<Option<Team>>;
+    /// The model with this id, if any.
     async fn model(&mut self, id: Uuid) -> Result<Option<Model>>;
+    /// The model with exactly this name, if any.
     async fn model_by_name(&mut self, name: &str) -> Result<Option<Model>>;
+    /// The tag with exactly this name, if any.
     async fn tag_by_name(&mut self, name: &str) -> Result<Option<Tag>>;
     /// Inserts `tag` unless a tag with its name exists; answers the stored tag
     /// and whether it was inserted. Two transactions adding the same new tag
     /// at once both succeed (one inserts, the other finds it).
     async fn tag_or_insert(&mut self, tag: Tag) -> Result<(Tag, bool)>;
+    /// Whether the model carries the tag.
     async fn has_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool>;
     /// The ids of the models carrying a tag.
     async fn models_tagged(&mut self, tag_id: Uuid) -> Result<Vec<Uuid>>;
+    /// The version with this id, if any.
     async fn version(&mut self, id: Uuid) -> Result<Option<ModelVersion>>;
+    /// The model's version with exactly this semver, if any.
     async fn version_by_semver(&mut self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
     /// The version of highest SemVer precedence (ties: newest), optionally of one status.
     async fn latest_version(&mut self, model_id: Uuid, filter: VersionFilter) -> Result<Option<ModelVersion>>;
     /// The version of `model_id` in production, if any.
     async fn production_version(&mut self, model_id: Uuid) -> Result<Option<ModelVersion>>;
+    /// The training run with this id, if any.
     async fn run(&mut self, id: Uuid) -> Result<Option<TrainingRun>>;
+    /// The environment with this id, if any.
     async fn environment(&mut self, id: Uuid) -> Result<Option<Environment>>;
+    /// The environment with exactly this name, if any.
     async fn environment_by_name(&mut self, name: &str) -> Result<Option<Environment>>;
+    /// The deployment with this id, if any.
     async fn deployment(&mut self, id: Uuid) -> Result<Option<Deployment>>;
     /// The alias `name` of a model.
     async fn alias(&mut self, model_id: Uuid, name: &str) -> Result<Option<Alias>>;
@@ -148,7 +162,9 @@ pub trait Snapshots: Send + Sync {
 /// Reading teams.
 #[async_trait]
 pub trait TeamReads: Send + Sync {
+    /// The team with this id, if any.
     async fn team(&self, id: Uuid) -> Result<Option<Team>>;
+    /// The team with exactly this name, if any.
     async fn team_by_name(&self, name: &str) -> Result<Option<Team>>;
     /// Teams by name.
     async fn list_teams(&self, filter: TeamFilter, page: Page) -> Result<Vec<Team>>;
@@ -157,7 +173,9 @@ pub trait TeamReads: Send + Sync {
 /// Reading models and tags.
 #[async_trait]
 pub trait ModelReads: Send + Sync {
+    /// The model with this id, if any.
     async fn model(&self, id: Uuid) -> Result<Option<Model>>;
+    /// The model with exactly this name, if any.
     async fn model_by_name(&self, name: &str) -> Result<Option<Model>>;
     /// Models by name.
     async fn list_models(&self, filter: StoredModelFilter, page: Page) -> Result<Vec<Model>>;
@@ -174,7 +192,9 @@ pub trait ModelReads: Send + Sync {
 /// Reading versions.
 #[async_trait]
 pub trait VersionReads: Send + Sync {
+    /// The version with this id, if any.
     async fn version(&self, id: Uuid) -> Result<Option<ModelVersion>>;
+    /// The model's version with exactly this semver, if any.
     async fn version_by_semver(&self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
     /// The version `semver` of the model named `model_name`, in one query.
     async fn version_by_model_name(&self, model_name: &str, semver: &str) -> Result<Option<ModelVersion>>;
@@ -189,6 +209,7 @@ pub trait VersionReads: Send + Sync {
 /// Reading training runs.
 #[async_trait]
 pub trait RunReads: Send + Sync {
+    /// The training run with this id, if any.
     async fn run(&self, id: Uuid) -> Result<Option<TrainingRun>>;
     /// Runs of a version, newest first.
     async fn runs_of_version(&self, version_id: Uuid, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>>;
@@ -210,7 +231,9 @@ pub trait MetricReads: Send + Sync {
 /// Reading environments.
 #[async_trait]
 pub trait EnvironmentReads: Send + Sync {
+    /// The environment with this id, if any.
     async fn environment(&self, id: Uuid) -> Result<Option<Environment>>;
+    /// The environment with exactly this name, if any.
     async fn environment_by_name(&self, name: &str) -> Result<Option<Environment>>;
     /// Environments by name.
     async fn list_environments(&self, filter: EnvironmentFilter, page: Page) -> Result<Vec<Environment>>;
@@ -219,6 +242,7 @@ pub trait EnvironmentReads: Send + Sync {
 /// Reading deployments.
 #[async_trait]
 pub trait DeploymentReads: Send + Sync {
+    /// The deployment with this id, if any.
     async fn deployment(&self, id: Uuid) -> Result<Option<Deployment>>;
     /// Deployments in an environment, newest first.
     async fn deployments_in(
@@ -241,8 +265,11 @@ pub trait DeploymentReads: Send + Sync {
 /// Reading the audit trail; every listing is newest first.
 #[async_trait]
 pub trait AuditReads: Send + Sync {
+    /// The events of one entity.
     async fn audit_of_entity(&self, kind: EntityKind, id: Uuid, page: Page) -> Result<Vec<AuditEvent>>;
+    /// The events of changes made by `actor`.
     async fn audit_by_actor(&self, actor: &str, page: Page) -> Result<Vec<AuditEvent>>;
+    /// Every event.
     async fn recent_audit(&self, page: Page) -> Result<Vec<AuditEvent>>;
 }
 
@@ -286,12 +313,15 @@ pub trait QueryReads: Send + Sync {
 /// Figures across entities.
 #[async_trait]
 pub trait AnalyticsReads: Send + Sync {
+    /// What a model amounts to: its versions, runs, deployments and their cost.
     async fn model_summary(&self, model_id: Uuid) -> Result<ModelSummary>;
+    /// What a team amounts to: its models, their versions, runs, deployments and cost.
     async fn team_metrics(&self, team_id: Uuid) -> Result<TeamMetrics>;
     /// Deployments per status (statuses with none may be left out).
     async fn deployment_status_counts(&self) -> Result<DeploymentStatusCounts>;
     /// Active models with no training run started at or after `since`, by name.
-    async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>>;
+    async fn models_not_trained_since(&self, since: Timestamp, page: Page) -> Result<Vec<Model>>;
+    /// How many of each entity the store holds.
     async fn stats(&self) -> Result<Stats>;
 }
 

@@ -11,11 +11,17 @@ use crate::validate;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Team {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// Unique among teams: 1..=100 characters in NFC, no surrounding whitespace.
     pub name: String,
+    /// The department the team belongs to, at most 100 characters; absent when not given.
     pub department: Option<String>,
+    /// Where the team's spending is booked, at most 50 characters; absent when not given.
     pub cost_center: Option<String>,
+    /// False once the team is deactivated (a soft delete that keeps its models).
     pub active: bool,
+    /// When the team was created.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
@@ -25,6 +31,7 @@ pub struct Team {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTeam {
+    /// Unique among teams: 1..=100 characters, no surrounding whitespace (stored in NFC).
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -34,9 +41,11 @@ pub struct NewTeam {
         )
     )]
     pub name: String,
+    /// The department the team belongs to, at most 100 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub department: Option<String>,
+    /// Where the team's spending is booked, at most 50 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub cost_center: Option<String>,
@@ -58,6 +67,7 @@ impl NewTeam {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TeamUpdate {
+    /// A new unique name, 1..=100 characters.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -67,17 +77,21 @@ pub struct TeamUpdate {
         )
     )]
     pub name: Option<String>,
+    /// The department, at most 100 characters; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
     #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub department: Option<Option<String>>,
+    /// The cost center, at most 50 characters; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
     #[cfg_attr(feature = "openapi", schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub cost_center: Option<Option<String>>,
+    /// `false` deactivates the team, `true` reactivates it.
     pub active: Option<bool>,
 }
 
 impl Team {
-    /// Checks every field against the rules of DESIGN.md.
+    /// Checks every field: a name of 1..=100 characters, a department of at most 100
+    /// and a cost center of at most 50, none holding control or format characters.
     pub fn validate(&self) -> Result<()> {
         validate::name("name", &self.name, 100)?;
         validate::opt_text("department", self.department.as_deref(), 100)?;
@@ -106,5 +120,6 @@ impl Team {
 /// Which teams a listing returns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TeamFilter {
+    /// Leave out deactivated teams.
     pub active_only: bool,
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::store::{Existing, Record, RecordKey, RecordKind, Snapshot, Store, Tx};
+use crate::validate;
 
 /// What the header line calls the format.
 pub const FORMAT: &str = "modelreg-export";
@@ -30,9 +31,13 @@ const BATCH: usize = 10_000;
 /// The first line of an export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
+    /// Always [`FORMAT`]: a file that says otherwise is not an export.
     pub format: String,
+    /// The version of the format the file is written in, 1..=[`FORMAT_VERSION`].
     pub format_version: u32,
+    /// The version of the modelreg that wrote the file.
     pub modelreg_version: String,
+    /// The schema version of the database it was exported from.
     pub schema_version: i64,
     /// Records per kind, as the export began.
     pub counts: BTreeMap<RecordKind, u64>,
@@ -59,7 +64,9 @@ pub struct Summary {
 /// the position in the source) of the record it is about, when there is one.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub struct TransferError {
+    /// The line of the record it is about (for a copy, its position in the source), if any.
     pub line: Option<u64>,
+    /// What went wrong.
     #[source]
     pub error: Error,
 }
@@ -388,18 +395,50 @@ pub async fn import(
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record = serde_json::from_str(&line).map_err(|e| at_line(number, invalid_record(&e)))?;
+        let record = parse_record(&line).map_err(|e| at_line(number, e))?;
         importer.push(number, record).await?;
         progress(importer.summary.total, header.total());
     }
     importer.finish(Some(&header.counts)).await
 }
 
-/// A JSON error of a record line, naming the field serde names.
-fn invalid_record(e: &serde_json::Error) -> Error {
-    let message = e.to_string();
-    let field = message.split('`').nth(1).map_or("record", crate::error::field_name);
-    Error::invalid(field, format!("is not a valid record: {message}"))
+/// One record line, checked as the registry checks JSON it is given: an
+/// error names the field it is about (the last named step of its path).
+fn parse_record(line: &str) -> Result<Record> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    let mut record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let tag = serde_json::from_str::<serde_json::Value>(line).is_ok_and(|v| v["kind"] == "tag");
+        let field = e
+            .path()
+            .iter()
+            .filter_map(|step| match step {
+                serde_path_to_error::Segment::Map { key } => Some(key.as_str()),
+                _ => None,
+            })
+            .rfind(|key| *key != "record")
+            // A tag's name is the field `tag`, as the registry names it.
+            .map_or("record", |key| {
+                if tag && key == "name" {
+                    "tag"
+                } else {
+                    crate::error::field_name(key)
+                }
+            });
+        Error::invalid(field, format!("is not a valid record: {}", e.inner()))
+    })?;
+    // An integer literal beyond 64 bits would have become an inexact float.
+    if let Some((path, literal)) = validate::wide_integer(line) {
+        let field = path.get(1).map_or("record", |f| crate::error::field_name(f));
+        return Err(Error::invalid(
+            field,
+            format!(
+                "at {}: the integer {literal} is outside the 64-bit range and would lose precision",
+                path.get(1..).unwrap_or_default().join(".")
+            ),
+        ));
+    }
+    record.canonicalize();
+    Ok(record)
 }
 
 /// Copies every record of one snapshot of `source` into `target`, as an

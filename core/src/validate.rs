@@ -238,42 +238,84 @@ fn check_json_value(field: &'static str, path: &mut String, value: &Value, depth
     }
 }
 
-/// Checks JSON text before it is parsed, for what parsing would lose
-/// silently: an integer literal outside the 64-bit range (which would
-/// become an inexact float). Strings are skipped; other errors are left to the parser.
-pub fn json_text(field: &'static str, text: &str) -> Result<()> {
+/// The first integer literal of JSON `text` outside the 64-bit range (which
+/// parsing would turn into an inexact float), with the path of keys and
+/// `[index]`es leading to it. Strings are skipped; other errors are left to the parser.
+pub fn wide_integer(text: &str) -> Option<(Vec<String>, String)> {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
     let bytes = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object(key)) => *key = None,
+                None => {}
+            },
             b'"' => {
+                let start = i;
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
-                i += 1;
+                let rest = text.get(i + 1..).unwrap_or("").trim_start();
+                if let Some(Frame::Object(key @ None)) = stack.last_mut()
+                    && rest.starts_with(':')
+                {
+                    *key = Some(serde_json::from_str(text.get(start..=i)?).ok()?);
+                }
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
-                while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while i + 1 < bytes.len() && matches!(bytes[i + 1], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
                     i += 1;
                 }
-                let literal = &text[start..i];
+                let literal = &text[start..=i];
                 let integral = !literal.contains(['.', 'e', 'E']);
-                let fits = literal.parse::<i64>().is_ok() || literal.parse::<u64>().is_ok();
-                if integral && !fits {
-                    return Err(Error::invalid(
-                        field,
-                        format!(
-                            "the integer {literal} is outside the 64-bit range and would lose precision; store it as a string"
-                        ),
-                    ));
+                if integral && literal.parse::<i64>().is_err() && literal.parse::<u64>().is_err() {
+                    let path = stack
+                        .iter()
+                        .map(|frame| match frame {
+                            Frame::Object(key) => key.clone().unwrap_or_default(),
+                            Frame::Array(index) => format!("[{index}]"),
+                        })
+                        .collect();
+                    return Some((path, literal.to_owned()));
                 }
             }
-            _ => i += 1,
+            _ => {}
         }
+        i += 1;
     }
-    Ok(())
+    None
+}
+
+/// Checks JSON text before it is parsed, for what parsing would lose
+/// silently: an integer literal outside the 64-bit range (which would
+/// become an inexact float). The error names `field` and the literal's path.
+pub fn json_text(field: &'static str, text: &str) -> Result<()> {
+    match wide_integer(text) {
+        None => Ok(()),
+        Some((path, literal)) => Err(Error::invalid(
+            field,
+            format!(
+                "at {}: the integer {literal} is outside the 64-bit range and would lose precision; store it as a string",
+                std::iter::once(field.to_owned())
+                    .chain(path)
+                    .collect::<Vec<_>>()
+                    .join(".")
+            ),
+        )),
+    }
 }
 
 /// Parses JSON text that must be an object (of bounded size and depth).
@@ -309,6 +351,54 @@ pub fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// The one form of a float every backend stores and reads back the same:
+/// negative zero is zero (SQLite and PostgreSQL's NUMERIC keep no sign on it).
+pub fn canonical_float(value: f64) -> f64 {
+    value + 0.0
+}
+
+/// Rewrites a JSON object into the one form every backend stores and reads
+/// back the same. Two floats change: one whose value is a whole number of
+/// at least 1e16 that fits 64 bits becomes that integer (it is written as
+/// `1e16`, which PostgreSQL's JSONB keeps as `10000000000000000`, an integer
+/// when read back), and negative zero becomes zero (NUMERIC has no sign on
+/// it). Every other number is kept as it is; numbers still compare as numbers.
+pub fn canonical_json(object: &mut JsonObject) {
+    fn canonical(value: &mut Value) {
+        match value {
+            Value::Number(n) => {
+                if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                    if f == 0.0 && f.is_sign_negative() {
+                        *value = Value::from(0.0);
+                    } else if f.fract() == 0.0 && f.abs() >= 1e16 {
+                        if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
+                            *value = Value::from(f as i64);
+                        } else if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
+                            *value = Value::from(f as u64);
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(canonical),
+            Value::Object(map) => map.values_mut().for_each(canonical),
+            _ => {}
+        }
+    }
+    object.values_mut().for_each(canonical);
+}
+
+/// An instant RFC 3339 can write and every backend can store: years 1 to 9999.
+pub fn timestamp(field: &'static str, value: &crate::time::Timestamp) -> Result<()> {
+    use chrono::Datelike;
+    if !(1..=9999).contains(&value.year()) {
+        return Err(Error::invalid(
+            field,
+            format!("must be between the years 1 and 9999 (got {value})"),
+        ));
+    }
+    Ok(())
 }
 
 /// A SHA-256 checksum: exactly 64 hex digits, returned lower-case.
@@ -410,6 +500,20 @@ mod tests {
         assert!(into_json_object("metadata", json!({"a\u{0}": 1})).is_err());
         assert!(into_json_object("metadata", json!({"a": ["ok", {"b": "\u{0}"}]})).is_err());
         assert!(into_json_object("metadata", json!({"a": "\\u0000 as text is fine"})).is_ok());
+    }
+
+    #[test]
+    fn canonical_json_keeps_values_and_writes_large_whole_floats_as_integers() {
+        let mut object = json!({"a": 1e18, "b": -0.0, "c": 2.5, "d": [3.0, {"e": 1.5e300}], "f": "1e18", "g": 18446744073709551615u64})
+            .as_object()
+            .cloned()
+            .unwrap();
+        canonical_json(&mut object);
+        assert_eq!(
+            serde_json::to_string(&object).unwrap(),
+            r#"{"a":1000000000000000000,"b":0.0,"c":2.5,"d":[3.0,{"e":1.5e+300}],"f":"1e18","g":18446744073709551615}"#
+        );
+        assert!(canonical_float(-0.0).is_sign_positive());
     }
 
     #[test]

@@ -35,18 +35,30 @@ crate::string_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelVersion {
+    /// Made by the registry at creation (a UUID v7); never changes.
     pub id: Uuid,
+    /// The model this is a version of; never changes (deleting the model deletes it).
     pub model_id: Uuid,
+    /// A SemVer 2.0 version (`1.2.3-rc.1+build.5`), unique within its model; never changes.
     pub semver: String,
+    /// Where the artifact is kept, 1..=500 characters; never changes.
     pub artifact_uri: String,
+    /// The library the version was trained with; never changes.
     pub framework: Framework,
+    /// The version of that library, at most 50 characters.
     pub framework_version: Option<String>,
+    /// The Python version it was built with, at most 20 characters.
     pub python_version: Option<String>,
+    /// Where it is in its lifecycle; at most one version of a model is in production.
     pub status: VersionStatus,
+    /// The artifact's size in bytes (0 or more); absent until known, then filled in once.
     pub size_bytes: Option<i64>,
+    /// The artifact's SHA-256 as 64 lower-case hex characters; absent until known, then filled in once.
     pub checksum_sha256: Option<String>,
+    /// Free-form facts about the version: a JSON object (at most 64 KiB, 32 levels deep).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: JsonObject,
+    /// When the version was registered.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     /// Free text about the version; may hold newlines (absent in exports of format 1).
@@ -59,6 +71,7 @@ pub struct ModelVersion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewVersion {
+    /// A SemVer 2.0 version of at most 50 characters, unique within the model.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -68,32 +81,43 @@ pub struct NewVersion {
         )
     )]
     pub semver: String,
+    /// Where the artifact is kept, 1..=500 characters.
     #[cfg_attr(
         feature = "openapi",
         schema(min_length = 1, max_length = 500, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
     )]
     pub artifact_uri: String,
+    /// The library the version was trained with.
     pub framework: Framework,
+    /// The version of that library, at most 50 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub framework_version: Option<String>,
+    /// The Python version it was built with, at most 20 characters.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 20, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"))]
     pub python_version: Option<String>,
+    /// The artifact's size in bytes (0 or more), when known.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub size_bytes: Option<i64>,
+    /// The artifact's SHA-256 as 64 hex characters of either case (stored lower-case), when known.
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
         schema(min_length = 64, max_length = 64, pattern = r"^[0-9a-fA-F]{64}$")
     )]
     pub checksum_sha256: Option<String>,
+    /// Free-form facts about the version: a JSON object (at most 64 KiB, 32 levels deep); `{}` if absent.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: JsonObject,
+    /// Free text of at most 10,000 characters; may hold newlines and tabs.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
+    )]
     pub description: Option<String>,
 }
 
@@ -115,7 +139,8 @@ impl NewVersion {
 }
 
 impl ModelVersion {
-    /// Checks every field against the rules of DESIGN.md (the checksum must already be normalized).
+    /// Checks every field but the checksum (which must already be normalized): a SemVer,
+    /// an artifact URI of 1..=500 characters, the texts' lengths, a size of 0 or more, the JSON.
     pub fn validate(&self) -> Result<()> {
         parse_semver(&self.semver)?;
         validate::required_text("artifact_uri", &self.artifact_uri, 500)?;
@@ -126,6 +151,11 @@ impl ModelVersion {
         }
         validate::opt_description("description", self.description.as_deref(), 10_000)?;
         validate::json_object("metadata", &self.metadata)
+    }
+
+    /// Rewrites the metadata into the one form every backend stores and reads back.
+    pub fn canonicalize(&mut self) {
+        validate::canonical_json(&mut self.metadata);
     }
 
     /// This version with `update` applied: the editable fields change; size
@@ -213,7 +243,10 @@ impl ModelVersion {
 pub struct VersionUpdate {
     /// The new description; `null` clears it.
     #[serde(default, deserialize_with = "crate::validate::present")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
+    )]
     pub description: Option<Option<String>>,
     /// Replaces the whole metadata object.
     #[serde(default)]
@@ -290,6 +323,7 @@ pub fn precedence_key(text: &str) -> Result<String> {
 /// Which versions a listing returns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct VersionFilter {
+    /// Only the versions of this status.
     pub status: Option<VersionStatus>,
 }
 
@@ -297,7 +331,9 @@ pub struct VersionFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionWithModel {
+    /// The version listed.
     pub version: ModelVersion,
+    /// The model it is a version of.
     pub model: crate::models::Model,
 }
 

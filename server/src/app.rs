@@ -1,6 +1,9 @@
 //! The router with every layer: auth on the guarded routes, the body limit,
-//! the request timeout, the panic guard, request logs and JSON 404s.
+//! the request timeout, the panic guard, every error in the one shape (404s
+//! and 405s included) and the request log.
 
+use std::fmt;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use modelreg_core::Registry;
 
 use crate::auth::{self, Token};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, in_error_shape};
+use crate::request_log::{RequestLog, RequestLogger, log_request};
 use crate::state::AppState;
 
 /// The largest request body accepted (bigger ones get 413).
@@ -20,9 +24,55 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// How long a request may take before it is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The whole API: every route, with every layer. Changes are recorded as the
-/// calling token's name, or as `registry`'s own actor when `tokens` is empty.
+/// What [`app_with`] takes besides the registry and the tokens.
+pub struct AppOptions {
+    request_log: RequestLog,
+    log_to: Option<Box<dyn Write + Send>>,
+}
+
+impl Default for AppOptions {
+    /// A compact request log on stderr.
+    fn default() -> Self {
+        AppOptions {
+            request_log: RequestLog::default(),
+            log_to: None,
+        }
+    }
+}
+
+impl AppOptions {
+    /// How each request is logged (default [`RequestLog::Compact`]).
+    pub fn request_log(mut self, format: RequestLog) -> Self {
+        self.request_log = format;
+        self
+    }
+
+    /// Where the request log goes (default stderr). It is written from a
+    /// worker thread, so a slow writer never holds up a request.
+    pub fn log_to(mut self, writer: impl Write + Send + 'static) -> Self {
+        self.log_to = Some(Box::new(writer));
+        self
+    }
+}
+
+impl fmt::Debug for AppOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppOptions")
+            .field("request_log", &self.request_log)
+            .field("log_to", &if self.log_to.is_some() { "writer" } else { "stderr" })
+            .finish()
+    }
+}
+
+/// The whole API: every route, with every layer, and the default options (a
+/// compact request log on stderr). Changes are recorded as the calling
+/// token's name, or as `registry`'s own actor when `tokens` is empty.
 pub fn app(registry: Registry, tokens: Vec<Token>) -> Router {
+    app_with(registry, tokens, AppOptions::default())
+}
+
+/// [`app`] with `options`.
+pub fn app_with(registry: Registry, tokens: Vec<Token>, options: AppOptions) -> Router {
     let (public, guarded) = crate::routes::api();
     let (public, public_doc) = public.split_for_parts();
     let (guarded, guarded_doc) = guarded.split_for_parts();
@@ -33,14 +83,14 @@ pub fn app(registry: Registry, tokens: Vec<Token>) -> Router {
         tokens,
     };
     let guarded = guarded.layer(middleware::from_fn_with_state(state.clone(), auth::authenticate));
-    with_layers(public.merge(guarded).with_state(state), REQUEST_TIMEOUT)
+    let log_to = options.log_to.unwrap_or_else(|| Box::new(std::io::stderr()));
+    let logger = RequestLogger::new(options.request_log, log_to);
+    with_layers(public.merge(guarded).with_state(state), REQUEST_TIMEOUT, logger)
 }
 
 /// `router` with the layers every answer goes through.
-fn with_layers(router: Router, timeout: Duration) -> Router {
-    use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-    use tracing::Level;
-    router
+fn with_layers(router: Router, timeout: Duration, logger: Option<RequestLogger>) -> Router {
+    let router = router
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -63,11 +113,11 @@ fn with_layers(router: Router, timeout: Duration) -> Router {
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             within(timeout, req, next)
         }))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
+        .layer(middleware::map_response(in_error_shape));
+    match logger {
+        Some(logger) => router.layer(middleware::from_fn_with_state(logger, log_request)),
+        None => router,
+    }
 }
 
 /// Answers 408 in the error shape when the request takes longer than `timeout`
@@ -108,7 +158,7 @@ mod tests {
         async fn boom() -> &'static str {
             panic!("a bug")
         }
-        let router = with_layers(Router::new().route("/boom", get(boom)), REQUEST_TIMEOUT);
+        let router = with_layers(Router::new().route("/boom", get(boom)), REQUEST_TIMEOUT, None);
         let (status, body) = get_once(router, "/boom").await;
         assert_eq!(status, 500);
         assert_eq!(body["error"]["code"], "internal", "{body}");
@@ -120,7 +170,7 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(5)).await;
             "late"
         }
-        let router = with_layers(Router::new().route("/slow", get(slow)), Duration::from_millis(50));
+        let router = with_layers(Router::new().route("/slow", get(slow)), Duration::from_millis(50), None);
         let (status, body) = get_once(router, "/slow").await;
         assert_eq!(status, 408);
         assert_eq!(body["error"]["code"], "timeout", "{body}");
@@ -128,7 +178,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_endpoint_answers_404_in_the_error_shape() {
-        let router = with_layers(Router::new(), REQUEST_TIMEOUT);
+        let router = with_layers(Router::new(), REQUEST_TIMEOUT, None);
         let (status, body) = get_once(router, "/nowhere").await;
         assert_eq!(status, 404);
         assert_eq!(body["error"]["code"], "not_found", "{body}");

@@ -2,7 +2,7 @@
 //! each kind of registry error maps onto a status and a code.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use modelreg_core::Error;
 use serde::{Deserialize, Serialize};
@@ -24,12 +24,19 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
-/// What kind of failure, for programs.
+/// What kind of failure, for programs. Every answer that is not a success
+/// carries one, whatever its status: `not_found` (404, also for an unknown
+/// path), `method_not_allowed` (405, with an `Allow` header), `invalid` (400
+/// or 422), `unauthorized` (401), `forbidden` (403), `conflict` (409),
+/// `timeout` (408), `too_large` (413), `internal` (500), `unavailable` (503)
+/// and `storage_full` (507).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 404: the entity (or endpoint) does not exist.
     NotFound,
+    /// 405: the path exists, but not with this method (see the `Allow` header).
+    MethodNotAllowed,
     /// 409: a unique field already holds the value.
     Conflict,
     /// 400 (malformed) or 422 (breaks a rule of the registry).
@@ -107,12 +114,62 @@ impl From<Error> for ApiError {
                     None,
                 )
             }
+            // A fault's details help no client and may describe internals: they go to the log only.
             Error::Internal { .. } => {
                 tracing::error!("{message}");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, message, None)
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "the server failed on this request; its log has the details",
+                    None,
+                )
             }
         }
     }
+}
+
+/// The code of an answer with `status` that says no more.
+fn code_of(status: StatusCode) -> ErrorCode {
+    match status {
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+        StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+        StatusCode::CONFLICT => ErrorCode::Conflict,
+        StatusCode::REQUEST_TIMEOUT => ErrorCode::Timeout,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+        StatusCode::SERVICE_UNAVAILABLE => ErrorCode::Unavailable,
+        StatusCode::INSUFFICIENT_STORAGE => ErrorCode::StorageFull,
+        s if s.is_client_error() => ErrorCode::Invalid,
+        _ => ErrorCode::Internal,
+    }
+}
+
+/// Puts an error answer that is not in the error shape (one the framework
+/// made: 405, a rejection, …) into it, keeping its status and headers such as
+/// `Allow`. Answers already in JSON pass untouched.
+pub(crate) async fn in_error_shape(response: Response) -> Response {
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    // (The router adds `Allow` to a 405 after this layer has run.)
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "this path does not take this method; the Allow header lists those it takes",
+        _ => status.canonical_reason().unwrap_or("the request failed"),
+    };
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut shaped = ApiError::new(status, code_of(status), message, None).into_response();
+    for (name, value) in &parts.headers {
+        shaped.headers_mut().append(name.clone(), value.clone());
+    }
+    shaped
 }
 
 impl IntoResponse for ApiError {
@@ -161,8 +218,9 @@ mod tests {
         assert_eq!((status, code), (507, ErrorCode::StorageFull));
         assert!(message.contains("full or read-only"), "{message}");
         assert!(message.contains("disk I/O error"), "{message}");
-        let (status, code, _, _) = mapped(Error::internal("undecodable column"));
+        let (status, code, _, message) = mapped(Error::internal("undecodable column"));
         assert_eq!((status, code), (500, ErrorCode::Internal));
+        assert!(!message.contains("undecodable column"), "{message}");
     }
 
     #[test]

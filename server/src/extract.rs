@@ -1,12 +1,14 @@
 //! Extractors that answer in the error shape: a JSON body, query parameters,
 //! path parameters, and the registry acting as the caller.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use modelreg_core::Registry;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 
 use crate::app::BODY_LIMIT;
 use crate::error::{ApiError, ErrorCode};
@@ -34,7 +36,8 @@ impl FromRequestParts<AppState> for Acting {
     }
 }
 
-fn rejection(status: StatusCode, body_text: String, field: &str) -> ApiError {
+/// 400 (or 413) for a body that cannot be read, in the error shape.
+fn unreadable(status: StatusCode, body_text: String) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::new(
             status,
@@ -43,40 +46,69 @@ fn rejection(status: StatusCode, body_text: String, field: &str) -> ApiError {
             Some("body"),
         );
     }
-    // A body sent without `Content-Type: application/json` is malformed too (400, not 415).
-    let status = if status.is_client_error() && status != StatusCode::UNSUPPORTED_MEDIA_TYPE {
-        status
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    ApiError::new(status, ErrorCode::Invalid, body_text, Some(field))
+    ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, body_text, Some("body"))
 }
 
-/// A JSON body: 400 when malformed, 422 when it does not fit the type, 413 when too large.
+/// Whether the request says its body is JSON (`application/json`, or a `+json` type).
+fn says_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// A JSON object body: 400 when malformed or not sent as JSON, 422 naming
+/// the field when a value does not fit (see [`crate::body`]), 413 when too large.
 pub(crate) struct Body<T>(pub(crate) T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+impl<T: DeserializeOwned + ToSchema> FromRequest<AppState> for Body<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        axum::Json::<T>::from_request(req, state)
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        // Not 415: a body sent without the JSON content type is malformed, as documented under 400.
+        if !says_json(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::Invalid,
+                "send the body as JSON, with `Content-Type: application/json`",
+                Some("body"),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
             .await
-            .map(|axum::Json(value)| Body(value))
-            .map_err(|e: JsonRejection| rejection(e.status(), e.body_text(), "body"))
+            .map_err(|e: BytesRejection| unreadable(e.status(), e.body_text()))?;
+        let components = state.openapi.components.as_ref();
+        crate::body::parse(&bytes, components, &T::name()).map(Body)
     }
 }
 
-/// Query parameters: 400 when they do not fit the type.
+/// Query parameters: 400 naming the parameter when one does not fit the type
+/// (or is unknown).
 pub(crate) struct Query<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Query(value)| Query(value))
-            .map_err(|e: QueryRejection| rejection(StatusCode::BAD_REQUEST, e.body_text(), "query"))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(Query).map_err(|e| {
+            let message = e.inner().to_string();
+            let named = ["unknown field `", "missing field `", "duplicate field `"]
+                .iter()
+                .find_map(|prefix| message.strip_prefix(prefix)?.split('`').next());
+            let field = match named {
+                Some(name) => name.to_owned(),
+                None => e.path().to_string(),
+            };
+            let field = if field.is_empty() || field == "." {
+                "query".to_owned()
+            } else {
+                field
+            };
+            ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, message, Some(&field))
+        })
     }
 }
 
@@ -90,6 +122,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(value)| Path(value))
-            .map_err(|e: PathRejection| rejection(StatusCode::BAD_REQUEST, e.body_text(), "path"))
+            .map_err(|e: PathRejection| {
+                ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text(), Some("path"))
+            })
     }
 }

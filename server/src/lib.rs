@@ -7,9 +7,17 @@
 //! - [`app`]`(registry, tokens)`: the whole API as an [`axum::Router`], with
 //!   every layer: bearer-token auth, the 1 MiB body limit
 //!   ([`BODY_LIMIT`]), the 30 s request timeout ([`REQUEST_TIMEOUT`]), a
-//!   panic guard, request logs (tower-http trace) and JSON 404s. Every answer
-//!   that is not a success has one shape: `{"error": {"code", "message",
-//!   "field"?}}` (see [`ErrorBody`]).
+//!   panic guard, the request log and JSON 404s and 405s. Every answer that
+//!   is not a success has one shape: `{"error": {"code", "message",
+//!   "field"?}}` (see [`ErrorBody`]); a bad JSON body names the field at
+//!   fault by its path (`deployment.status`, `metadata`), or `body`.
+//! - [`app_with`]`(registry, tokens, `[`AppOptions`]`)`: the same with
+//!   options: `AppOptions::default().request_log(`[`RequestLog`]`::Json)
+//!   .log_to(writer)`. The request log is one line per request (method,
+//!   path, status, duration; never the query string nor a header), written
+//!   from a worker thread so that it never holds a request up: `Off`,
+//!   `Compact` (the default, on stderr) or `Json` lines. `RequestLog`
+//!   parses from `off`, `compact` and `json`.
 //! - [`openapi`]`(tokens_configured)`: the OpenAPI 3 document that
 //!   `GET /openapi.json` serves. Each route is declared once (utoipa-axum's
 //!   `OpenApiRouter` and `routes!`), so the document and the router cannot
@@ -26,21 +34,26 @@
 //! # Layout
 //!
 //! `state` (what every request shares), `auth` (tokens), `error` (the error
-//! shape), `extract` (extractors that answer in that shape), `openapi` (the
-//! document), `app` (the router with its layers), `shutdown`, and one file
-//! per resource under `routes/`.
+//! shape), `extract` (extractors that answer in that shape), `body` and
+//! `json_path` (JSON bodies, refused naming the field at fault), `openapi`
+//! (the document), `app` (the router with its layers), `request_log`,
+//! `shutdown`, and one file per resource under `routes/`.
 
 mod app;
 mod auth;
+mod body;
 mod error;
 mod extract;
+mod json_path;
 mod openapi;
+mod request_log;
 mod routes;
 mod shutdown;
 mod state;
 
-pub use app::{BODY_LIMIT, REQUEST_TIMEOUT, app};
+pub use app::{AppOptions, BODY_LIMIT, REQUEST_TIMEOUT, app, app_with};
 pub use auth::{Token, is_loopback, parse_tokens};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use openapi::openapi;
+pub use request_log::RequestLog;
 pub use shutdown::shutdown_signal;

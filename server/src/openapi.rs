@@ -25,7 +25,7 @@ pub fn openapi(tokens_configured: bool) -> OpenApi {
 #[openapi(
     info(
         title = "modelreg",
-        description = "An ML model registry: models, versions, runs, metrics, environments, deployments and their audit trail."
+        description = "An ML model registry: models, versions, runs, metrics, environments, deployments and their audit trail. Every answer that is not a success is an `ErrorBody`, with a code for programs: an unknown path too (404, `not_found`), and a method a path does not take (405, `method_not_allowed`, with an `Allow` header). Every list takes `skip` and `limit`."
     ),
     components(schemas(ErrorBody))
 )]
@@ -33,10 +33,16 @@ struct Base;
 
 /// The statuses any operation may answer besides its own, in the error shape.
 const COMMON_ERRORS: &[(&str, &str)] = &[
-    ("400", "Malformed JSON, query or path"),
+    (
+        "400",
+        "Malformed JSON (field `body`), a body sent without `Content-Type: application/json`, or a bad query or path parameter (named in `field`)",
+    ),
     ("408", "The request took too long"),
     ("413", "The body is over 1 MiB"),
-    ("422", "A value breaks a rule of the registry"),
+    (
+        "422",
+        "A value breaks a rule of the registry or does not fit its type; `field` names it by its path in the body (`deployment.status`), or is `body` when the body is not a JSON object",
+    ),
     ("500", "A fault of modelreg or its database (code `internal`)"),
     (
         "503",

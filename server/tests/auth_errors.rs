@@ -95,7 +95,7 @@ async fn client_mistakes_are_4xx_in_the_error_shape() {
     let lots = api
         .error("GET", "/v1/models?limit=lots", Value::Null, 400, "invalid")
         .await;
-    assert_eq!(lots["error"]["field"], "query");
+    assert_eq!(lots["error"]["field"], "limit");
     let skip = api
         .error(
             "GET",
@@ -105,9 +105,15 @@ async fn client_mistakes_are_4xx_in_the_error_shape() {
             "invalid",
         )
         .await;
-    assert_eq!(skip["error"]["field"], "offset");
-    api.error("GET", "/v1/models?colour=red", Value::Null, 400, "invalid")
+    assert_eq!(skip["error"]["field"], "skip");
+    let colour = api
+        .error("GET", "/v1/models?colour=red", Value::Null, 400, "invalid")
         .await;
+    assert_eq!(colour["error"]["field"], "colour");
+    let twice = api
+        .error("GET", "/v1/models?limit=1&limit=2", Value::Null, 400, "invalid")
+        .await;
+    assert_eq!(twice["error"]["field"], "limit");
     api.error("GET", "/v1/nowhere", Value::Null, 404, "not_found").await;
 
     let (status, body) = api.send_bytes("POST", "/v1/teams", b"{not json".to_vec(), true).await;

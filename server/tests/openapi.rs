@@ -172,6 +172,7 @@ async fn every_documented_operation_is_routed_and_no_other_method_is() {
                 );
             } else {
                 assert_eq!(status, 405, "{method} {path} is routed but not documented: {body}");
+                common::assert_error_shape(&body, "method_not_allowed");
             }
         }
     }
@@ -258,7 +259,7 @@ async fn query_parameter_bounds_are_the_ones_the_registry_enforces() {
                     "{path} {name}={} is refused: {body}",
                     max + 1
                 );
-                assert_error_shape_of_bounds(&body);
+                assert_error_shape_of_bounds(&body, name);
                 checked += 1;
             }
             if let Some(min) = schema["minimum"].as_i64() {
@@ -270,7 +271,7 @@ async fn query_parameter_bounds_are_the_ones_the_registry_enforces() {
                     "{path} {name}={} is refused: {body}",
                     min - 1
                 );
-                assert_error_shape_of_bounds(&body);
+                assert_error_shape_of_bounds(&body, name);
                 checked += 1;
             }
             if name == "limit" || name == "skip" || name == "days" {
@@ -279,10 +280,105 @@ async fn query_parameter_bounds_are_the_ones_the_registry_enforces() {
         }
     }
     assert!(checked >= 30, "only {checked} bounds checked");
+    let lists = list_routes(&doc);
+    assert!(lists.len() >= 17, "{lists:?}");
+    for path in lists {
+        let documented: Vec<&str> = doc["paths"][path.as_str()]["get"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for name in ["skip", "limit"] {
+            assert!(
+                documented.contains(&name),
+                "list route {path} documents {name}: {documented:?}"
+            );
+        }
+    }
 }
 
-fn assert_error_shape_of_bounds(body: &Value) {
+/// A refusal of a parameter past its bound names the parameter.
+fn assert_error_shape_of_bounds(body: &Value, name: &str) {
     common::assert_error_shape(body, "invalid");
+    assert_eq!(body["error"]["field"], name, "{body}");
+}
+
+/// The paths whose GET answers a JSON array.
+fn list_routes(doc: &Value) -> Vec<String> {
+    doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, item)| item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array")
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// Two of everything each listing lists (and a third model that is never trained).
+async fn two_of_everything(api: &Api) {
+    for team in ["ml", "risk"] {
+        api.ok("POST", "/v1/teams", json!({"name": team})).await;
+    }
+    for env in ["prod", "staging"] {
+        api.ok("POST", "/v1/environments", json!({"name": env, "kind": "production"}))
+            .await;
+    }
+    for model in ["fraud", "churn", "idle"] {
+        api.ok("POST", "/v1/models", json!({"name": model})).await;
+    }
+    for (model, semver) in [("fraud", "1.0.0"), ("fraud", "1.1.0"), ("churn", "1.0.0")] {
+        let version = json!({"semver": semver, "artifact_uri": "s3://m", "framework": "onnx"});
+        api.ok("POST", &format!("/v1/models/{model}/versions"), version).await;
+    }
+    for model in ["fraud", "churn"] {
+        let version = format!("/v1/models/{model}/versions/1.0.0");
+        api.ok("PUT", &format!("{version}/status"), json!({"status": "production"}))
+            .await;
+        for tag in ["payments", "tier-1"] {
+            api.ok("PUT", &format!("/v1/models/fraud/tags/{tag}"), Value::Null)
+                .await;
+            api.ok("PUT", &format!("/v1/models/{model}/tags/{tag}"), Value::Null)
+                .await;
+        }
+        let deploy = json!({"model": model, "semver": "1.0.0", "environment": "prod",
+            "deployment": {"name": "d", "status": "healthy"}});
+        api.ok("POST", "/v1/deployments", deploy).await;
+    }
+    let version = "/v1/models/fraud/versions/1.0.0";
+    for (run, metric) in [("a", "auc"), ("b", "f1")] {
+        api.ok("POST", &format!("{version}/runs"), json!({"run_name": run}))
+            .await;
+        let metric = json!({"name": metric, "value": 0.5, "split": "test"});
+        api.ok("POST", &format!("{version}/metrics"), metric).await;
+    }
+}
+
+#[tokio::test]
+async fn every_list_route_pages_with_skip_and_limit() {
+    let api = Api::sqlite().await;
+    two_of_everything(&api).await;
+    let doc = served(&api).await;
+    for path in list_routes(&doc) {
+        let url = |paging: &str| {
+            let query = match path.as_str() {
+                "/v1/models/search" => "q=r&",
+                "/v1/deployments" => "environment=prod&",
+                "/v1/reports/stale" => "days=1&",
+                _ => "",
+            };
+            format!("{}?{query}{paging}", concrete(&path))
+        };
+        let all = api.get(&url("")).await;
+        let all = all.as_array().unwrap();
+        assert!(all.len() >= 2, "{path} lists two: {all:?}");
+        let first = api.get(&url("limit=1")).await;
+        assert_eq!(first.as_array().unwrap(), &all[..1], "{path} limit=1");
+        let second = api.get(&url("skip=1&limit=1")).await;
+        assert_eq!(second.as_array().unwrap(), &all[1..2], "{path} skip=1&limit=1");
+        assert_eq!(api.count(&url("skip=1000000")).await, 0, "{path} skip=1000000");
+    }
 }
 
 #[tokio::test]

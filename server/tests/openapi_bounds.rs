@@ -102,8 +102,8 @@ async fn send(api: &Api, schema: &str, body: Value, n: u32) -> (u16, Value) {
 #[derive(Debug)]
 enum Expect {
     Accepted,
-    /// 422 naming this field (`None`: any field, for values serde refuses).
-    Refused(Option<String>),
+    /// 422 naming this field path.
+    Refused(String),
 }
 
 /// One request of the test: `value` at `field` of the part at `at` of a `schema` body.
@@ -114,6 +114,16 @@ struct Probe<'a> {
 }
 
 impl Probe<'_> {
+    /// `field` as the API names it: `deployment.name` for `name` at `/deployment`.
+    fn path(&self, field: &str) -> String {
+        let parent = self.at.trim_start_matches('/').replace('/', ".");
+        if parent.is_empty() {
+            field.to_owned()
+        } else {
+            format!("{parent}.{field}")
+        }
+    }
+
     async fn check(&self, field: &str, value: Option<Value>, expect: Expect) {
         let n = fresh();
         let mut body = baseline(self.schema, n);
@@ -130,9 +140,7 @@ impl Probe<'_> {
             Expect::Refused(expected) => {
                 assert_eq!(status, 422, "{what} is refused: {answer}");
                 assert_eq!(answer["error"]["code"], "invalid", "{what}: {answer}");
-                if let Some(expected) = expected {
-                    assert_eq!(answer["error"]["field"], expected.as_str(), "{what}: {answer}");
-                }
+                assert_eq!(answer["error"]["field"], expected.as_str(), "{what}: {answer}");
             }
         }
     }
@@ -187,12 +195,12 @@ async fn check_object(api: &Api, doc: &Value, schema: &str, name: &str, at: &str
     probe.check("_", None, Expect::Accepted).await;
     for required in object["required"].as_array().into_iter().flatten() {
         let field = required.as_str().unwrap();
-        probe.check(field, None, Expect::Refused(None)).await;
+        probe.check(field, None, Expect::Refused(probe.path(field))).await;
         checks += 1;
     }
     let properties: &Map<String, Value> = object["properties"].as_object().unwrap();
     for (field, property) in properties {
-        let refused = || Expect::Refused(Some(field.clone()));
+        let refused = || Expect::Refused(probe.path(field));
         let (target, resolved) = resolve(doc, property);
         if let Some(values) = resolved["enum"].as_array() {
             for value in values {
@@ -204,9 +212,7 @@ async fn check_object(api: &Api, doc: &Value, schema: &str, name: &str, at: &str
                 };
                 probe.check(field, Some(value.clone()), expect).await;
             }
-            probe
-                .check(field, Some(json!("not-a-value")), Expect::Refused(None))
-                .await;
+            probe.check(field, Some(json!("not-a-value")), refused()).await;
             checks += values.len() + 1;
             continue;
         }
@@ -271,7 +277,7 @@ async fn check_object(api: &Api, doc: &Value, schema: &str, name: &str, at: &str
             }
             "object" => {
                 probe.check(field, Some(json!({"k": [1]})), Expect::Accepted).await;
-                probe.check(field, Some(json!([1])), Expect::Refused(None)).await;
+                probe.check(field, Some(json!([1])), refused()).await;
                 checks += 2;
             }
             _ => {}

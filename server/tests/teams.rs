@@ -44,7 +44,7 @@ async fn a_team_is_created_read_and_changed(api: &Api) {
             "invalid",
         )
         .await;
-    assert_eq!(unknown["error"]["field"], "body");
+    assert_eq!(unknown["error"]["field"], "colour");
 }
 
 async fn a_name_that_looks_like_an_id_is_still_found(api: &Api) {

@@ -12,6 +12,7 @@
 //! only in [`for_each_case!`]; a test of this crate fails when a case
 //! function is missing from it.
 
+pub mod bad_input;
 pub mod cases;
 pub mod fixtures;
 pub mod sample;
@@ -90,6 +91,38 @@ macro_rules! for_each_case {
                 deleting_a_version_cascades_to_runs_metrics_and_deployments,
                 version_of_unknown_model_is_not_found,
                 version_is_found_by_model_name_and_semver,
+            ],
+            aliases: [
+                alias_names_follow_the_grammar,
+                setting_an_alias_that_exists_moves_it_with_one_audit_event,
+                a_version_may_carry_several_aliases_and_aliases_are_per_model,
+                removing_an_alias_is_audited_and_a_missing_one_is_false,
+                an_alias_cannot_point_at_a_deprecated_version,
+                deprecating_a_version_that_holds_aliases_is_refused_naming_them,
+                deleting_a_version_removes_its_aliases_with_an_event_each,
+            ],
+            history: [
+                every_status_change_and_alias_move_writes_a_history_row,
+                production_as_of_resolves_before_between_and_after_changes,
+                alias_as_of_resolves_before_between_and_after_moves,
+                as_of_says_what_it_cannot_answer,
+                concurrent_promotions_leave_a_history_that_replays_to_the_final_state,
+            ],
+            edits: [
+                editable_fields_change_with_one_audit_event_of_old_and_new,
+                size_and_checksum_are_filled_in_once,
+                an_edit_that_changes_nothing_writes_nothing,
+                registering_the_same_version_again_answers_the_existing_one,
+                each_differing_identity_field_is_a_mismatch_naming_it,
+                versions_are_found_by_checksum_across_models,
+                drift_lists_deployments_that_do_not_run_the_production_version,
+                a_tag_is_described_and_deleting_it_unlinks_every_model_with_an_event_each,
+            ],
+            queries: [
+                queries_answer_what_users_ask_of_versions,
+                queries_answer_what_users_ask_of_runs_deployments_and_the_audit_trail,
+                cursor_pages_stay_correct_while_rows_are_inserted,
+                every_backend_answers_queries_as_the_reference_evaluator_does,
             ],
             references: [
                 a_version_is_reached_by_id_semver_latest_and_production,
@@ -201,9 +234,18 @@ macro_rules! for_each_case {
             ],
         }
         sources {
+            bad_input: [
+                every_bad_input_is_refused_naming_its_field_and_changes_nothing,
+                every_corrupted_import_line_is_refused_with_its_number_and_field,
+            ],
+            round_trip: [whatever_is_accepted_reads_back_exports_and_imports_identically],
             snapshots: [
                 an_export_under_concurrent_writes_is_one_snapshot,
                 a_copy_under_concurrent_writes_is_one_snapshot,
+            ],
+            upgrades: [
+                a_format_1_export_imports_with_every_record_and_the_history_its_audit_trail_tells,
+                aliases_history_and_descriptions_survive_export_import_and_copy,
             ],
         } }
     };

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use modelreg_core::Result;
 use modelreg_core::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
 use modelreg_core::models::Model;
-use modelreg_core::store::{AnalyticsReads, RecordKind};
+use modelreg_core::store::{AnalyticsReads, Page, RecordKind};
 use modelreg_core::tables::table_counts;
 use modelreg_core::time::Timestamp;
 use uuid::Uuid;
@@ -55,15 +55,19 @@ impl AnalyticsReads for PostgresStore {
         Ok(counts.into_iter().collect())
     }
 
-    async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>> {
+    async fn models_not_trained_since(&self, since: Timestamp, page: Page) -> Result<Vec<Model>> {
         let sql = sql!(
             "SELECT {} FROM models m WHERE m.is_active AND NOT EXISTS (
                  SELECT 1 FROM training_runs r JOIN model_versions v ON v.id = r.version_id
                  WHERE v.model_id = m.id AND r.started_at >= $1)
-             ORDER BY m.name",
+             ORDER BY m.name LIMIT $2 OFFSET $3",
             columns(RecordKind::Model, "m", "")
         );
-        entities(&self.pool, sqlx::query(sql).bind(since)).await
+        let query = sqlx::query(sql)
+            .bind(since)
+            .bind(super::limit(page))
+            .bind(super::offset(page));
+        entities(&self.pool, query).await
     }
 
     async fn stats(&self) -> Result<Stats> {

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use modelreg_core::analytics::{DeploymentStatusCounts, ModelSummary, Stats, TeamMetrics};
 use modelreg_core::models::Model;
-use modelreg_core::store::{AnalyticsReads, RecordKind};
+use modelreg_core::store::{AnalyticsReads, Page, RecordKind};
 use modelreg_core::tables::{FromRow, table_counts};
 use modelreg_core::time::{self, Timestamp};
 use modelreg_core::{Error, Result};
@@ -65,17 +65,17 @@ fn status_counts(conn: &Connection) -> Result<DeploymentStatusCounts> {
     .map(|counts| counts.into_iter().collect())
 }
 
-fn not_trained_since(conn: &Connection, since: Timestamp) -> Result<Vec<Model>> {
+fn not_trained_since(conn: &Connection, since: Timestamp, page: Page) -> Result<Vec<Model>> {
     entities(
         conn,
         sql!(
             "SELECT {} FROM models m WHERE m.is_active = 1 AND NOT EXISTS (
                  SELECT 1 FROM training_runs r JOIN model_versions v ON v.id = r.version_id
                  WHERE v.model_id = m.id AND r.started_at >= ?1)
-             ORDER BY m.name",
+             ORDER BY m.name LIMIT ?2 OFFSET ?3",
             columns(RecordKind::Model, "m", "")
         ),
-        [time::to_micros(&since)],
+        rusqlite::params![time::to_micros(&since), super::limit(page), super::offset(page)],
     )
 }
 
@@ -93,8 +93,8 @@ impl AnalyticsReads for SqliteStore {
         self.read(status_counts).await
     }
 
-    async fn models_not_trained_since(&self, since: Timestamp) -> Result<Vec<Model>> {
-        self.read(move |conn| not_trained_since(conn, since)).await
+    async fn models_not_trained_since(&self, since: Timestamp, page: Page) -> Result<Vec<Model>> {
+        self.read(move |conn| not_trained_since(conn, since, page)).await
     }
 
     async fn stats(&self) -> Result<Stats> {

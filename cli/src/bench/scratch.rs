@@ -68,6 +68,7 @@ impl Scratch {
         };
         let options = connect::Options {
             migrate: true,
+            create: true,
             pool_size: pool,
             acquire_timeout: Duration::from_secs(30),
             busy_timeout: Duration::from_secs(30),

@@ -4,7 +4,7 @@ use clap::Subcommand;
 use modelreg_core::{EntityKind, Error, Ref, Result, VersionRef};
 use uuid::Uuid;
 
-use crate::args::PageArgs;
+use crate::args::{PageArgs, one_of};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &["timestamp", "actor", "action", "entity_type", "entity_id", "changes"];
@@ -25,8 +25,9 @@ pub enum AuditCmd {
     /// Changes of one entity: team NAME, model NAME, environment NAME,
     /// model_version MODEL@SEMVER, or any TYPE with its UUID
     Entity {
-        /// team, tag, model, model_version, training_run, metric, environment or deployment
-        entity_type: String,
+        /// The kind of entity
+        #[arg(value_parser = one_of::<EntityKind>())]
+        entity_type: EntityKind,
         /// A name (team, model, environment), MODEL@SEMVER, or a UUID
         key: String,
         #[command(flatten)]
@@ -40,7 +41,7 @@ pub async fn run(cmd: AuditCmd, ctx: &Ctx) -> Result<()> {
         AuditCmd::Recent { page } => reg.recent_audit(page.page()?).await?,
         AuditCmd::Actor { actor, page } => reg.audit_by_actor(&actor, page.page()?).await?,
         AuditCmd::Entity { entity_type, key, page } => {
-            let kind: EntityKind = entity_type.parse()?;
+            let kind = entity_type;
             // A UUID is taken as it is: the trail of a deleted entity stays readable.
             let id = match (kind, Uuid::parse_str(&key)) {
                 (_, Ok(id)) => id,

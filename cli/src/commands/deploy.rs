@@ -4,7 +4,7 @@ use clap::Subcommand;
 use modelreg_core::deployments::{DeploymentFilter, DeploymentStatus, NewDeployment};
 use modelreg_core::{Error, Ref, Result, VersionRef};
 
-use crate::args::{PageArgs, VersionArg, parse, parse_id};
+use crate::args::{PageArgs, VersionArg, one_of, parse_id};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &[
@@ -40,7 +40,7 @@ pub enum DeployCmd {
         #[arg(long, default_value_t = 0)]
         gpus: i32,
         /// The initial status
-        #[arg(long, value_parser = parse::<DeploymentStatus>, default_value = "deploying")]
+        #[arg(long, value_parser = one_of::<DeploymentStatus>(), default_value = "deploying")]
         status: DeploymentStatus,
     },
     /// List deployments in an environment or of a version, newest first
@@ -50,7 +50,7 @@ pub enum DeployCmd {
         /// MODEL@SEMVER
         #[arg(long)]
         version: Option<String>,
-        #[arg(long, value_parser = parse::<DeploymentStatus>)]
+        #[arg(long, value_parser = one_of::<DeploymentStatus>())]
         status: Option<DeploymentStatus>,
         #[command(flatten)]
         page: PageArgs,
@@ -65,7 +65,7 @@ pub enum DeployCmd {
     /// Move a deployment to a status (terminated is final)
     SetStatus {
         id: String,
-        #[arg(long, value_parser = parse::<DeploymentStatus>)]
+        #[arg(long, value_parser = one_of::<DeploymentStatus>())]
         status: DeploymentStatus,
     },
     /// Set the number of replicas

@@ -6,7 +6,7 @@ use modelreg_core::migrations;
 use modelreg_core::{Error, Result};
 use serde_json::{Value, json};
 
-use crate::config::{KEYS, Loaded};
+use crate::config::{KEYS, Loaded, mask_tokens};
 use crate::connect;
 use crate::output::OutputFormat;
 use crate::session::finish;
@@ -16,17 +16,19 @@ pub async fn run(loaded: &Loaded) -> Result<()> {
     let config = serde_json::to_value(&loaded.config).map_err(|e| Error::internal(e.to_string()))?;
     let mut settings = serde_json::Map::new();
     for key in KEYS {
-        let mut value = config[key].clone();
-        if *key == "database_url" {
-            value = json!(redact_passwords(value.as_str().unwrap_or_default()));
-        }
+        // Secrets are blanked: the password of a URL, the secret of each API token.
+        let value = match *key {
+            "database_url" => json!(redact_passwords(&loaded.config.database_url)),
+            "api_tokens" => json!(mask_tokens(&loaded.config.api_tokens)),
+            _ => config[key].clone(),
+        };
         settings.insert(
             key.to_string(),
             json!({"value": value, "source": loaded.source_of(key)}),
         );
     }
     // A database that cannot be opened is shown too, before `info` fails with its error.
-    let opened = connect::open(&loaded.config, false).await;
+    let opened = connect::open(&loaded.config, loaded.access(false, false)).await;
     let database = match &opened {
         Ok(store) => describe(store.as_ref()).await,
         Err(e) => Ok(json!({"error": e.to_string()})),

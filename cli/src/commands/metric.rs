@@ -4,7 +4,7 @@ use clap::Subcommand;
 use modelreg_core::Result;
 use modelreg_core::metrics::{MetricFilter, NewMetric, Split};
 
-use crate::args::{PageArgs, VersionArg, parse};
+use crate::args::{PageArgs, VersionArg, one_of};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &["name", "value", "split", "recorded_at"];
@@ -20,8 +20,8 @@ pub enum MetricCmd {
         name: String,
         #[arg(long, allow_negative_numbers = true)]
         value: f64,
-        /// train, validation, test or production
-        #[arg(long, value_parser = parse::<Split>)]
+        /// The data the metric was measured on
+        #[arg(long, value_parser = one_of::<Split>())]
         split: Split,
     },
     /// List a version's metrics, newest first
@@ -30,7 +30,7 @@ pub enum MetricCmd {
         version: VersionArg,
         #[arg(long)]
         name: Option<String>,
-        #[arg(long, value_parser = parse::<Split>)]
+        #[arg(long, value_parser = one_of::<Split>())]
         split: Option<Split>,
         #[command(flatten)]
         page: PageArgs,

@@ -8,9 +8,10 @@ use modelreg_core::store::MAX_LIMIT;
 use modelreg_core::{Page, Ref, Registry, Result};
 use serde_json::{Value, json};
 
-use crate::args::{PageArgs, parse};
+use crate::args::{PageArgs, one_of};
 use crate::commands::version::COLUMNS as VERSION_COLUMNS;
 use crate::confirm::{YesArg, confirm};
+use crate::failure::Failure;
 use crate::output::{Out, OutputFormat, value};
 use crate::session::Ctx;
 
@@ -35,7 +36,7 @@ pub enum ModelCmd {
         /// Owning team (by name)
         #[arg(long)]
         team: Option<String>,
-        #[arg(long, value_parser = parse::<RiskLevel>)]
+        #[arg(long, value_parser = one_of::<RiskLevel>())]
         risk: Option<RiskLevel>,
         /// The model needs a compliance review
         #[arg(long)]
@@ -50,7 +51,7 @@ pub enum ModelCmd {
         #[arg(long)]
         team: Option<String>,
         /// Only models of this risk level
-        #[arg(long, value_parser = parse::<RiskLevel>)]
+        #[arg(long, value_parser = one_of::<RiskLevel>())]
         risk: Option<RiskLevel>,
         #[command(flatten)]
         page: PageArgs,
@@ -77,7 +78,7 @@ pub enum ModelCmd {
         /// Remove the owning team
         #[arg(long)]
         no_team: bool,
-        #[arg(long, value_parser = parse::<RiskLevel>)]
+        #[arg(long, value_parser = one_of::<RiskLevel>())]
         risk: Option<RiskLevel>,
         #[arg(long)]
         compliance: Option<bool>,
@@ -113,9 +114,9 @@ pub enum ModelCmd {
     },
 }
 
-pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<()> {
+pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<(), Failure> {
     let (reg, out) = (&ctx.reg, ctx.out);
-    match cmd {
+    let printed = match cmd {
         ModelCmd::Create {
             name,
             description,
@@ -221,6 +222,7 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<()> {
             let id = Ref::Id(model.id);
             let summary = reg.model_summary(&id).await?;
             confirm(
+                &format!("delete model {name}"),
                 &format!(
                     "Delete model {name} with its {} versions, {} runs and {} deployments?",
                     summary.version_count, summary.training_run_count, summary.deployment_count
@@ -233,7 +235,8 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<()> {
                 json!({"deleted": "model", "id": model.id, "name": name}),
             )
         }
-    }
+    };
+    Ok(printed?)
 }
 
 /// Every tag, page by page.

@@ -18,6 +18,8 @@ pub enum ReportCmd {
     Stale {
         #[arg(long, default_value_t = 90)]
         days: u32,
+        #[command(flatten)]
+        page: crate::args::PageArgs,
     },
 }
 
@@ -38,6 +40,6 @@ pub async fn run(cmd: ReportCmd, ctx: &Ctx) -> Result<()> {
                 }
             }
         }
-        ReportCmd::Stale { days } => print_models(reg, out, &reg.stale_models(days).await?).await,
+        ReportCmd::Stale { days, page } => print_models(reg, out, &reg.stale_models(days, page.page()?).await?).await,
     }
 }

@@ -4,7 +4,7 @@ use clap::Subcommand;
 use modelreg_core::runs::{NewRun, RunFilter, RunFinish, RunStatus};
 use modelreg_core::{Error, Ref, Result, VersionRef};
 
-use crate::args::{PageArgs, VersionArg, json_object, parse, parse_id};
+use crate::args::{PageArgs, VersionArg, json_object, one_of, parse_id};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &[
@@ -47,8 +47,8 @@ pub enum RunCmd {
     Finish {
         /// The run's id
         id: String,
-        /// succeeded, failed, cancelled or timeout
-        #[arg(long, value_parser = parse::<RunStatus>)]
+        /// How the run ended
+        #[arg(long, value_parser = one_of::<RunStatus>())]
         status: RunStatus,
         #[arg(long)]
         gpu_hours: Option<f64>,
@@ -66,7 +66,7 @@ pub enum RunCmd {
         /// Runs of every version of this model
         #[arg(long)]
         model: Option<String>,
-        #[arg(long, value_parser = parse::<RunStatus>)]
+        #[arg(long, value_parser = one_of::<RunStatus>())]
         status: Option<RunStatus>,
         #[command(flatten)]
         page: PageArgs,

@@ -8,7 +8,7 @@ use modelreg_core::{Actor, Error, Registry, Result};
 use modelreg_server::Token;
 
 use crate::config::Loaded;
-use crate::connect;
+use crate::connect::{self, Access};
 use crate::session::finish;
 
 #[derive(Debug, Args)]
@@ -38,7 +38,11 @@ pub async fn run(args: ServeArgs, loaded: &Loaded) -> Result<()> {
     }
     let actor = Actor::new(config.actor.clone())?;
     init_logs();
-    let reg = Registry::new(connect::open(config, true).await?, actor);
+    let access = Access {
+        concurrent: true,
+        ..loaded.access(true, false)
+    };
+    let reg = Registry::new(connect::open(config, access).await?, actor);
     let served = serve(reg.clone(), tokens, addr).await;
     finish(served, reg.close().await)
 }

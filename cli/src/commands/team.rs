@@ -1,12 +1,13 @@
 //! `modelreg team`: teams that own models.
 
 use clap::Subcommand;
+use modelreg_core::Ref;
 use modelreg_core::teams::{NewTeam, TeamFilter, TeamUpdate};
-use modelreg_core::{Ref, Result};
 use serde_json::json;
 
 use crate::args::PageArgs;
 use crate::confirm::{YesArg, confirm};
+use crate::failure::Failure;
 use crate::output::value;
 use crate::session::Ctx;
 
@@ -53,9 +54,9 @@ pub enum TeamCmd {
     },
 }
 
-pub async fn run(cmd: TeamCmd, ctx: &Ctx) -> Result<()> {
+pub async fn run(cmd: TeamCmd, ctx: &Ctx) -> Result<(), Failure> {
     let (reg, out) = (&ctx.reg, ctx.out);
-    match cmd {
+    let printed = match cmd {
         TeamCmd::Create {
             name,
             department,
@@ -95,12 +96,17 @@ pub async fn run(cmd: TeamCmd, ctx: &Ctx) -> Result<()> {
         TeamCmd::Delete { name, yes } => {
             // What is deleted is the team the question was about.
             let team = reg.team(&Ref::parse(&name)).await?;
-            confirm(&format!("Delete team {name}? Its models stay, with no team"), yes)?;
+            confirm(
+                &format!("delete team {name}"),
+                &format!("Delete team {name}? Its models stay, with no team"),
+                yes,
+            )?;
             reg.delete_team(&Ref::Id(team.id)).await?;
             out.done(
                 &format!("deleted team {name}"),
                 json!({"deleted": "team", "id": team.id, "name": name}),
             )
         }
-    }
+    };
+    Ok(printed?)
 }

@@ -13,7 +13,7 @@ use modelreg_core::{Actor, Error, Registry, Result, Store, TransferError};
 use serde_json::json;
 
 use crate::config::{Config, Loaded};
-use crate::connect;
+use crate::connect::{self, Access};
 use crate::session::{Ctx, finish};
 
 #[derive(Debug, Args)]
@@ -91,8 +91,8 @@ pub async fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
             )
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut writer = BufWriter::with_capacity(1 << 20, stdout.lock());
+            // `Stdout` (not its lock) is Send, as an export's writer must be.
+            let mut writer = BufWriter::with_capacity(1 << 20, std::io::stdout());
             let header = ctx.reg.export(&mut writer, &mut report).await;
             progress.finish_and_clear();
             header?;
@@ -141,8 +141,8 @@ fn with_url(config: &Config, url: &str) -> Config {
 /// Copies every record from one database to another, all or nothing.
 pub async fn copy(args: CopyArgs, loaded: &Loaded) -> Result<(), TransferError> {
     let actor = Actor::new(loaded.config.actor.clone())?;
-    // The source is only read: not migrated, and it must be current.
-    let store = connect::open(&with_url(&loaded.config, &args.from), false).await?;
+    // The source is only read: never created or migrated, and it must be current.
+    let store = connect::open(&with_url(&loaded.config, &args.from), Access::EXISTING).await?;
     let source = Registry::new(Arc::clone(&store), actor.clone());
     let result = copy_from(&args, loaded, store.as_ref(), &source, actor).await;
     finish(result, source.close().await)
@@ -166,7 +166,15 @@ async fn copy_from(
         )
         .into());
     }
-    let target = Registry::new(connect::open(&with_url(&loaded.config, &args.to), true).await?, actor);
+    let creating = Access {
+        migrate: true,
+        create: true,
+        concurrent: false,
+    };
+    let target = Registry::new(
+        connect::open(&with_url(&loaded.config, &args.to), creating).await?,
+        actor,
+    );
     let progress = bar("copying");
     let summary = target
         .copy_from(source, args.merge, &mut |done, total| {

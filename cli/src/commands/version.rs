@@ -5,8 +5,9 @@ use modelreg_core::versions::{Framework, NewVersion, VersionFilter, VersionStatu
 use modelreg_core::{EntityKind, Error, Ref, Result, VersionRef};
 use serde_json::json;
 
-use crate::args::{PageArgs, VersionArg, json_object, parse};
+use crate::args::{PageArgs, VersionArg, json_object, one_of};
 use crate::confirm::{YesArg, confirm};
+use crate::failure::Failure;
 use crate::session::Ctx;
 
 /// The columns of a version table (also in `model show`).
@@ -28,7 +29,7 @@ pub enum VersionCmd {
         /// Where the artifact is stored (s3://…, gs://…, file://…)
         #[arg(long)]
         artifact: String,
-        #[arg(long, value_parser = parse::<Framework>)]
+        #[arg(long, value_parser = one_of::<Framework>())]
         framework: Framework,
         #[arg(long)]
         framework_version: Option<String>,
@@ -42,11 +43,14 @@ pub enum VersionCmd {
         /// A JSON object of free-form metadata
         #[arg(long)]
         metadata: Option<String>,
+        /// What this version is (may span lines)
+        #[arg(long)]
+        description: Option<String>,
     },
     /// List a model's versions, newest first
     List {
         model: String,
-        #[arg(long, value_parser = parse::<VersionStatus>)]
+        #[arg(long, value_parser = one_of::<VersionStatus>())]
         status: Option<VersionStatus>,
         #[command(flatten)]
         page: PageArgs,
@@ -60,15 +64,15 @@ pub enum VersionCmd {
     Latest {
         model: String,
         /// Only versions of this status
-        #[arg(long, value_parser = parse::<VersionStatus>)]
+        #[arg(long, value_parser = one_of::<VersionStatus>())]
         status: Option<VersionStatus>,
     },
     /// Move a version to a status (production archives the previous production version)
     SetStatus {
         #[command(flatten)]
         version: VersionArg,
-        /// registered, validated, production, archived or deprecated
-        #[arg(long, value_parser = parse::<VersionStatus>)]
+        /// The new status (deprecated is final)
+        #[arg(long, value_parser = one_of::<VersionStatus>())]
         status: VersionStatus,
     },
     /// List every production version with its model
@@ -85,9 +89,9 @@ pub enum VersionCmd {
     },
 }
 
-pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
+pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<(), Failure> {
     let (reg, out) = (&ctx.reg, ctx.out);
-    match cmd {
+    let printed = match cmd {
         VersionCmd::Register {
             version,
             artifact,
@@ -97,6 +101,7 @@ pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
             size_bytes,
             checksum,
             metadata,
+            description,
         } => {
             let (model, semver) = version.new_version()?;
             let new = NewVersion {
@@ -108,7 +113,7 @@ pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
                 size_bytes,
                 checksum_sha256: checksum,
                 metadata: json_object("metadata", metadata.as_deref())?,
-                description: None,
+                description,
             };
             out.record(&reg.register_version(&model, new).await?)
         }
@@ -147,6 +152,7 @@ pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
             // What is deleted is the version the question was about.
             let found = reg.version(&reference).await?;
             confirm(
+                &format!("delete version {reference}"),
                 &format!("Delete version {reference} with its runs, metrics and deployments?"),
                 yes,
             )?;
@@ -156,5 +162,6 @@ pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<()> {
                 json!({"deleted": "model_version", "id": found.id, "version": reference.to_string()}),
             )
         }
-    }
+    };
+    Ok(printed?)
 }

@@ -12,10 +12,15 @@ use crate::versions::{Framework, VersionStatus};
 /// An entity a query lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
+    /// Models.
     Models,
+    /// Model versions.
     Versions,
+    /// Training runs.
     Runs,
+    /// Deployments.
     Deployments,
+    /// Audit events.
     AuditEvents,
 }
 
@@ -77,13 +82,19 @@ impl Entity {
 /// The type of a field's values, which decides the literals it accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
+    /// Text, compared by bytes.
     Text,
     /// Text from a closed set.
     Enum(&'static [&'static str]),
+    /// A 64-bit integer.
     Int,
+    /// A 64-bit float.
     Float,
+    /// `true` or `false`.
     Bool,
+    /// An instant: RFC 3339, or a date meaning midnight UTC.
     Time,
+    /// An id, quoted.
     Uuid,
     /// A SemVer, compared by precedence (the order "latest" uses).
     Semver,
@@ -127,8 +138,11 @@ pub enum Source {
 /// One field of a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
+    /// What a query calls it (`name`, `team`, `metadata`).
     pub name: &'static str,
+    /// The type of its values.
     pub ty: FieldType,
+    /// Where its values come from.
     pub source: Source,
 }
 

@@ -35,11 +35,17 @@ pub use lexer::Pos;
 /// A literal a condition compares with, typed for its field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
+    /// A text: a string, a closed set's value, or a SemVer's precedence key.
     Text(String),
+    /// A 64-bit integer.
     Int(i64),
+    /// A 64-bit float (every number compared with a JSON value is one).
     Float(f64),
+    /// `true` or `false`.
     Bool(bool),
+    /// An instant, to the microsecond.
     Time(Timestamp),
+    /// An id.
     Uuid(Uuid),
 }
 
@@ -47,9 +53,19 @@ pub enum Scalar {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     /// A column of the listed row or of a related one.
-    Column { relation: Relation, column: &'static str },
+    Column {
+        /// The listed row or a related one.
+        relation: Relation,
+        /// The column's name in that row's table.
+        column: &'static str,
+    },
     /// The value at `path` in a JSON column of the listed row.
-    Json { column: &'static str, path: Vec<String> },
+    Json {
+        /// The JSON column's name.
+        column: &'static str,
+        /// The keys to follow from the column's object, outermost first.
+        path: Vec<String>,
+    },
     /// Any of a row's many values (aliases, tags).
     Any(Multi),
 }
@@ -58,10 +74,15 @@ pub enum Operand {
 /// under three-valued logic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
+    /// `=`
     Eq,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
@@ -93,7 +114,9 @@ pub enum Test {
 /// One condition of a filter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cond {
+    /// What the condition reads.
     pub operand: Operand,
+    /// What it asks of that.
     pub test: Test,
 }
 
@@ -101,9 +124,13 @@ pub struct Cond {
 /// `And` is true and an empty `Or` is false.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// True when every part is.
     And(Vec<Expr>),
+    /// True when any part is.
     Or(Vec<Expr>),
+    /// True when the part is false; unknown stays unknown.
     Not(Box<Expr>),
+    /// One condition.
     Cond(Cond),
 }
 
@@ -128,26 +155,35 @@ impl Expr {
 /// Ascending or descending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
+    /// Smallest first, missing values before all others.
     Asc,
+    /// Largest first, missing values after all others.
     Desc,
 }
 
 /// One key of a sort: a column of the listed or a related row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SortKey {
+    /// The listed row or a related one.
     pub relation: Relation,
+    /// The column's name in that row's table.
     pub column: &'static str,
+    /// Ascending or descending.
     pub direction: Direction,
 }
 
 /// A query ready for a store: a lowered filter, a total order, a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compiled {
+    /// What is listed.
     pub entity: Entity,
+    /// Which rows are kept (a page token's position included).
     pub filter: Expr,
     /// The sort keys; the last is always the listed row's id.
     pub sort: Vec<SortKey>,
+    /// How many of the kept rows to skip.
     pub offset: u64,
+    /// The most rows to return, at most [`MAX_LIMIT`].
     pub limit: u32,
 }
 
@@ -160,6 +196,7 @@ pub struct Query {
     pub sort: Option<String>,
     /// The `next` token of the previous page (then `offset` must be 0).
     pub page_token: Option<String>,
+    /// How many rows to skip; 0 when resuming from a page token.
     pub offset: u64,
     /// At most this many rows (default [`crate::store::DEFAULT_LIMIT`]).
     pub limit: Option<u32>,
@@ -197,6 +234,7 @@ impl Query {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Listing<T> {
+    /// The rows of this page, in the query's order.
     pub items: Vec<T>,
     /// Pass as `page_token` for the rows after these; absent on the last page.
     pub next: Option<String>,

@@ -5,6 +5,7 @@ use crate::analytics::{DeploymentStatusCounts, Stats};
 use crate::deployments::DeploymentStatus;
 use crate::error::{Error, Result};
 use crate::models::Model;
+use crate::store::Page;
 use crate::time;
 
 /// The longest look-back of the stale-models report, in days.
@@ -19,7 +20,7 @@ impl Registry {
     }
 
     /// Active models with no training run started in the last `days` days.
-    pub async fn stale_models(&self, days: u32) -> Result<Vec<Model>> {
+    pub async fn stale_models(&self, days: u32, page: Page) -> Result<Vec<Model>> {
         if days > MAX_STALE_DAYS {
             return Err(Error::invalid(
                 "days",
@@ -27,7 +28,7 @@ impl Registry {
             ));
         }
         let since = time::now() - chrono::Duration::days(days.into());
-        self.store.models_not_trained_since(since).await
+        self.store.models_not_trained_since(since, page).await
     }
 
     /// How many of each entity the registry holds.

@@ -14,7 +14,7 @@ impl Registry {
     /// Creates an environment.
     pub async fn create_environment(&self, new: NewEnvironment) -> Result<Environment> {
         let mut change = self.change().await?;
-        let env = Environment {
+        let mut env = Environment {
             id: Uuid::now_v7(),
             name: validate::nfc(&new.name),
             kind: new.kind,
@@ -24,6 +24,7 @@ impl Registry {
             is_active: true,
             created_at: change.now(),
         };
+        validate::canonical_json(&mut env.config);
         env.validate()?;
         change
             .create(&env, Record::Environment(env.clone()), AuditAction::Create)
@@ -46,7 +47,8 @@ impl Registry {
     pub async fn update_environment(&self, env: &Ref, update: EnvironmentUpdate) -> Result<Environment> {
         let mut change = self.change().await?;
         let old = resolve::environment(&mut change.tx, env).await?;
-        let new = old.apply(update);
+        let mut new = old.apply(update);
+        validate::canonical_json(&mut new.config);
         new.validate()?;
         if new != old {
             change.update(&old, &new, Record::Environment(new.clone())).await?;

@@ -21,7 +21,7 @@ impl Registry {
             id: Uuid::now_v7(),
             version_id: version.id,
             name: validate::nfc(&new.name),
-            value: new.value,
+            value: validate::canonical_float(new.value),
             split: new.split,
             recorded_at: new.recorded_at.map(time::truncate).unwrap_or(now),
         };

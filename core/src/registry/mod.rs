@@ -1,4 +1,4 @@
-//! The registry service: every operation of DESIGN.md, with its rules, over
+//! The registry service: every operation on the registry, with its rules, over
 //! any [`Store`]. One file per concept; the write transaction with its audit
 //! trail lives in `change`, and reference resolution in `resolve`.
 

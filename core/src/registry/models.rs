@@ -16,6 +16,7 @@ use crate::versions::{ModelVersion, VersionFilter};
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelWithVersions {
+    /// The model itself.
     pub model: Model,
     /// The requested page of the model's versions, newest first.
     pub versions: Vec<ModelVersion>,

@@ -17,7 +17,7 @@ impl Registry {
         let mut change = self.change().await?;
         let version = resolve::version(&mut change.tx, version).await?;
         let now = change.now();
-        let run = TrainingRun {
+        let mut run = TrainingRun {
             id: Uuid::now_v7(),
             version_id: version.id,
             run_name: validate::nfc(&new.run_name),
@@ -33,6 +33,7 @@ impl Registry {
             environment: new.environment,
             created_by: new.created_by,
         };
+        run.canonicalize();
         run.validate()?;
         change
             .create(&run, Record::TrainingRun(run.clone()), AuditAction::Create)
@@ -68,7 +69,8 @@ impl Registry {
         let mut change = self.change().await?;
         let old = required(change.tx.run(id).await?, EntityKind::TrainingRun, id)?;
         let now = change.now();
-        let new = old.finished(finish, now)?;
+        let mut new = old.finished(finish, now)?;
+        new.canonicalize();
         change.update(&old, &new, Record::TrainingRun(new.clone())).await?;
         change.commit().await?;
         Ok(new)

@@ -46,7 +46,8 @@ impl Registry {
         let now = change.now();
         let mut rows = Vec::with_capacity(records.len() * 2);
         let mut events = Vec::with_capacity(records.len());
-        for record in records {
+        for mut record in records {
+            record.canonicalize();
             record.validate()?;
             let action = match &record {
                 Record::ModelTag(_) | Record::AuditEvent(_) => {

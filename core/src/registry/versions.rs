@@ -13,6 +13,7 @@ use crate::versions::{self, ModelVersion, NewVersion, VersionFilter, VersionStat
 /// What a registration did: created the version, or found it registered already.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Registered {
+    /// The version registered now, or the one registered before.
     pub version: ModelVersion,
     /// False when the same semver, artifact and checksum were registered before.
     pub created: bool,
@@ -29,6 +30,8 @@ impl Registry {
             .as_deref()
             .map(validate::checksum_sha256)
             .transpose()?;
+        // Checked before it is looked up: a stored semver is always valid.
+        versions::parse_semver(&new.semver)?;
         let mut change = self.change().await?;
         let model = resolve::model(&mut change.tx, model).await?;
         if let Some(existing) = change.tx.version_by_semver(model.id, &new.semver).await? {
@@ -45,7 +48,7 @@ impl Registry {
                 fields: differs,
             });
         }
-        let version = ModelVersion {
+        let mut version = ModelVersion {
             id: Uuid::now_v7(),
             model_id: model.id,
             semver: new.semver,
@@ -60,6 +63,7 @@ impl Registry {
             created_at: change.now(),
             description: new.description,
         };
+        version.canonicalize();
         version.validate()?;
         change
             .create(&version, Record::ModelVersion(version.clone()), AuditAction::Create)
@@ -102,7 +106,8 @@ impl Registry {
         let model_ref = self.model_of(version).await?;
         let mut change = self.change().await?;
         let (_, old) = resolve::version_for_change(&mut change.tx, &model_ref, version).await?;
-        let new = old.edited(update)?;
+        let mut new = old.edited(update)?;
+        new.canonicalize();
         if new != old {
             change.update(&old, &new, Record::ModelVersion(new.clone())).await?;
             change.commit().await?;

@@ -90,7 +90,9 @@ const DRIFT: [(RecordKind, &str, &str); 5] = [
 ];
 
 impl Drift {
-    /// The select list of a row read as this (see [`DRIFT`]'s aliases).
+    /// The select list of a row read as this: `deployments d` joined with
+    /// `model_versions v` (deployed), `models m`, `environments e` and
+    /// `model_versions p` (production, absent when the model has none).
     pub fn select_list() -> String {
         joined(&DRIFT)
     }

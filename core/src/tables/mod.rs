@@ -24,7 +24,9 @@ pub use value::Value;
 /// How a column's values are typed (each backend maps these to its own SQL types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnType {
+    /// An id.
     Uuid,
+    /// Text.
     Text,
     /// A 64-bit integer.
     Int,
@@ -32,7 +34,9 @@ pub enum ColumnType {
     Int32,
     /// A finite 64-bit float.
     Float,
+    /// A boolean.
     Bool,
+    /// A UTC instant, to the microsecond.
     Time,
     /// A JSON object.
     Json,
@@ -41,8 +45,11 @@ pub enum ColumnType {
 /// One column of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
+    /// Its name in SQL.
     pub name: &'static str,
+    /// How its values are typed.
     pub ty: ColumnType,
+    /// Whether it may hold NULL (the record's field is optional).
     pub nullable: bool,
     /// Computed from the record's other fields when written (never read back).
     pub derived: bool,
@@ -53,6 +60,7 @@ pub struct Column {
 pub struct Table {
     /// The kind of record it stores.
     pub kind: RecordKind,
+    /// Its name in SQL.
     pub name: &'static str,
     /// Every column in write order, the key first.
     pub columns: &'static [Column],

@@ -8,13 +8,21 @@ use crate::validate::JsonObject;
 /// One value of a column, as it goes to and comes from a backend.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// No value (SQL NULL).
     Null,
+    /// A boolean.
     Bool(bool),
+    /// An integer (32-bit columns too).
     Int(i64),
+    /// A 64-bit float.
     Float(f64),
+    /// Text.
     Text(String),
+    /// An id.
     Uuid(Uuid),
+    /// A UTC instant, to the microsecond.
     Time(Timestamp),
+    /// A JSON object.
     Json(JsonObject),
 }
 

@@ -6,12 +6,13 @@ use axum::http::StatusCode;
 use modelreg_core::deployments::{ActiveDeployment, Deployment, DeploymentFilter, DeploymentStatus, NewDeployment};
 use modelreg_core::{Error, Ref};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{Paging, created, page, parse_id, version_ref};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
 
@@ -25,6 +26,7 @@ struct DeployBody {
     semver: String,
     /// The environment's name or id
     environment: String,
+    #[serde(deserialize_with = "crate::body::object")]
     deployment: NewDeployment,
 }
 
@@ -70,7 +72,23 @@ struct ReplicasBody {
 async fn deploy(Acting(reg): Acting, Body(body): Body<DeployBody>) -> ApiResult<(StatusCode, Json<Deployment>)> {
     let version = version_ref(&body.model, &body.semver);
     let environment = Ref::parse(&body.environment);
-    Ok(created(reg.deploy(&version, &environment, body.deployment).await?))
+    match reg.deploy(&version, &environment, body.deployment).await {
+        Ok(deployment) => Ok(created(deployment)),
+        Err(error) => Err(nested_in_deployment(error)),
+    }
+}
+
+/// A refusal naming a field of the nested `deployment`, named as the body nests it
+/// (`deployment.name`); the fields are the ones its schema documents.
+fn nested_in_deployment(error: Error) -> ApiError {
+    let mut refusal = ApiError::from(error);
+    if let Some(field) = &refusal.detail.field
+        && let RefOr::T(Schema::Object(schema)) = NewDeployment::schema()
+        && schema.properties.contains_key(field)
+    {
+        refusal.detail.field = Some(format!("deployment.{field}"));
+    }
+    refusal
 }
 
 /// Deployments in an environment or of a version, newest first.

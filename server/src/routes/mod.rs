@@ -68,10 +68,18 @@ fn created<T>(value: T) -> (StatusCode, Json<T>) {
     (StatusCode::CREATED, Json(value))
 }
 
-/// The page `skip`/`limit` ask for (defaults: 0 and 100).
+/// The page `skip`/`limit` ask for (defaults: 0 and 100); a refusal names
+/// the parameter as the API documents it.
 fn page(skip: Option<u64>, limit: Option<u32>) -> ApiResult<Page> {
-    Ok(Page::new(skip.unwrap_or(0), limit.unwrap_or(DEFAULT_LIMIT))?)
+    let skip = skip.unwrap_or(0);
+    if skip > MAX_SKIP {
+        return Err(Error::invalid("skip", format!("must be at most {MAX_SKIP} (got {skip})")).into());
+    }
+    Ok(Page::new(skip, limit.unwrap_or(DEFAULT_LIMIT))?)
 }
+
+/// The largest `skip` (the registry counts in signed 64 bits).
+const MAX_SKIP: u64 = i64::MAX as u64;
 
 /// The id in a path, or 422 naming `id`.
 fn parse_id(text: &str) -> ApiResult<Uuid> {

@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Query};
 use crate::state::AppState;
@@ -15,7 +16,7 @@ use crate::state::AppState;
 /// The look-back of the stale-models report when none is given, in days.
 const DEFAULT_STALE_DAYS: u32 = 90;
 
-/// How stale.
+/// How stale, and which page.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -23,6 +24,12 @@ struct StaleQuery {
     /// Days without a training run (default 90)
     #[param(maximum = 36600)]
     days: Option<u32>,
+    /// Results to skip (default 0)
+    #[param(maximum = 9223372036854775807_u64)]
+    skip: Option<u64>,
+    /// At most this many results, 1..=10000 (default 100)
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u32>,
 }
 
 /// Deployments per status; every status is present, with 0 when it has none.
@@ -32,11 +39,14 @@ async fn deployment_report(Acting(reg): Acting) -> ApiResult<Json<DeploymentStat
     Ok(Json(reg.deployment_status_counts().await?))
 }
 
-/// Active models with no training run started in the last `days` days.
+/// Active models with no training run started in the last `days` days, by name.
 #[utoipa::path(get, path = "/v1/reports/stale", tag = "reports", params(StaleQuery),
     responses((status = 200, body = Vec<Model>), (status = 422, body = ErrorBody)))]
 async fn stale_report(Acting(reg): Acting, Query(q): Query<StaleQuery>) -> ApiResult<Json<Vec<Model>>> {
-    Ok(Json(reg.stale_models(q.days.unwrap_or(DEFAULT_STALE_DAYS)).await?))
+    let page = page(q.skip, q.limit)?;
+    Ok(Json(
+        reg.stale_models(q.days.unwrap_or(DEFAULT_STALE_DAYS), page).await?,
+    ))
 }
 
 /// How many of each entity the registry holds.

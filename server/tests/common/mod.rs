@@ -4,11 +4,13 @@
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use modelreg_core::{Actor, Registry, Store};
 use modelreg_postgres::testing::TestDatabase;
-use modelreg_server::{Token, parse_tokens};
+use modelreg_server::{AppOptions, RequestLog, Token, parse_tokens};
 use serde_json::Value;
 
 /// The read-write token, named `ci`.
@@ -29,11 +31,49 @@ enum Storage {
     Postgres(TestDatabase),
 }
 
+/// What a server wrote to its request log, shared with the test.
+#[derive(Clone, Default)]
+pub struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl LogBuffer {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Everything written once it holds `lines` lines (the log is written
+    /// from a worker thread, so a line may land just after its answer).
+    pub async fn lines(&self, lines: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text();
+            if text.lines().count() >= lines || Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut bytes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A running API and a client that calls it as `ci` unless told otherwise.
 pub struct Api {
     base: String,
     client: reqwest::Client,
     registry: Registry,
+    log: LogBuffer,
     server: tokio::task::JoinHandle<()>,
     _storage: Storage,
 }
@@ -46,11 +86,16 @@ impl Api {
 
     /// The API over a fresh SQLite file, with these tokens.
     pub async fn sqlite_with(tokens: Vec<Token>) -> Api {
+        Api::sqlite_logging(tokens, RequestLog::Compact).await
+    }
+
+    /// The API over a fresh SQLite file, with these tokens and this request log.
+    pub async fn sqlite_logging(tokens: Vec<Token>, format: RequestLog) -> Api {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = modelreg_sqlite::SqliteStore::open_path(dir.path().join("api.db"))
             .await
             .expect("the SQLite store opens");
-        Api::start(Arc::new(store), Storage::Sqlite(dir), tokens).await
+        Api::start(Arc::new(store), Storage::Sqlite(dir), tokens, format).await
     }
 
     /// The API over a fresh PostgreSQL database, with the test tokens; `None`
@@ -58,17 +103,19 @@ impl Api {
     pub async fn postgres() -> Option<Api> {
         let db = TestDatabase::create().await?;
         let store = db.store().await;
-        Some(Api::start(Arc::new(store), Storage::Postgres(db), tokens()).await)
+        Some(Api::start(Arc::new(store), Storage::Postgres(db), tokens(), RequestLog::Compact).await)
     }
 
-    async fn start(store: Arc<dyn Store>, storage: Storage, tokens: Vec<Token>) -> Api {
+    async fn start(store: Arc<dyn Store>, storage: Storage, tokens: Vec<Token>, format: RequestLog) -> Api {
         let actor = Actor::new(SERVER_ACTOR).expect("a valid actor");
         let registry = Registry::new(store, actor);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("an ephemeral port");
         let addr = listener.local_addr().expect("a bound address");
-        let app = modelreg_server::app(registry.clone(), tokens);
+        let log = LogBuffer::default();
+        let options = AppOptions::default().request_log(format).log_to(log.clone());
+        let app = modelreg_server::app_with(registry.clone(), tokens, options);
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("the server runs");
         });
@@ -76,9 +123,20 @@ impl Api {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
             registry,
+            log,
             server,
             _storage: storage,
         }
+    }
+
+    /// What the server wrote to its request log.
+    pub fn log(&self) -> &LogBuffer {
+        &self.log
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     /// The registry the server serves (as the server's own actor).
@@ -101,14 +159,26 @@ impl Api {
 
     /// One request with raw bytes as the body (and a JSON content type when `json`).
     pub async fn send_bytes(&self, method: &str, path: &str, body: Vec<u8>, json: bool) -> (u16, Value) {
+        let content_type = json.then_some("application/json");
+        self.send_typed(method, path, body, content_type).await
+    }
+
+    /// One request as `ci` with raw bytes as the body, sent as `content_type`.
+    pub async fn send_typed(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> (u16, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a valid method");
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
             .bearer_auth(ADMIN)
             .body(body);
-        if json {
-            request = request.header("content-type", "application/json");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
         }
         status_and_json(request.send().await.expect("the server answers")).await
     }

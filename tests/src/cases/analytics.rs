@@ -6,7 +6,7 @@ use modelreg_core::metrics::{NewMetric, Split};
 use modelreg_core::models::{ModelUpdate, NewModel};
 use modelreg_core::runs::NewRun;
 use modelreg_core::versions::VersionStatus;
-use modelreg_core::{EntityKind, Registry};
+use modelreg_core::{EntityKind, Page, Registry};
 
 use crate::fixtures::*;
 
@@ -125,9 +125,19 @@ pub async fn stale_models_have_no_recent_training_run(reg: Registry) {
     run(&reg, vf.id, 0.0, None, 200).await;
     run(&reg, vs.id, 0.0, None, 100).await;
     let names = |models: Vec<modelreg_core::models::Model>| models.into_iter().map(|m| m.name).collect::<Vec<_>>();
-    assert_eq!(names(reg.stale_models(90).await.unwrap()), ["never-trained", "stale"]);
-    assert_eq!(names(reg.stale_models(365).await.unwrap()), ["never-trained"]);
-    assert_invalid(reg.stale_models(u32::MAX).await, "days");
+    assert_eq!(
+        names(reg.stale_models(90, Page::default()).await.unwrap()),
+        ["never-trained", "stale"]
+    );
+    assert_eq!(
+        names(reg.stale_models(365, Page::default()).await.unwrap()),
+        ["never-trained"]
+    );
+    assert_eq!(
+        names(reg.stale_models(90, Page::new(1, 1).unwrap()).await.unwrap()),
+        ["stale"]
+    );
+    assert_invalid(reg.stale_models(u32::MAX, Page::default()).await, "days");
 }
 
 pub async fn stats_count_every_entity(reg: Registry) {

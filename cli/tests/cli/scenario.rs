@@ -1,95 +1,12 @@
-//! The real `modelreg` binary, end to end: on a temporary SQLite file, and on
-//! PostgreSQL when a test server is available (see the README).
-
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+//! Whole sessions of commands, on SQLite and PostgreSQL, with every answer
+//! and every exit code checked.
 
 use modelreg_postgres::testing::TestDatabase;
-use serde_json::Value;
 
-/// A sandbox: its own data and config directories, and a database URL.
-struct Sandbox {
-    dir: tempfile::TempDir,
-    url: Option<String>,
-}
-
-impl Sandbox {
-    fn sqlite() -> Sandbox {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-        Sandbox { dir, url: Some(url) }
-    }
-
-    fn with_url(url: &str) -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().unwrap(),
-            url: Some(url.to_owned()),
-        }
-    }
-
-    /// No URL at all: the zero-configuration default.
-    fn bare() -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().unwrap(),
-            url: None,
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_modelreg"));
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("HOME", self.dir.path())
-            .env("MODELREG_ACTOR", "ci")
-            .env_remove("MODELREG_DATABASE_URL")
-            .env_remove("MODELREG_OUTPUT")
-            .stdin(Stdio::null());
-        if let Some(url) = &self.url {
-            cmd.env("MODELREG_DATABASE_URL", url);
-        }
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("run modelreg")
-    }
-
-    /// Runs a command that must succeed with `--output json`, and parses its output.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.extend(["--output", "json"]);
-        let out = self.run(&all);
-        assert!(
-            out.status.success(),
-            "modelreg {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "modelreg {args:?} printed no JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        })
-    }
-
-    /// Runs a command that must fail with `code`; returns its one-line stderr.
-    fn fails(&self, args: &[&str], code: i32) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "modelreg {args:?}: {stderr}");
-        assert!(out.stdout.is_empty() || code == 2, "nothing on stdout for {args:?}");
-        stderr
-    }
-}
+use crate::sandbox::{Sandbox, str_at};
 
 fn postgres_sandbox(db: &TestDatabase) -> Sandbox {
     Sandbox::with_url(db.url())
-}
-
-fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}"))
 }
 
 /// team → model → versions → promote → runs → metrics → environment →
@@ -365,18 +282,29 @@ fn errors_and_exit_codes(s: &Sandbox) {
 
     let e = s.fails(&["model", "create", "m"], 4);
     assert!(e.contains("already exists"), "{e}");
-    s.fails(
+    // The same registration again is the version registered; another artifact is a conflict.
+    s.json(&[
+        "version",
+        "register",
+        "m@1.0.0",
+        "--artifact",
+        "a",
+        "--framework",
+        "onnx",
+    ]);
+    let e = s.fails(
         &[
             "version",
             "register",
             "m@1.0.0",
             "--artifact",
-            "a",
+            "b",
             "--framework",
             "onnx",
         ],
         4,
     );
+    assert!(e.contains("artifact_uri"), "{e}");
 
     assert_eq!(s.json(&["stats"]), before, "failed commands changed nothing");
 }
@@ -407,227 +335,6 @@ async fn errors_and_exit_codes_on_postgres() {
     tokio::task::spawn_blocking(move || errors_and_exit_codes(&sandbox))
         .await
         .unwrap();
-}
-
-#[test]
-fn with_no_configuration_the_registry_is_a_private_sqlite_file_in_the_data_directory() {
-    let s = Sandbox::bare();
-    let seeded = s.json(&["seed"]);
-    assert!(seeded["model_versions"].as_u64().unwrap() > 10);
-    let path = s.dir.path().join("data/modelreg/registry.db");
-    assert!(path.is_file(), "created at {}", path.display());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-    }
-    let info = s.json(&["info"]);
-    assert_eq!(info["config"]["database_url"]["source"], "default");
-    assert_eq!(info["database"]["backend"], "sqlite");
-    assert_eq!(info["database"]["pending_migrations"], 0);
-    s.fails(&["seed"], 2);
-    let listed = s.run(&["model", "list"]);
-    assert!(listed.status.success());
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("fraud-detector"));
-}
-
-#[test]
-fn configuration_layers_and_sources_and_no_password_shown() {
-    let s = Sandbox::bare();
-    let db = s.dir.path().join("from-file.db");
-    std::fs::write(
-        s.dir.path().join("modelreg.toml"),
-        format!(
-            "database_url = \"sqlite://{}\"\nactor = \"file-actor\"\npg_pool_size = 3\n",
-            db.display()
-        ),
-    )
-    .unwrap();
-    let info = s.json(&["info"]);
-    assert_eq!(info["config"]["database_url"]["source"], "config file modelreg.toml");
-    assert_eq!(info["config"]["pg_pool_size"]["value"], 3);
-    assert_eq!(
-        info["config"]["actor"]["source"], "environment MODELREG_ACTOR",
-        "env beats the file"
-    );
-    let info = s.json(&["info", "--actor", "flag-actor"]);
-    assert_eq!(info["config"]["actor"]["value"], "flag-actor");
-    assert_eq!(info["config"]["actor"]["source"], "--actor flag");
-
-    let secret_url = "postgres://admin:TopSecret42@127.0.0.1:1/reg";
-    for args in [
-        &["info", "--database-url", secret_url][..],
-        &["info", "--database-url", secret_url, "-o", "json"],
-    ] {
-        let out = s.run(args);
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(!all.contains("TopSecret42"), "{all}");
-        assert!(all.contains("admin:****@"), "{all}");
-    }
-    let e = s.fails(&["stats", "--database-url", secret_url], 1);
-    assert!(!e.contains("TopSecret42"), "{e}");
-    let e = s.fails(&["stats", "--database-url", "mysql://x"], 2);
-    assert!(e.contains("unknown scheme"), "{e}");
-    let e = s.fails(&["info", "--config", "missing.toml"], 2);
-    assert!(e.contains("missing.toml"), "{e}");
-}
-
-#[test]
-fn db_commands_report_and_move_the_schema() {
-    let s = Sandbox::sqlite();
-    let status = s.json(&["db", "status"]);
-    assert_eq!(status["schema_version"], 0);
-    assert_eq!(status["pending"].as_array().unwrap().len(), 1);
-    s.json(&["init"]);
-    assert_eq!(s.json(&["db", "status"])["schema_version"], 1);
-    assert_eq!(s.json(&["db", "history"])[0]["name"], "init");
-    s.json(&["model", "create", "kept-until-reset"]);
-    s.fails(&["db", "reset"], 2);
-    s.json(&["db", "reset", "--yes"]);
-    assert_eq!(s.json(&["stats"])["models"], 0);
-    s.json(&["db", "downgrade", "--to", "0", "--yes"]);
-    assert_eq!(s.json(&["db", "status"])["schema_version"], 0);
-    s.json(&["db", "upgrade"]);
-    assert!(s.run(&["test-connection"]).status.success());
-}
-
-#[test]
-fn help_documents_every_command() {
-    let s = Sandbox::sqlite();
-    let out = s.run(&["--help"]);
-    let help = String::from_utf8_lossy(&out.stdout);
-    for command in [
-        "team",
-        "model",
-        "version",
-        "run",
-        "metric",
-        "env",
-        "deploy",
-        "audit",
-        "report",
-        "stats",
-        "seed",
-        "info",
-        "test-connection",
-        "init",
-        "db",
-        "completions",
-    ] {
-        assert!(help.contains(command), "--help mentions {command}");
-    }
-    let out = s.run(&["deploy", "--help"]);
-    let help = String::from_utf8_lossy(&out.stdout);
-    for verb in [
-        "create",
-        "list",
-        "active",
-        "show",
-        "set-status",
-        "scale",
-        "rollback",
-        "terminate",
-    ] {
-        assert!(help.contains(verb), "deploy --help mentions {verb}");
-    }
-    let out = s.run(&["completions", "bash"]);
-    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("modelreg"));
-    assert!(Path::new(env!("CARGO_BIN_EXE_modelreg")).is_file());
-}
-
-fn assert_phase(p: &Value, name: &str) {
-    for key in ["ops", "wall_seconds", "ops_per_sec", "p50_ms", "p99_ms", "max_ms"] {
-        assert!(p[key].is_number(), "{name}.{key} in {p}");
-    }
-    assert!(p["ops"].as_u64().unwrap() > 0, "{name} did something");
-}
-
-fn bench_report(s: &Sandbox, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "bench",
-        "--models",
-        "4",
-        "--versions-per-model",
-        "3",
-        "--lookups",
-        "20",
-        "--searches",
-        "5",
-        "--workers",
-        "2",
-        "--seconds",
-        "1",
-    ];
-    args.extend(extra);
-    s.json(&args)
-}
-
-fn check_bench(report: &Value, backend: &str) {
-    assert_eq!(report["backend"], backend);
-    assert_eq!(report["parameters"]["models"], 4);
-    assert_eq!(report["b"]["ops"], 12, "one call per version");
-    for (name, phase) in [
-        ("a", &report["a"]),
-        ("b", &report["b"]),
-        ("c", &report["c"]),
-        ("d.list_versions", &report["d"]["list_versions"]),
-        ("d.search", &report["d"]["search"]),
-        ("e.promote", &report["e"]["promote"]),
-        ("e.resolve_production", &report["e"]["resolve_production"]),
-        ("f.tasks", &report["f"]["tasks"]),
-        ("g.one_writer", &report["g"]["one_writer"]),
-        ("g.writers", &report["g"]["writers"]),
-    ] {
-        assert_phase(phase, name);
-    }
-    let f = &report["f"]["tasks"];
-    assert_eq!(f["writers"], 2);
-    assert!(f["errors"].as_object().unwrap().is_empty(), "{f}");
-    assert!(f["fewest_successes_of_a_writer"].as_u64().unwrap() > 0);
-    assert!(report["database_size_bytes"].as_u64().unwrap() > 0);
-    assert!(report["peak_rss_bytes"].as_u64().unwrap() > 0);
-    assert_eq!(report["modelreg_version"], env!("CARGO_PKG_VERSION"));
-}
-
-#[test]
-fn bench_runs_on_a_scratch_sqlite_file_and_reports_every_phase() {
-    let s = Sandbox::bare();
-    let report = bench_report(&s, &[]);
-    check_bench(&report, "sqlite");
-    let processes = &report["f"]["processes"];
-    assert_phase(processes, "f.processes");
-    assert!(processes["errors"].as_object().unwrap().is_empty(), "{processes}");
-    assert!(
-        !s.dir.path().join("data/modelreg/registry.db").exists(),
-        "the default registry was not touched"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn bench_runs_in_a_scratch_schema_on_postgres_and_drops_it() {
-    let Some(db) = TestDatabase::create().await else { return };
-    let url = db.url().to_owned();
-    let bench_url = url.clone();
-    let report = tokio::task::spawn_blocking(move || bench_report(&Sandbox::bare(), &["--database-url", &bench_url]))
-        .await
-        .unwrap();
-    check_bench(&report, "postgres");
-    assert!(report["f"]["processes"].is_null(), "process writers are an SQLite mode");
-    let store = db.store().await;
-    assert_eq!(
-        modelreg_postgres::testing::scratch_schemas(&store).await,
-        0,
-        "the scratch schema is gone"
-    );
-    let stats = tokio::task::spawn_blocking(move || Sandbox::with_url(&url).json(&["stats"]))
-        .await
-        .unwrap();
-    assert_eq!(stats["models"], 0, "the registry itself was not touched");
 }
 
 #[test]
@@ -686,7 +393,8 @@ fn versions_are_addressed_in_every_form() {
     assert_eq!(s.json(&["version", "show", "m@production"])["semver"], "1.1.0");
     let e = s.fails(&["version", "show", "m"], 2);
     assert!(e.contains("MODEL@SEMVER"), "{e}");
-    s.fails(&["version", "show", "m@banana"], 2);
+    let e = s.fails(&["version", "show", "m@banana"], 3);
+    assert!(e.contains("no alias banana"), "{e}");
     s.fails(&["version", "show", "ghost@1.0.0"], 3);
     let deleted = s.json(&["version", "delete", "m@1.0.0", "--yes"]);
     assert_eq!(deleted["id"], one["id"]);

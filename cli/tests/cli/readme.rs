@@ -1,0 +1,71 @@
+//! The README's walkthroughs ("Run it" up to "Commands") run as written, in
+//! order, on a fresh machine: every command of their shell blocks exits 0.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::sandbox::{binary, isolate};
+
+const README: &str = include_str!("../../../README.md");
+
+/// The commands of the shell blocks between "## Run it" and "### Commands",
+/// continuation lines joined, `cargo run --release -p modelreg --` read as `modelreg`.
+fn walkthrough_commands(readme: &str) -> Vec<String> {
+    let start = readme.find("\n## Run it").expect("README has \"## Run it\"");
+    let end = readme[start..]
+        .find("\n### Commands")
+        .map_or(readme.len(), |end| start + end);
+    let mut commands = Vec::new();
+    let (mut in_block, mut pending) = (false, String::new());
+    for line in readme[start..end].lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_block = !in_block && trimmed == "```sh";
+            continue;
+        }
+        if !in_block || trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        match trimmed.strip_suffix('\\') {
+            Some(part) => pending.push_str(part),
+            None => {
+                pending.push_str(trimmed);
+                commands.push(pending.replace("cargo run --release -p modelreg --", "modelreg"));
+                pending.clear();
+            }
+        }
+    }
+    commands
+}
+
+#[test]
+fn the_readme_walkthroughs_run_as_written_on_a_fresh_machine() {
+    let commands = walkthrough_commands(README);
+    assert!(commands.len() >= 10, "the walkthroughs were found: {commands:?}");
+    assert!(commands.iter().all(|c| c.starts_with("modelreg ")), "{commands:?}");
+    let home = tempfile::tempdir().unwrap();
+    // `modelreg` on the PATH is the binary under test.
+    let bin = home.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    for command in &commands {
+        let mut shell = Command::new("sh");
+        isolate(&mut shell, home.path());
+        let out = shell.arg("-c").arg(command).env("PATH", &path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "README: `{command}` exited {:?}:\n{}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(Path::new(&home.path().join("data/modelreg/registry.db")).is_file());
+}
+
+#[test]
+fn walkthrough_lines_are_read_as_a_shell_would() {
+    let readme = "intro\n## Run it\n```sh\ncargo run --release -p modelreg -- seed\n# a comment\n\nmodelreg a \\\n  b\n```\n```toml\nx = 1\n```\n### Commands\n```sh\nmodelreg never\n```\n";
+    assert_eq!(walkthrough_commands(readme), ["modelreg seed", "modelreg a b"]);
+}

@@ -1,0 +1,463 @@
+//! No secret ever shown: with a database password and API tokens configured,
+//! every command, succeeding and failing, in tables and in JSON, and a
+//! running server asked with `?token=SECRET`, never print one (stdout,
+//! stderr, the server's log).
+
+mod server;
+
+use std::process::{Command, Output};
+
+use modelreg_postgres::testing::TestDatabase;
+use serde_json::Value;
+
+use crate::sandbox::{Sandbox, str_at};
+
+const TOKEN_SECRETS: [&str; 2] = ["TOKSECRET-ci-0123456789abcdef", "TOKSECRET-dash-fedcba9876543210"];
+/// The password of the URLs that name an unreachable server.
+const UNREACHABLE_SECRET: &str = "PGSECRET-unreachable-4242";
+
+fn api_tokens() -> String {
+    format!("ci:{},dashboard:{}:ro", TOKEN_SECRETS[0], TOKEN_SECRETS[1])
+}
+
+/// What a command is expected to do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Expect {
+    Succeeds,
+    Fails,
+}
+
+/// Runs commands in a sandbox holding secrets, and checks every output.
+struct Checker {
+    sandbox: Sandbox,
+    secrets: Vec<String>,
+    ran: usize,
+}
+
+impl Checker {
+    fn new(url: &str, db_secret: Option<String>) -> Checker {
+        let mut secrets: Vec<String> = TOKEN_SECRETS.iter().map(|s| s.to_string()).collect();
+        secrets.push(UNREACHABLE_SECRET.to_owned());
+        secrets.extend(db_secret);
+        Checker {
+            sandbox: Sandbox::with_url(url),
+            secrets,
+            ran: 0,
+        }
+    }
+
+    fn assert_clean(&self, what: &str, text: &str) {
+        for secret in &self.secrets {
+            assert!(!text.contains(secret.as_str()), "{what} shows a secret:\n{text}");
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = self.sandbox.command(args);
+        cmd.env("MODELREG_API_TOKENS", api_tokens());
+        cmd
+    }
+
+    fn output(&mut self, args: &[&str]) -> Output {
+        let out = self.command(args).output().expect("run modelreg");
+        self.ran += 1;
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        self.assert_clean(&format!("stdout of {args:?}"), &stdout);
+        self.assert_clean(&format!("stderr of {args:?}"), &stderr);
+        assert_ne!(out.status.code(), Some(101), "{args:?} panicked: {stderr}");
+        out
+    }
+
+    /// Runs `args` once, in the given output format.
+    fn once(&mut self, args: &[&str], json: bool, expect: Expect) -> Output {
+        let all: Vec<&str> = if json {
+            args.iter().copied().chain(["-o", "json"]).collect()
+        } else {
+            args.to_vec()
+        };
+        let out = self.output(&all);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match expect {
+            Expect::Succeeds => assert!(out.status.success(), "{all:?} failed: {stderr}"),
+            Expect::Fails => assert!(!out.status.success(), "{all:?} succeeded"),
+        }
+        out
+    }
+
+    /// Runs `args` as a table and as JSON.
+    fn both(&mut self, args: &[&str], expect: Expect) {
+        self.once(args, false, expect);
+        self.once(args, true, expect);
+    }
+
+    /// Runs `args` once as JSON, which must succeed, and parses its output.
+    fn json(&mut self, args: &[&str]) -> Value {
+        let out = self.once(args, true, Expect::Succeeds);
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
+}
+
+/// Every command of the CLI, succeeding and failing, as a table and as JSON.
+fn every_command(c: &mut Checker, postgres: bool) {
+    use Expect::{Fails, Succeeds};
+    let dir = c.sandbox.dir.path().to_owned();
+    let path = |name: &str| dir.join(name).display().to_string();
+    let unreachable = format!("postgres://admin:{UNREACHABLE_SECRET}@127.0.0.1:1/registry");
+    let (export_file, copy_url, import_url, backup) = (
+        path("export.jsonl"),
+        format!("sqlite://{}", path("copy.db")),
+        format!("sqlite://{}", path("imported.db")),
+        path("backup.db"),
+    );
+
+    c.once(&["init"], false, Succeeds);
+    let info = c.json(&["info"]);
+    assert_eq!(
+        info["config"]["api_tokens"]["value"], "ci:****,dashboard:****:ro",
+        "{info}"
+    );
+    let out = c.once(&["info"], false, Succeeds);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ci:****,dashboard:****:ro"));
+    for args in [
+        &["test-connection"][..],
+        &["db", "status"],
+        &["db", "history"],
+        &["db", "upgrade"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.once(&["seed"], true, Succeeds);
+    c.both(&["seed"], Fails);
+
+    c.once(
+        &["team", "create", "vault", "--department", "Security"],
+        false,
+        Succeeds,
+    );
+    c.both(&["team", "create", "vault"], Fails);
+    for args in [
+        &["team", "list"][..],
+        &["team", "show", "vault"],
+        &["team", "update", "vault", "--cost-center", "CC-9"],
+        &["team", "deactivate", "vault"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.both(&["team", "delete", "vault"], Fails);
+    c.both(&["team", "show", "ghost"], Fails);
+    c.once(&["team", "delete", "vault", "--yes"], true, Succeeds);
+
+    c.once(
+        &["model", "create", "keeper", "--team", "ml-platform", "--risk", "high"],
+        false,
+        Succeeds,
+    );
+    c.both(&["model", "create", "keeper"], Fails);
+    c.both(&["model", "create", "other", "--risk", "extreme"], Fails);
+    for args in [
+        &["model", "list"][..],
+        &["model", "show", "keeper"],
+        &["model", "update", "keeper", "--description", "kept"],
+        &["model", "search", "keep"],
+        &["model", "tag", "keeper", "safe"],
+        &["model", "by-tag", "safe"],
+        &["model", "tags"],
+        &["model", "untag", "keeper", "safe"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.once(&["model", "create", "doomed"], true, Succeeds);
+    c.both(&["model", "delete", "doomed"], Fails);
+    c.once(&["model", "delete", "doomed", "--yes"], false, Succeeds);
+
+    for (semver, json) in [("1.0.0", true), ("1.1.0", false), ("1.2.0", true)] {
+        let version = format!("keeper@{semver}");
+        let artifact = format!("s3://keeper/{semver}");
+        let args = [
+            "version",
+            "register",
+            &version,
+            "--artifact",
+            &artifact,
+            "--framework",
+            "onnx",
+        ];
+        c.once(&args, json, Succeeds);
+    }
+    c.both(
+        &[
+            "version",
+            "register",
+            "keeper@1.x",
+            "--artifact",
+            "a",
+            "--framework",
+            "onnx",
+        ],
+        Fails,
+    );
+    c.both(
+        &[
+            "version",
+            "register",
+            "keeper@3.0.0",
+            "--artifact",
+            "a",
+            "--framework",
+            "caffe",
+        ],
+        Fails,
+    );
+    for args in [
+        &["version", "list", "keeper"][..],
+        &["version", "show", "keeper@1.0.0"],
+        &["version", "latest", "keeper"],
+        &["version", "set-status", "keeper@1.0.0", "--status", "validated"],
+        &["version", "production"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.both(&["version", "show", "keeper@9.9.9"], Fails);
+    c.both(&["version", "delete", "keeper@1.1.0"], Fails);
+    c.once(&["version", "delete", "keeper@1.1.0", "--yes"], true, Succeeds);
+
+    let run = c.json(&[
+        "run",
+        "start",
+        "keeper@1.0.0",
+        "--name",
+        "nightly",
+        "--gpu-hours",
+        "1.5",
+    ]);
+    let run_id = str_at(&run, "id").to_owned();
+    c.once(&["run", "start", "keeper@1.0.0", "--name", "weekly"], false, Succeeds);
+    c.once(&["run", "finish", &run_id, "--status", "succeeded"], false, Succeeds);
+    for args in [
+        &["run", "list", "--model", "keeper"][..],
+        &["run", "list", "--version", "keeper@1.0.0"],
+        &["run", "show", &run_id],
+        &["run", "cost"],
+        &["run", "cost", "--model", "keeper"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.both(&["run", "show", "not-a-uuid"], Fails);
+
+    c.both(
+        &[
+            "metric",
+            "record",
+            "keeper@1.0.0",
+            "--name",
+            "auc",
+            "--value",
+            "0.9",
+            "--split",
+            "test",
+        ],
+        Succeeds,
+    );
+    c.both(
+        &[
+            "metric",
+            "record",
+            "keeper@1.0.0",
+            "--name",
+            "auc",
+            "--value",
+            "0.9",
+            "--split",
+            "moon",
+        ],
+        Fails,
+    );
+    c.both(&["metric", "list", "keeper@1.0.0"], Succeeds);
+    c.both(&["metric", "latest", "keeper@1.0.0"], Succeeds);
+
+    c.once(
+        &[
+            "env",
+            "create",
+            "vault-env",
+            "--kind",
+            "production",
+            "--env-config",
+            r#"{"a": 1}"#,
+        ],
+        false,
+        Succeeds,
+    );
+    c.both(&["env", "create", "vault-env", "--kind", "production"], Fails);
+    for args in [
+        &["env", "list"][..],
+        &["env", "show", "vault-env"],
+        &["env", "update", "vault-env", "--env-config", r#"{"b": 2}"#],
+    ] {
+        c.both(args, Succeeds);
+    }
+
+    let first = c.json(&["deploy", "create", "keeper@1.0.0", "--env", "vault-env", "--name", "k"]);
+    let second = c.json(&["deploy", "create", "keeper@1.2.0", "--env", "vault-env", "--name", "k"]);
+    let (first, second) = (str_at(&first, "id").to_owned(), str_at(&second, "id").to_owned());
+    for args in [
+        &["deploy", "list", "--env", "vault-env"][..],
+        &["deploy", "list", "--version", "keeper@1.0.0"],
+        &["deploy", "active"],
+        &["deploy", "show", &second],
+        &["deploy", "set-status", &second, "--status", "healthy"],
+        &["deploy", "scale", &second, "3"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.once(&["deploy", "rollback", &second], true, Succeeds);
+    c.once(&["deploy", "terminate", &first], false, Succeeds);
+    c.both(&["deploy", "show", "00000000-0000-0000-0000-000000000000"], Fails);
+    c.both(&["env", "deactivate", "vault-env"], Succeeds);
+
+    for args in [
+        &["audit", "recent"][..],
+        &["audit", "actor", "ci"],
+        &["audit", "entity", "model", "keeper"],
+        &["report", "team", "ml-platform"],
+        &["report", "deployments"],
+        &["report", "stale", "--days", "1"],
+        &["stats"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.both(&["audit", "entity", "planet", "x"], Fails);
+
+    c.once(&["export", "--out", &export_file], false, Succeeds);
+    let exported = std::fs::read_to_string(&export_file).unwrap();
+    c.assert_clean("the export file", &exported);
+    c.once(&["export"], true, Succeeds);
+    c.once(
+        &["import", &export_file, "--database-url", &import_url],
+        false,
+        Succeeds,
+    );
+    c.both(&["import", &export_file, "--database-url", &import_url], Fails);
+    let registry = c.sandbox.url.clone().unwrap();
+    c.once(&["copy", "--from", &registry, "--to", &copy_url], true, Succeeds);
+    c.both(&["copy", "--from", &registry, "--to", &copy_url], Fails);
+    c.both(&["copy", "--from", &unreachable, "--to", &copy_url], Fails);
+    c.both(&["copy", "--from", &registry, "--to", &unreachable], Fails);
+    c.once(
+        &["db", "backup", "--to", &backup],
+        false,
+        if postgres { Fails } else { Succeeds },
+    );
+    c.once(&["db", "backup", "--to", &backup], true, Fails);
+
+    c.both(&["stats", "--database-url", &unreachable], Fails);
+    c.both(&["info", "--database-url", &unreachable], Fails);
+    c.both(&["test-connection", "--database-url", &unreachable], Fails);
+    let wrong = format!("mysql://root:{UNREACHABLE_SECRET}@127.0.0.1/registry");
+    c.both(&["stats", "--database-url", &wrong], Fails);
+    let bad_config = path("bad.toml");
+    std::fs::write(
+        &bad_config,
+        format!("api_tokens = \"ci:{}\"\nbogus = true\n", TOKEN_SECRETS[0]),
+    )
+    .unwrap();
+    c.both(&["info", "--config", &bad_config], Fails);
+    std::fs::write(
+        &bad_config,
+        format!("database_url = \"{unreachable}\"\npg_pool_size = \"many\"\n"),
+    )
+    .unwrap();
+    c.both(&["info", "--config", &bad_config], Fails);
+    c.both(
+        &["serve", "--listen", "0.0.0.0:0", "--database-url", &unreachable],
+        Fails,
+    );
+
+    for args in [
+        &["db", "upgrade", "--to", "99"][..],
+        &["db", "downgrade", "--to", "99"],
+        &["db", "reset"],
+        &["db", "drop"],
+    ] {
+        c.both(args, Fails);
+    }
+    c.once(&["db", "reset", "--yes"], true, Succeeds);
+    c.once(&["db", "drop", "--yes"], false, Succeeds);
+    c.once(&["init"], true, Succeeds);
+    c.once(&["completions", "bash"], false, Succeeds);
+    c.once(&["--help"], false, Succeeds);
+    c.once(&["model", "--help"], false, Succeeds);
+    if postgres {
+        let bench = [
+            "bench",
+            "--models",
+            "2",
+            "--versions-per-model",
+            "2",
+            "--lookups",
+            "5",
+            "--searches",
+            "2",
+            "--workers",
+            "1",
+            "--seconds",
+            "1",
+            "--database-url",
+            &registry,
+        ];
+        c.once(&bench, true, Succeeds);
+    }
+
+    server::serve_with_secrets(c);
+    assert!(c.ran > 150, "every command ran, in both formats ({} runs)", c.ran);
+}
+
+/// `url` with a password: the one it has, or a known one added (trust
+/// authentication ignores it). Answers the URL and its password.
+fn with_password(url: &str) -> (String, String) {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (userinfo, host) = rest.split_once('@').unwrap_or(("postgres", rest));
+    match userinfo.split_once(':') {
+        Some((_, password)) if !password.is_empty() => (url.to_owned(), password.to_owned()),
+        _ => {
+            let user = userinfo.split(':').next().unwrap_or("postgres");
+            let secret = "SECRETPW-9f3a1c77";
+            (format!("{scheme}://{user}:{secret}@{host}"), secret.to_owned())
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_is_ever_shown_on_postgres() {
+    let Some(db) = TestDatabase::create().await else { return };
+    let (url, password) = with_password(db.url());
+    tokio::task::spawn_blocking(move || {
+        let mut checker = Checker::new(&url, Some(password));
+        every_command(&mut checker, true);
+    })
+    .await
+    .unwrap();
+}
+
+#[test]
+fn no_secret_is_ever_shown_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+    let mut checker = Checker::new(&url, None);
+    every_command(&mut checker, false);
+}
+
+#[test]
+fn a_password_is_added_or_found() {
+    assert_eq!(
+        with_password("postgres://postgres@127.0.0.1:5432/t"),
+        (
+            "postgres://postgres:SECRETPW-9f3a1c77@127.0.0.1:5432/t".to_owned(),
+            "SECRETPW-9f3a1c77".to_owned()
+        )
+    );
+    assert_eq!(with_password("postgres://u:pw@h/t").1, "pw");
+}

@@ -261,6 +261,23 @@ pub(crate) fn parse_time(text: &str) -> std::result::Result<Timestamp, String> {
     ))
 }
 
+/// `text` as a string literal of the query language (quoted, quotes doubled),
+/// for front ends that turn a fixed filter (`?team=fraud`) into a condition.
+pub fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+impl Query {
+    /// This query with `condition` (query-language text) added with `and`.
+    pub fn and(mut self, condition: &str) -> Query {
+        self.filter = Some(match self.filter.take().filter(|f| !f.trim().is_empty()) {
+            Some(filter) => format!("({filter}) and ({condition})"),
+            None => condition.to_owned(),
+        });
+        self
+    }
+}
+
 /// Parses a filter of `entity`'s fields.
 pub fn parse_filter(entity: Entity, text: &str) -> Result<Expr> {
     parser::filter(entity, text)

@@ -77,6 +77,21 @@ fn the_grammar_accepts_every_form() {
 }
 
 #[test]
+fn fixed_filters_join_a_query_as_quoted_conditions() {
+    let query =
+        Query::filter("status = 'production' or status = 'validated'").and(&format!("model.name = {}", quote("it's")));
+    assert_eq!(
+        query.filter.as_deref(),
+        Some("(status = 'production' or status = 'validated') and (model.name = 'it''s')")
+    );
+    query.compile(Entity::Versions, Expr::all()).unwrap();
+    assert_eq!(
+        Query::default().and("is_active = true").filter.as_deref(),
+        Some("is_active = true")
+    );
+}
+
+#[test]
 fn sorts_end_with_the_id_and_semver_sorts_by_precedence() {
     let keys = parse_sort(Entity::Versions, "semver desc, model.name").unwrap();
     let columns: Vec<_> = keys.iter().map(|k| (k.relation, k.column, k.direction)).collect();

@@ -91,7 +91,7 @@ impl StoreInfo for SqliteStore {
         for reader in &self.readers {
             reader.close().await;
         }
-        let writer = self.writer.lock().await;
+        let writer = self.writer.settled().await?;
         // Closing the last connection checkpoints too; doing it first also
         // truncates the WAL. A busy file (another process reading) or a
         // store closed before is no failure of this close.

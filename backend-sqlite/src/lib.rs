@@ -10,6 +10,7 @@
 #[cfg(feature = "bench")]
 pub mod baseline;
 mod error;
+mod group;
 mod info;
 mod query;
 mod reads;
@@ -29,11 +30,12 @@ use modelreg_core::migrations;
 use modelreg_core::store::LastWrite;
 use modelreg_core::{Actor, Error, Registry, Result};
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::Mutex;
 
 pub use schema::MIGRATIONS;
 
 use crate::error::db;
+pub use crate::group::Counts as CommitCounts;
+use crate::group::Shared;
 use crate::worker::Worker;
 
 /// Where the database lives.
@@ -108,8 +110,9 @@ impl Default for SqliteOptions {
 
 /// The registry's storage in one SQLite database.
 pub struct SqliteStore {
-    /// The one connection that writes; held by a transaction for its whole life.
-    writer: Mutex<Worker>,
+    /// The one connection that writes, taken in turns by transactions, which
+    /// commit in groups (see `group`).
+    writer: Shared,
     /// Connections that only read (none in memory, where the writer reads too).
     readers: Vec<Worker>,
     location: Location,
@@ -242,7 +245,7 @@ impl SqliteStore {
             }
         }
         Ok(SqliteStore {
-            writer: Mutex::new(Worker::spawn(writer, "modelreg-sqlite-writer", options.busy_timeout)?),
+            writer: Shared::new(Worker::spawn(writer, "modelreg-sqlite-writer", options.busy_timeout)?),
             readers,
             location,
             options,
@@ -281,7 +284,7 @@ impl SqliteStore {
         // (still polling, so quickly answering) thread; concurrent ones spread out.
         match self.readers.iter().min_by_key(|r| r.load()) {
             Some(reader) => reader.run(move |conn| job(conn)).await,
-            None => self.writer.lock().await.run(move |conn| job(conn)).await,
+            None => self.writer.settled().await?.run(move |conn| job(conn)).await,
         }
     }
 
@@ -291,7 +294,7 @@ impl SqliteStore {
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
     {
-        self.writer.lock().await.run(job).await
+        self.writer.settled().await?.run(job).await
     }
 
     /// Writes a consistent copy of the whole database to `target`, a new
@@ -329,6 +332,12 @@ impl SqliteStore {
             let _ = std::fs::remove_file(target);
         }
         copied
+    }
+
+    /// How many changes this store has made, and in how many commits: with
+    /// concurrent writers, changes share commits (see the crate's group commit).
+    pub async fn commit_counts(&self) -> CommitCounts {
+        self.writer.counts().await
     }
 
     /// Runs `PRAGMA integrity_check` and returns its verdict ("ok" when sound).

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use modelreg_core::store::{Record, RecordKey, RecordKind, RecordReads, Snapshot, Snapshots};
 use modelreg_core::{Error, Result};
-use tokio::sync::MutexGuard;
+use tokio::sync::OwnedMutexGuard;
+
+use crate::group::Writer;
 
 use crate::reads::records;
 use crate::worker::Worker;
@@ -19,14 +21,14 @@ pub(crate) enum SqliteSnapshot<'a> {
     Own(Worker),
     /// In memory there is one connection: the snapshot holds the writer, so
     /// that nothing writes while it is open.
-    Writer(MutexGuard<'a, Worker>),
+    Writer(OwnedMutexGuard<Writer>, std::marker::PhantomData<&'a ()>),
 }
 
 impl SqliteSnapshot<'_> {
     fn worker(&self) -> &Worker {
         match self {
             SqliteSnapshot::Own(worker) => worker,
-            SqliteSnapshot::Writer(writer) => writer,
+            SqliteSnapshot::Writer(writer, _) => writer,
         }
     }
 }
@@ -38,7 +40,10 @@ impl Snapshots for SqliteStore {
             return Err(Error::unavailable("the SQLite database is closed"));
         }
         if let Location::Memory = self.location {
-            return Ok(Box::new(SqliteSnapshot::Writer(self.writer.lock().await)));
+            return Ok(Box::new(SqliteSnapshot::Writer(
+                self.writer.settled().await?,
+                std::marker::PhantomData,
+            )));
         }
         let (location, options) = (self.location.clone(), self.options.clone());
         let conn = blocking(move || open_connection(&location, &options, Access::ReadOnly)).await?;

@@ -1,8 +1,8 @@
-//! The write transaction: `BEGIN IMMEDIATE` on the writer connection, sent
-//! when the transaction begins and held for the whole registry operation.
-//! Inserts and updates are queued and sent with the next statement or the
-//! commit, so that an operation costs as few trips to the connection thread
-//! as possible.
+//! The write transaction of one registry operation: a SAVEPOINT on the
+//! writer connection, inside the SQL transaction (`BEGIN IMMEDIATE`) of its
+//! commit group (see `group`), held for the whole operation. Inserts and
+//! updates are queued and sent with the next statement or the commit, so
+//! that an operation costs as few trips to the connection thread as possible.
 
 use async_trait::async_trait;
 use modelreg_core::aliases::Alias;
@@ -16,17 +16,19 @@ use modelreg_core::teams::Team;
 use modelreg_core::versions::{ModelVersion, VersionFilter};
 use modelreg_core::{Record, Result};
 use rusqlite::Connection;
-use tokio::sync::MutexGuard;
+use tokio::sync::OwnedMutexGuard;
 use uuid::Uuid;
 
 use crate::SqliteStore;
 use crate::error::db;
+use crate::group::{Shared, Writer};
 use crate::reads::{deployments, environments, history, models, runs, teams, versions};
-use crate::worker::Worker;
 use crate::writes;
 
 pub(crate) struct SqliteTx<'a> {
-    writer: MutexGuard<'a, Worker>,
+    /// The writer, taken for the whole operation (none once handed back).
+    writer: Option<OwnedMutexGuard<Writer>>,
+    shared: &'a Shared,
     last_write: &'a LastWrite,
     queued: Vec<(Record, Write)>,
     /// Whether the transaction wrote (or queued) anything.
@@ -36,23 +38,18 @@ pub(crate) struct SqliteTx<'a> {
     written: u64,
 }
 
-/// Rolls back whatever an abandoned call left open, then begins.
-fn begin_immediate(conn: &mut Connection) -> Result<()> {
-    if !conn.is_autocommit() {
-        conn.execute_batch("ROLLBACK").map_err(db)?;
-    }
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(db)
-}
-
 #[async_trait]
 impl Transactional for SqliteStore {
     /// Returns once the transaction holds the database's write lock, so that
     /// times read in it are in commit order, across processes too.
     async fn begin(&self) -> Result<Box<dyn Tx + '_>> {
-        let writer = self.writer.lock().await;
-        writer.run(begin_immediate).await?;
+        let writer = self.writer.for_change().await?;
+        writer
+            .run(|conn| conn.execute_batch("SAVEPOINT change").map_err(db))
+            .await?;
         Ok(Box::new(SqliteTx {
-            writer,
+            writer: Some(writer),
+            shared: &self.writer,
             last_write: &self.last_write,
             queued: Vec::new(),
             wrote: false,
@@ -82,7 +79,7 @@ impl SqliteTx<'_> {
     {
         let queued = std::mem::take(&mut self.queued);
         let outcome = self
-            .writer
+            .writer()?
             .run(move |conn| {
                 let written = apply(conn, &queued)?;
                 Ok((written, job(conn)?))
@@ -120,15 +117,34 @@ impl SqliteTx<'_> {
     }
 }
 
+impl SqliteTx<'_> {
+    fn writer(&self) -> Result<&Writer> {
+        self.writer
+            .as_deref()
+            .ok_or_else(|| modelreg_core::Error::internal("a finished SQLite transaction was used again"))
+    }
+
+    /// Undoes this change alone (the group's earlier changes stay) and hands
+    /// the writer on; a group left with changes to commit is flushed.
+    fn abandon(&mut self) {
+        if let Some(mut writer) = self.writer.take() {
+            // Queued before the lock is released, so it runs before the next change.
+            let others = writer.abandon(true);
+            drop(writer);
+            if others && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let shared = self.shared.clone();
+                runtime.spawn(async move {
+                    let _ = shared.settled().await;
+                });
+            }
+        }
+    }
+}
+
 impl Drop for SqliteTx<'_> {
     fn drop(&mut self) {
         if !self.finished {
-            // Queued before the lock is released, so it runs before the next transaction.
-            let _ = self.writer.send(|conn| {
-                if !conn.is_autocommit() {
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
-            });
+            self.abandon();
         }
     }
 }
@@ -268,16 +284,24 @@ impl Tx for SqliteTx<'_> {
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
         let queued = std::mem::take(&mut self.queued);
-        let result = self
-            .writer
+        let released = self
+            .writer()?
             .run(move |conn| {
-                let result = apply(conn, &queued).and_then(|_| conn.execute_batch("COMMIT").map_err(db));
-                if result.is_err() && !conn.is_autocommit() {
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
-                result.map(drop)
+                apply(conn, &queued)?;
+                conn.execute_batch("RELEASE change").map_err(db)
             })
             .await;
+        let result = match released {
+            // The change is in the group: it is acknowledged once the group commits.
+            Ok(()) => match self.writer.take() {
+                Some(writer) => self.shared.done(writer).await,
+                None => Ok(()),
+            },
+            Err(e) => {
+                self.abandon();
+                Err(e)
+            }
+        };
         self.finished = true;
         match &result {
             Ok(()) if self.wrote => self.last_write.succeeded(),

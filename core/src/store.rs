@@ -15,6 +15,7 @@ use crate::metrics::{Metric, MetricFilter};
 use crate::migrations::{AppliedMigration, Migration};
 use crate::models::{Model, StoredModelFilter, Tag, TagUsage};
 use crate::query::Compiled;
+use crate::refs::Selector;
 use crate::runs::{CostSummary, RunFilter, TrainingRun};
 use crate::tables::Value;
 use crate::teams::{Team, TeamFilter};
@@ -196,8 +197,9 @@ pub trait VersionReads: Send + Sync {
     async fn version(&self, id: Uuid) -> Result<Option<ModelVersion>>;
     /// The model's version with exactly this semver, if any.
     async fn version_by_semver(&self, model_id: Uuid, semver: &str) -> Result<Option<ModelVersion>>;
-    /// The version `semver` of the model named `model_name`, in one query.
-    async fn version_by_model_name(&self, model_name: &str, semver: &str) -> Result<Option<ModelVersion>>;
+    /// The version a selector means in the model named `model_name`, in one
+    /// query (what `MODEL@SEMVER`, `@latest`, `@production` and `@ALIAS` read).
+    async fn version_in_named_model(&self, model_name: &str, selector: &Selector) -> Result<Option<ModelVersion>>;
     /// Versions of a model, newest first.
     async fn list_versions(&self, model_id: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>>;
     /// The version of highest SemVer precedence (ties: newest), optionally of one status.

@@ -1,15 +1,20 @@
 //! Reading model versions.
 
 use async_trait::async_trait;
-use modelreg_core::Result;
 use modelreg_core::store::{Page, RecordKind, VersionReads};
 use modelreg_core::versions::{ModelVersion, VersionFilter, VersionWithModel};
+use modelreg_core::{Result, Selector};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::{limit, offset};
 use crate::PostgresStore;
 use crate::row::{Lock, columns, entities, entity, select, sql};
+
+/// The version's columns as `v.column`, for queries joining it.
+fn joined_columns() -> String {
+    columns(RecordKind::ModelVersion, "v", "")
+}
 
 fn version_columns() -> String {
     columns(RecordKind::ModelVersion, "", "")
@@ -72,12 +77,35 @@ impl VersionReads for PostgresStore {
         by_semver(&self.pool, Lock::None, model, semver).await
     }
 
-    async fn version_by_model_name(&self, model: &str, semver: &str) -> Result<Option<ModelVersion>> {
-        let sql = sql!(
-            "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = $1 AND v.semver = $2",
-            columns(RecordKind::ModelVersion, "v", "")
-        );
-        entity(&self.pool, sqlx::query(sql).bind(model).bind(semver)).await
+    async fn version_in_named_model(&self, model: &str, selector: &Selector) -> Result<Option<ModelVersion>> {
+        let query = match selector {
+            Selector::Semver(semver) => sqlx::query(sql!(
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = $1 AND v.semver = $2",
+                joined_columns()
+            ))
+            .bind(model)
+            .bind(semver.as_str()),
+            Selector::Production => sqlx::query(sql!(
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
+                 WHERE m.name = $1 AND v.status = 'production'",
+                joined_columns()
+            ))
+            .bind(model),
+            Selector::Latest => sqlx::query(sql!(
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = $1
+                 ORDER BY v.precedence DESC, v.created_at DESC, v.id DESC LIMIT 1",
+                joined_columns()
+            ))
+            .bind(model),
+            Selector::Alias(alias) => sqlx::query(sql!(
+                "SELECT {} FROM model_aliases a JOIN models m ON m.id = a.model_id
+                 JOIN model_versions v ON v.id = a.version_id WHERE m.name = $1 AND a.name = $2",
+                joined_columns()
+            ))
+            .bind(model)
+            .bind(alias.as_str()),
+        };
+        entity(&self.pool, query).await
     }
 
     async fn list_versions(&self, model: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {

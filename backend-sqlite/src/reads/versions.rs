@@ -1,15 +1,20 @@
 //! Reading model versions.
 
 use async_trait::async_trait;
-use modelreg_core::Result;
 use modelreg_core::store::{Page, RecordKind, VersionReads};
 use modelreg_core::versions::{ModelVersion, VersionFilter, VersionWithModel};
+use modelreg_core::{Result, Selector};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::{limit, offset};
 use crate::SqliteStore;
 use crate::row::{columns, entities, entity, id, sql};
+
+/// The version's columns as `v.column`, for queries joining it.
+fn joined_columns() -> String {
+    columns(RecordKind::ModelVersion, "v", "")
+}
 
 fn version_columns() -> String {
     columns(RecordKind::ModelVersion, "", "")
@@ -34,15 +39,45 @@ pub(crate) fn by_semver(conn: &Connection, model: Uuid, semver: &str) -> Result<
     )
 }
 
-fn by_model_name(conn: &Connection, model: &str, semver: &str) -> Result<Option<ModelVersion>> {
-    entity(
-        conn,
-        sql!(
-            "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ?1 AND v.semver = ?2",
-            columns(RecordKind::ModelVersion, "v", "")
+/// `MODEL@SELECTOR` by the model's name, in one query each.
+fn in_named_model(conn: &Connection, model: &str, selector: &Selector) -> Result<Option<ModelVersion>> {
+    match selector {
+        Selector::Semver(semver) => entity(
+            conn,
+            sql!(
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ?1 AND v.semver = ?2",
+                joined_columns()
+            ),
+            [model, semver.as_str()],
         ),
-        [model, semver],
-    )
+        Selector::Production => entity(
+            conn,
+            sql!(
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
+                 WHERE m.name = ?1 AND v.status = 'production'",
+                joined_columns()
+            ),
+            [model],
+        ),
+        Selector::Latest => entity(
+            conn,
+            sql!(
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ?1
+                 ORDER BY v.precedence DESC, v.created_at DESC, v.id DESC LIMIT 1",
+                joined_columns()
+            ),
+            [model],
+        ),
+        Selector::Alias(alias) => entity(
+            conn,
+            sql!(
+                "SELECT {} FROM model_aliases a JOIN models m ON m.id = a.model_id
+                 JOIN model_versions v ON v.id = a.version_id WHERE m.name = ?1 AND a.name = ?2",
+                joined_columns()
+            ),
+            [model, alias.as_str()],
+        ),
+    }
 }
 
 fn list(conn: &Connection, model: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {
@@ -103,9 +138,9 @@ impl VersionReads for SqliteStore {
         self.read(move |conn| by_semver(conn, model, &semver)).await
     }
 
-    async fn version_by_model_name(&self, model: &str, semver: &str) -> Result<Option<ModelVersion>> {
-        let (model, semver) = (model.to_owned(), semver.to_owned());
-        self.read(move |conn| by_model_name(conn, &model, &semver)).await
+    async fn version_in_named_model(&self, model: &str, selector: &Selector) -> Result<Option<ModelVersion>> {
+        let (model, selector) = (model.to_owned(), selector.clone());
+        self.read(move |conn| in_named_model(conn, &model, &selector)).await
     }
 
     async fn list_versions(&self, model: Uuid, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {

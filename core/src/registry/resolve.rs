@@ -28,12 +28,10 @@ pub(super) trait Lookups: Send {
     async fn latest_version(&mut self, model_id: Uuid, status: Option<VersionStatus>) -> Result<Option<ModelVersion>>;
     /// The version a model's alias points to.
     async fn alias_version(&mut self, model_id: Uuid, alias: &str) -> Result<Option<ModelVersion>>;
-    /// `MODEL@SEMVER` by the model's name in one step, where the source can.
-    async fn version_of_named_model(&mut self, model: &str, semver: &str) -> Result<Option<ModelVersion>> {
-        match self.model_by_name(model).await? {
-            Some(m) => self.version_by_semver(m.id, semver).await,
-            None => Ok(None),
-        }
+    /// `MODEL@SELECTOR` by the model's name in one step, where the source
+    /// can (none: not found, or the source cannot, and the caller looks again).
+    async fn version_of_named_model(&mut self, _model: &str, _selector: &Selector) -> Result<Option<ModelVersion>> {
+        Ok(None)
     }
 }
 
@@ -112,8 +110,8 @@ impl Lookups for Reads<'_> {
             None => Ok(None),
         }
     }
-    async fn version_of_named_model(&mut self, model: &str, semver: &str) -> Result<Option<ModelVersion>> {
-        self.0.version_by_model_name(model, semver).await
+    async fn version_of_named_model(&mut self, model: &str, selector: &Selector) -> Result<Option<ModelVersion>> {
+        self.0.version_in_named_model(model, selector).await
     }
 }
 
@@ -151,8 +149,9 @@ pub(super) async fn version(source: &mut impl Lookups, r: &VersionRef) -> Result
         VersionRef::Id(id) => return required(source.version_by_id(*id).await?, EntityKind::ModelVersion, id),
         VersionRef::Of { model, selector } => (model, selector),
     };
-    if let (Ref::Name(name), Selector::Semver(semver)) = (model_ref, selector)
-        && let Some(found) = source.version_of_named_model(&validate::nfc(name), semver).await?
+    // The common case, `NAME@…` read outside a change, in one query.
+    if let Ref::Name(name) = model_ref
+        && let Some(found) = source.version_of_named_model(&validate::nfc(name), selector).await?
     {
         return Ok(found);
     }

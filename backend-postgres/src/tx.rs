@@ -30,6 +30,8 @@ pub(crate) struct PgTx<'a> {
     last_write: &'a LastWrite,
     /// Whether the transaction wrote (or queued) anything.
     wrote: bool,
+    /// The indexes a bulk load set aside, to build again at its end (some: loading in bulk).
+    set_aside: Option<Vec<String>>,
 }
 
 #[async_trait]
@@ -40,6 +42,7 @@ impl Transactional for PostgresStore {
             queued: Vec::new(),
             last_write: &self.last_write,
             wrote: false,
+            set_aside: None,
         }))
     }
 }
@@ -99,10 +102,27 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    async fn bulk_load(&mut self, on: bool) -> Result<()> {
+        self.flush().await?;
+        let result = if on {
+            bulk::set_indexes_aside(&mut self.tx)
+                .await
+                .map(|sql| self.set_aside = Some(sql))
+        } else {
+            let indexes = self.set_aside.take().unwrap_or_default();
+            bulk::build_indexes(&mut self.tx, &indexes).await
+        };
+        self.noted(result)
+    }
+
     async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64> {
         self.flush().await?;
         self.wrote = true;
-        let result = bulk::insert_many(&mut self.tx, &records, existing).await;
+        let result = match (existing, &self.set_aside) {
+            // Into a registry that held nothing, COPY: PostgreSQL's bulk path.
+            (Existing::Fail, Some(_)) => bulk::copy_many(&mut self.tx, &records).await,
+            _ => bulk::insert_many(&mut self.tx, &records, existing).await,
+        };
         self.noted(result)
     }
 

@@ -36,6 +36,30 @@ pub(crate) struct SqliteTx<'a> {
     finished: bool,
     /// Rows written by the queued writes sent so far.
     written: u64,
+    /// The indexes a bulk load set aside, to build again at its end.
+    set_aside: Vec<String>,
+}
+
+/// Drops the secondary indexes (not the unique ones, which are constraints)
+/// of the registry's tables; answers how to build them again.
+fn set_indexes_aside(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name <> 'schema_migrations'",
+        )
+        .map_err(db)?;
+    let indexes = stmt
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db)?;
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\"")).map_err(db)?;
+    }
+    // A large page cache while many pages are written at once.
+    conn.execute_batch("PRAGMA cache_size = -262144").map_err(db)?;
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
 #[async_trait]
@@ -55,6 +79,7 @@ impl Transactional for SqliteStore {
             wrote: false,
             finished: false,
             written: 0,
+            set_aside: Vec::new(),
         }))
     }
 }
@@ -166,6 +191,21 @@ impl Tx for SqliteTx<'_> {
     async fn unlink_tag(&mut self, model_id: Uuid, tag_id: Uuid) -> Result<bool> {
         self.write_now(move |conn| writes::delete(conn, RecordKind::ModelTag, &[model_id, tag_id]))
             .await
+    }
+
+    async fn bulk_load(&mut self, on: bool) -> Result<()> {
+        if on {
+            self.set_aside = self.write_now(set_indexes_aside).await?;
+            return Ok(());
+        }
+        let indexes = std::mem::take(&mut self.set_aside);
+        self.write_now(move |conn| {
+            for sql in &indexes {
+                conn.execute_batch(sql).map_err(db)?;
+            }
+            conn.execute_batch("PRAGMA cache_size = -2000").map_err(db)
+        })
+        .await
     }
 
     async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64> {

@@ -127,6 +127,15 @@ pub trait Tx: Send {
     /// Deployments in `environment_id` of any version of `model_id`, newest first.
     async fn deployments_of_model_in(&mut self, model_id: Uuid, environment_id: Uuid) -> Result<Vec<Deployment>>;
 
+    /// Begins (`true`) or ends (`false`) loading many records into a
+    /// registry that held none, in this transaction: a backend may set its
+    /// secondary indexes aside and build them once at the end, and use its
+    /// bulk path. Ending it before the commit is the caller's duty. By
+    /// default, nothing changes.
+    async fn bulk_load(&mut self, on: bool) -> Result<()> {
+        let _ = on;
+        Ok(())
+    }
     /// Inserts many records (in dependency order) efficiently, e.g. for an
     /// import; answers how many were written (the rest were skipped).
     async fn insert_many(&mut self, records: Vec<Record>, existing: Existing) -> Result<u64>;

@@ -205,6 +205,8 @@ struct Importer<'a> {
     summary: Summary,
     /// Set for a format-1 file: what its history is rebuilt from.
     history: Option<FormatOneHistory>,
+    /// Whether the target held nothing: then the store loads in bulk.
+    bulk: bool,
 }
 
 /// The status history a format-1 file's audit trail tells: each version's
@@ -269,8 +271,14 @@ impl<'a> Importer<'a> {
                 format!("holds {held} records already; import into an empty registry, or pass --merge"),
             ));
         }
+        let mut tx = target.begin().await?;
+        let bulk = held == 0;
+        if bulk {
+            tx.bulk_load(true).await?;
+        }
         Ok(Importer {
-            tx: target.begin().await?,
+            tx,
+            bulk,
             existing: if merge { Existing::Skip } else { Existing::Fail },
             batch: Vec::with_capacity(BATCH),
             summary: Summary::default(),
@@ -315,6 +323,9 @@ impl<'a> Importer<'a> {
         self.write_batch().await?;
         if let Some(expected) = expected {
             check_counts(expected, &self.summary.records)?;
+        }
+        if self.bulk {
+            self.tx.bulk_load(false).await?;
         }
         self.tx.commit().await?;
         Ok(self.summary)

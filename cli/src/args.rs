@@ -1,5 +1,5 @@
-//! Argument pieces many commands share: paging, a version reference, ids,
-//! JSON objects and the domain's closed sets.
+//! Argument pieces many commands share: paging and queries, a version
+//! reference, ids, times, JSON objects and the domain's closed sets.
 
 use std::ffi::OsStr;
 use std::marker::PhantomData;
@@ -11,7 +11,9 @@ use modelreg_core::deployments::DeploymentStatus;
 use modelreg_core::environments::EnvironmentKind;
 use modelreg_core::metrics::Split;
 use modelreg_core::models::RiskLevel;
+use modelreg_core::query::{Query, quote};
 use modelreg_core::runs::RunStatus;
+use modelreg_core::time::{self, Timestamp};
 use modelreg_core::validate::{self, JsonObject};
 use modelreg_core::versions::{Framework, VersionStatus};
 use modelreg_core::{EntityKind, Error, Page, Ref, Result, Selector, VersionRef};
@@ -35,13 +37,54 @@ impl PageArgs {
     }
 }
 
+/// The query flags of a listing: a filter, a sort and a page token.
+#[derive(Debug, Args, Clone, Default)]
+pub struct QueryArgs {
+    /// Only what matches FILTER, in the query language, e.g. "framework = 'xgboost' and metadata.auc >= 0.9" (README: Finding things)
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// Order by fields, each asc or desc, e.g. "created_at desc, semver"
+    #[arg(long, value_name = "SORT")]
+    pub sort: Option<String>,
+    /// Go on after the page that printed "more: --next TOKEN" (give the same filter and sort)
+    #[arg(long = "next", value_name = "TOKEN")]
+    pub next: Option<String>,
+}
+
+impl QueryArgs {
+    /// Whether a query flag was given (JSON output is then `{"items", "next"}`).
+    pub fn used(&self) -> bool {
+        self.filter.is_some() || self.sort.is_some() || self.next.is_some()
+    }
+
+    /// The query these flags and `page` ask for.
+    pub fn query(&self, page: PageArgs) -> Query {
+        Query {
+            filter: self.filter.clone(),
+            sort: self.sort.clone(),
+            page_token: self.next.clone(),
+            offset: page.offset,
+            limit: Some(page.limit),
+        }
+    }
+}
+
+/// Adds a fixed filter of a command (`--status production`) to a query as
+/// the condition `FIELD = 'VALUE'`, ANDed with any `--filter`.
+pub fn and_equals(query: Query, field: &str, value: Option<&str>) -> Query {
+    match value {
+        Some(value) => query.and(&format!("{field} = {}", quote(value))),
+        None => query,
+    }
+}
+
 /// A version: MODEL@SEMVER, or MODEL and SEMVER as two arguments.
 #[derive(Debug, Args, Clone)]
 pub struct VersionArg {
-    /// The version as MODEL@SEMVER (or the model name, followed by SEMVER)
+    /// The version: MODEL@SEMVER, MODEL@ALIAS, MODEL@latest, MODEL@production or its id (or MODEL, then SEMVER)
     #[arg(value_name = "MODEL@SEMVER")]
     pub target: String,
-    /// The semver, when MODEL is given on its own
+    /// The semver (or alias), when MODEL is given on its own
     #[arg(value_name = "SEMVER")]
     pub semver: Option<String>,
 }
@@ -70,6 +113,18 @@ impl VersionArg {
             )),
         }
     }
+}
+
+/// An instant given as RFC 3339 (`2026-05-01T12:00:00Z`, any offset), to the microsecond.
+pub fn parse_time(field: &'static str, text: &str) -> Result<Timestamp> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| time::truncate(t.with_timezone(&chrono::Utc)))
+        .map_err(|e| {
+            Error::invalid(
+                field,
+                format!("{text:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z ({e})"),
+            )
+        })
 }
 
 /// The id of a run or deployment.

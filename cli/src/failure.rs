@@ -7,7 +7,7 @@ use std::fmt;
 use modelreg_core::{Error, TransferError};
 use serde_json::{Value, json};
 
-use crate::output::OutputFormat;
+use crate::output::{OutputFormat, note};
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -89,8 +89,8 @@ impl Failure {
     /// Tells the failure on stderr in `format`.
     pub fn report(&self, format: OutputFormat) {
         match format {
-            OutputFormat::Table => eprintln!("modelreg: {self}"),
-            OutputFormat::Json => eprintln!("{}", self.to_json()),
+            OutputFormat::Table => note(&format!("modelreg: {self}")),
+            OutputFormat::Json => note(&self.to_json().to_string()),
         }
     }
 }

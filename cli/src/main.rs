@@ -21,20 +21,20 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    audit, completions, db, deploy, env, info, metric, model, report, run, serve, stats, team, transfer, version,
+    audit, completions, db, deploy, env, info, metric, model, report, run, serve, stats, tag, team, transfer, version,
 };
 use crate::config::GlobalArgs;
 use crate::failure::Failure;
 use crate::output::OutputFormat;
-use crate::session::{Creates, with_registry};
+use crate::session::{Creates, with_local_registry, with_registry};
 
 /// modelreg: an ML model registry. With no configuration it keeps the whole
 /// registry in one SQLite file in your data directory; point it at
 /// PostgreSQL with --database-url, MODELREG_DATABASE_URL or a config file.
 ///
-/// Models, teams and environments are named; versions are MODEL@SEMVER
-/// (or MODEL SEMVER), MODEL@latest, MODEL@production or an id; runs and
-/// deployments are addressed by id.
+/// Models, teams, tags and environments are named; versions are
+/// MODEL@SEMVER (or MODEL SEMVER), MODEL@ALIAS, MODEL@latest,
+/// MODEL@production or an id; runs and deployments are addressed by id.
 #[derive(Debug, Parser)]
 #[command(name = "modelreg", version, max_term_width = 100)]
 pub struct Cli {
@@ -53,9 +53,12 @@ enum Command {
     /// Models, their tags and summaries
     #[command(subcommand)]
     Model(model::ModelCmd),
-    /// Versions of a model (MODEL@SEMVER)
+    /// Versions of a model (MODEL@SEMVER, MODEL@ALIAS, or an id), their aliases and history
     #[command(subcommand)]
     Version(version::VersionCmd),
+    /// Tags: descriptions, and deleting one from every model
+    #[command(subcommand)]
+    Tag(tag::TagCmd),
     /// Training runs and their cost
     #[command(subcommand)]
     Run(run::RunCmd),
@@ -157,13 +160,13 @@ fn usage_error(usage: &clap::Error) -> ExitCode {
             ExitCode::from(u8::try_from(usage.exit_code()).unwrap_or(2))
         }
         _ if json => {
-            eprintln!("{}", failure::usage_json(usage));
+            output::note(&failure::usage_json(usage).to_string());
             ExitCode::from(2)
         }
         // A bad value is one line, as every other error; a malformed command
         // line keeps clap's usage and tips.
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            eprintln!("modelreg: {}", failure::usage_message(usage));
+            output::note(&format!("modelreg: {}", failure::usage_message(usage)));
             ExitCode::from(2)
         }
         _ => {
@@ -174,7 +177,8 @@ fn usage_error(usage: &clap::Error) -> ExitCode {
 }
 
 /// Runs one command. Registry commands get the configured registry, opened
-/// (and migrated) before and closed after; schema commands get the store;
+/// (and migrated) before and closed after, as the `RegistryApi` trait (so
+/// that it may live elsewhere); `import` the local registry; schema commands get the store;
 /// `bench` only ever an explicit --database-url; `completions` nothing. Only
 /// `init`, `seed`, `import` and `copy --to` create a registry that was named
 /// but does not exist (the default registry is created by any command).
@@ -186,6 +190,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Team(cmd) => with_registry(&load()?, No, async |ctx| team::run(cmd, ctx).await).await?,
         Command::Model(cmd) => with_registry(&load()?, No, async |ctx| model::run(cmd, ctx).await).await?,
         Command::Version(cmd) => with_registry(&load()?, No, async |ctx| version::run(cmd, ctx).await).await?,
+        Command::Tag(cmd) => with_registry(&load()?, No, async |ctx| tag::run(cmd, ctx).await).await?,
         Command::Run(cmd) => with_registry(&load()?, No, async |ctx| run::run(cmd, ctx).await).await?,
         Command::Metric(cmd) => with_registry(&load()?, No, async |ctx| metric::run(cmd, ctx).await).await?,
         Command::Env(cmd) => with_registry(&load()?, No, async |ctx| env::run(cmd, ctx).await).await?,
@@ -195,7 +200,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Stats => with_registry(&load()?, No, stats::stats).await?,
         Command::Seed => with_registry(&load()?, Yes, stats::seed).await?,
         Command::Export(args) => with_registry(&load()?, No, async |ctx| transfer::export(args, ctx).await).await?,
-        Command::Import(args) => with_registry(&load()?, Yes, async |ctx| transfer::import(args, ctx).await).await?,
+        Command::Import(args) => {
+            with_local_registry(&load()?, Yes, async |reg, out| transfer::import(args, reg, out).await).await?
+        }
         Command::BenchWriter(args) => with_registry(&load()?, No, async |ctx| bench::writer(args, ctx).await).await?,
         Command::Info => info::run(&load()?).await?,
         Command::TestConnection => db::test_connection(&load()?).await?,

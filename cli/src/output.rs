@@ -1,5 +1,12 @@
 //! Printing results: tables for people, stable JSON for scripts. JSON is the
 //! core types serialized as they are; tables pick columns from that same JSON.
+//!
+//! Everything goes through [`line`] (stdout) and [`note`] (stderr), never
+//! `println!`: a reader that goes away (`modelreg model list | head -1`)
+//! ends the output quietly instead of a panic.
+
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
@@ -30,8 +37,35 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value> {
 fn print_json(value: &Value) -> Result<()> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| Error::internal(format!("cannot print the result: {e}")))?;
-    println!("{text}");
-    Ok(())
+    line(&text)
+}
+
+/// Set once stdout's reader has gone away: nothing more is written to it.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text` and a newline to stdout through its locked handle. When the
+/// reader has gone away (a broken pipe, as after `| head -1`) the rest of the
+/// output is dropped and the command ends as it would have (exit 0 on
+/// success); any other write error is an error.
+pub fn line(text: &str) -> Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(Error::internal(format!("cannot write the output: {e}"))),
+    }
+}
+
+/// Writes `text` and a newline to stderr (hints, progress, errors); a
+/// stderr that cannot be written to is ignored.
+pub fn note(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// The value at a dotted path (`version.semver`) of a JSON object.
@@ -78,8 +112,7 @@ impl Out {
                         t.add_row([key.clone(), cell(value)]);
                     }
                 }
-                println!("{t}");
-                Ok(())
+                line(&t.to_string())
             }
         }
     }
@@ -92,8 +125,7 @@ impl Out {
             OutputFormat::Table => {
                 let rows = json.as_array().map(Vec::as_slice).unwrap_or_default();
                 if rows.is_empty() {
-                    println!("(none)");
-                    return Ok(());
+                    return line("(none)");
                 }
                 // A column is a dotted path, optionally labelled: "model=model.name".
                 let columns: Vec<(&str, &str)> = columns
@@ -105,8 +137,7 @@ impl Out {
                 for row in rows {
                     t.add_row(columns.iter().map(|(_, path)| shortened(cell(lookup(row, path)))));
                 }
-                println!("{t}");
-                Ok(())
+                line(&t.to_string())
             }
         }
     }
@@ -123,19 +154,19 @@ impl Out {
             }
             OutputFormat::Table => {
                 for (name, value, columns) in sections {
-                    println!("{name}:");
+                    line(&format!("{name}:"))?;
                     match (value, columns) {
                         (Value::Array(items), Some(columns)) => self.list(items, columns)?,
                         (Value::Array(items), None) => {
                             let words: Vec<String> = items.iter().map(cell).collect();
-                            println!(
+                            line(&format!(
                                 "  {}",
                                 if words.is_empty() {
                                     "(none)".to_owned()
                                 } else {
                                     words.join(", ")
                                 }
-                            );
+                            ))?;
                         }
                         (other, _) => self.record(other)?,
                     }
@@ -149,8 +180,23 @@ impl Out {
     pub fn done(&self, sentence: &str, json: Value) -> Result<()> {
         match self.format {
             OutputFormat::Json => print_json(&json),
+            OutputFormat::Table => line(sentence),
+        }
+    }
+
+    /// One page of a query: a table, then `more: --next TOKEN` on stderr when
+    /// there is a next page; or JSON, `{"items": […], "next": TOKEN|null}`
+    /// when `envelope` (a query flag was given), else the items' array as
+    /// lists always were.
+    pub fn page<T: Serialize>(&self, items: &[T], next: Option<&str>, envelope: bool, columns: &[&str]) -> Result<()> {
+        match self.format {
+            OutputFormat::Json if envelope => print_json(&serde_json::json!({"items": to_json(&items)?, "next": next})),
+            OutputFormat::Json => self.list(items, columns),
             OutputFormat::Table => {
-                println!("{sentence}");
+                self.list(items, columns)?;
+                if let Some(token) = next {
+                    note(&format!("more: --next {token}"));
+                }
                 Ok(())
             }
         }

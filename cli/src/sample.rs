@@ -14,7 +14,7 @@ use modelreg_core::teams::NewTeam;
 use modelreg_core::time;
 use modelreg_core::validate::into_json_object;
 use modelreg_core::versions::{Framework, NewVersion, VersionStatus};
-use modelreg_core::{Error, Ref, Registry, Result, VersionRef};
+use modelreg_core::{Error, Ref, RegistryApi, Result, VersionRef};
 
 struct SampleModel {
     name: &'static str,
@@ -92,7 +92,7 @@ const MODELS: &[SampleModel] = &[
 ];
 
 /// Fills an empty registry with the sample; refuses one that holds models.
-pub async fn seed(reg: &Registry) -> Result<()> {
+pub async fn seed(reg: &dyn RegistryApi) -> Result<()> {
     if reg.stats().await?.models > 0 {
         return Err(Error::invalid(
             "registry",
@@ -173,7 +173,11 @@ pub async fn seed(reg: &Registry) -> Result<()> {
                 checksum_sha256: Some(format!("{:016x}", seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)).repeat(4)),
                 metadata: into_json_object(
                     "metadata",
-                    json!({"learning_rate": 0.001 * (v + 1) as f64, "epochs": 10 + v * 5}),
+                    json!({
+                        "learning_rate": 0.001 * (v + 1) as f64,
+                        "epochs": 10 + v * 5,
+                        "auc": (85 + 3 * v) as f64 / 100.0,
+                    }),
                 )?,
                 description: None,
             };

@@ -1,9 +1,15 @@
 //! What a command works on, opened before it runs and closed after it, on
 //! success and failure alike (closing checkpoints SQLite's WAL into the file).
+//!
+//! Registry commands see the registry only as [`RegistryApi`], a trait
+//! object: where it lives is decided once, in [`open_registry`], so that a
+//! remote registry (`modelreg serve` behind a URL) plugs in there and no
+//! command changes. Commands about the database itself (`db …`, `init`,
+//! `import`, `copy`, `bench`) keep the store or the local [`Registry`].
 
 use std::sync::Arc;
 
-use modelreg_core::{Actor, Error, Registry, Result, Store};
+use modelreg_core::{Actor, Error, Registry, RegistryApi, Result, Store};
 
 use crate::config::Loaded;
 use crate::connect;
@@ -11,7 +17,9 @@ use crate::output::Out;
 
 /// What every registry command works with.
 pub struct Ctx {
-    pub reg: Registry,
+    /// The registry, wherever it lives.
+    pub reg: Arc<dyn RegistryApi>,
+    /// How results are printed.
     pub out: Out,
 }
 
@@ -25,20 +33,42 @@ pub enum Creates {
     Yes,
 }
 
-/// Opens the configured registry (migrating it), runs `command` on it and closes it.
+/// The registry the configuration names, migrated, with the configured actor.
+async fn open_local(loaded: &Loaded, creates: Creates) -> Result<Registry> {
+    let actor = Actor::new(loaded.config.actor.clone())?;
+    let store = connect::open(&loaded.config, loaded.access(true, creates == Creates::Yes)).await?;
+    Ok(Registry::new(store, actor))
+}
+
+/// The registry the configuration names, as the trait every registry command uses.
+pub async fn open_registry(loaded: &Loaded, creates: Creates) -> Result<Arc<dyn RegistryApi>> {
+    Ok(Arc::new(open_local(loaded, creates).await?))
+}
+
+/// Opens the configured registry, runs `command` on it and closes it.
 pub async fn with_registry<T, E: From<Error>>(
     loaded: &Loaded,
     creates: Creates,
     command: impl AsyncFnOnce(&Ctx) -> Result<T, E>,
 ) -> Result<T, E> {
-    let actor = Actor::new(loaded.config.actor.clone())?;
-    let store = connect::open(&loaded.config, loaded.access(true, creates == Creates::Yes)).await?;
     let ctx = Ctx {
-        reg: Registry::new(store, actor),
+        reg: open_registry(loaded, creates).await?,
         out: loaded.out(),
     };
     let result = command(&ctx).await;
     finish(result, ctx.reg.close().await)
+}
+
+/// Opens the configured registry in this process (for what only a local
+/// registry does: `import`), runs `command` on it and closes it.
+pub async fn with_local_registry<T, E: From<Error>>(
+    loaded: &Loaded,
+    creates: Creates,
+    command: impl AsyncFnOnce(&Registry, Out) -> Result<T, E>,
+) -> Result<T, E> {
+    let reg = open_local(loaded, creates).await?;
+    let result = command(&reg, loaded.out()).await;
+    finish(result, reg.close().await)
 }
 
 /// Opens the configured database without migrating it, runs `command` on

@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use modelreg_conformance::bad_input::{
-    EntryPoint, Expect, Fixture, Op, PARENT_ENV, PARENT_MODEL, PARENT_SEMVER, PARENT_TEAM, Row, assert_no_failures,
-    footprint, prepare, report, table,
+    EntryPoint, Expect, Fixture, Kind, Op, PARENT_ENV, PARENT_MODEL, PARENT_SEMVER, PARENT_TEAM, Row, Rule, TAKEN,
+    assert_no_failures, footprint, prepare, report, table,
 };
 use modelreg_core::{Actor, Registry};
 
@@ -24,7 +24,7 @@ struct Invocation {
 fn flag(op: Op, field: &str) -> Result<Option<&'static str>, String> {
     Ok(Some(match (op, field) {
         (Op::TeamCreate | Op::ModelCreate | Op::EnvironmentCreate, "name") | (Op::TagAdd, _) => return Ok(None),
-        (Op::DeploymentScale, _) | (Op::VersionRegister, "semver") => return Ok(None),
+        (Op::DeploymentScale | Op::AliasSet, _) | (Op::VersionRegister, "semver") => return Ok(None),
         (Op::TeamUpdate | Op::ModelUpdate | Op::EnvironmentUpdate, "name") => "--rename",
         (_, "department") => "--department",
         (_, "cost_center") => "--cost-center",
@@ -131,9 +131,9 @@ fn invocation(row: &Row, fx: &Fixture, unique: &str, number: usize) -> Result<In
             value.clone(),
         ],
         Op::Actor => vec!["team".into(), "create".into(), unique.into()],
-        Op::TagUpdate | Op::VersionUpdate | Op::AliasSet => {
-            return Err(format!("{} has no command", row.label()));
-        }
+        Op::TagUpdate => vec!["tag".into(), "update".into(), TAKEN.into()],
+        Op::VersionUpdate => vec!["version".into(), "update".into(), version],
+        Op::AliasSet => vec!["version".into(), "alias".into(), "set".into(), version, value.clone()],
     };
     if let Some(flag) = flag {
         // A later occurrence of a flag replaces the default given above.
@@ -189,11 +189,9 @@ fn judge(row: &Row, flag: Option<&str>, output: &std::process::Output) -> Result
     }
 }
 
-/// Every row of the table that applies to the command line.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_bad_input_exits_2_with_one_line_naming_its_field_and_changes_nothing() {
-    let rows = table();
-    eprintln!("{}", report(&rows, EntryPoint::Cli));
+/// Runs `rows` (with their numbers in the table) through the binary on a
+/// fresh registry holding the fixture; answers how many ran and what failed.
+async fn run_rows(rows: &[(usize, &Row)]) -> (usize, Vec<String>) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("registry.db");
     let url = format!("sqlite://{}", db.display());
@@ -203,12 +201,8 @@ async fn every_bad_input_exits_2_with_one_line_naming_its_field_and_changes_noth
     let reg = Registry::new(Arc::new(store), Actor::new("bad-input").expect("an actor"));
     let fx = prepare(&reg).await;
     let mut before = footprint(&reg).await;
-    let (mut failures, mut run) = (Vec::new(), 0);
-    for (i, row) in rows.iter().enumerate() {
-        if row.applies(EntryPoint::Cli).is_err() {
-            continue;
-        }
-        run += 1;
+    let mut failures = Vec::new();
+    for &(i, row) in rows {
         let unique = format!("row-{i}");
         match invocation(row, &fx, &unique, i) {
             Err(why) => failures.push(format!("row {i} ({}): {why}", row.label())),
@@ -228,5 +222,56 @@ async fn every_bad_input_exits_2_with_one_line_naming_its_field_and_changes_noth
             before = after;
         }
     }
+    (rows.len(), failures)
+}
+
+/// Every row of the table that applies to the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bad_input_exits_2_with_one_line_naming_its_field_and_changes_nothing() {
+    let rows = table();
+    eprintln!("{}", report(&rows, EntryPoint::Cli));
+    let applicable: Vec<(usize, &Row)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.applies(EntryPoint::Cli).is_ok())
+        .collect();
+    let (run, failures) = run_rows(&applicable).await;
     assert_no_failures("CLI on SQLite", run, &failures);
+}
+
+/// Why a row cannot apply to any command line, whatever its operation
+/// (the reasons of the table's CLI column that are not "no command yet").
+fn no_command_line_can(row: &Row) -> bool {
+    matches!(row.kind, Kind::Time) || matches!(row.rule, Rule::WrongType | Rule::Nul)
+}
+
+/// The rows the table still marks "no command … yet" (alias set, version
+/// update, tag update), which `version alias set`, `version update` and
+/// `tag update` now take: each refused like every other row. Once the table
+/// marks them applicable, the test above runs them and this one runs none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rows_waiting_for_a_command_are_refused_by_the_new_commands() {
+    let rows = table();
+    let waiting: Vec<(usize, &Row)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| {
+            row.applies(EntryPoint::Cli).is_err_and(|why| why.contains("yet")) && !no_command_line_can(row)
+        })
+        .collect();
+    let mut per_op: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for row in rows
+        .iter()
+        .filter(|r| r.applies(EntryPoint::Cli).is_err_and(|why| why.contains("yet")))
+    {
+        let counts = per_op.entry(row.op.label().to_owned()).or_default();
+        counts.0 += usize::from(!no_command_line_can(row));
+        counts.1 += usize::from(no_command_line_can(row));
+    }
+    eprintln!(
+        "{} rows of the bad-input table wait for a command; (runs, still not applicable) per operation: {per_op:?}",
+        waiting.len()
+    );
+    let (run, failures) = run_rows(&waiting).await;
+    assert_no_failures("CLI on SQLite, the new commands", run, &failures);
 }

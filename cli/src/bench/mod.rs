@@ -72,10 +72,7 @@ pub async fn run(args: &BenchArgs, global: &GlobalArgs) -> Result<()> {
     kept?;
     match out.format {
         OutputFormat::Json => out.record(&report),
-        OutputFormat::Table => {
-            summary::print_summary(&report);
-            Ok(())
-        }
+        OutputFormat::Table => summary::print_summary(&report),
     }
 }
 

@@ -1,9 +1,12 @@
 //! The benchmark's report for people: one table of phases and a few lines.
 
+use modelreg_core::Result;
 use serde_json::Value;
 
+use crate::output::line;
+
 /// Prints the report as a table of phases, with the other figures below it.
-pub fn print_summary(report: &Value) {
+pub fn print_summary(report: &Value) -> Result<()> {
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     table.set_header(["phase", "ops", "seconds", "ops/s", "p50 ms", "p99 ms", "max ms"]);
@@ -35,42 +38,43 @@ pub fn print_summary(report: &Value) {
             num("max_ms", 3),
         ]);
     }
-    println!(
+    line(&format!(
         "modelreg {} bench on {}",
         report["modelreg_version"].as_str().unwrap_or("?"),
         report["backend"].as_str().unwrap_or("?")
-    );
-    println!("{table}");
+    ))?;
+    line(&table.to_string())?;
     for mode in ["tasks", "processes"] {
         let f = &report["f"][mode];
         if !f.is_null() {
-            println!(
+            line(&format!(
                 "f ({mode}): {} successes, errors {}, fewest per writer {}, mean per writer {:.0}",
                 f["successes"],
                 f["errors"],
                 f["fewest_successes_of_a_writer"],
                 f["mean_successes_per_writer"].as_f64().unwrap_or(0.0)
-            );
+            ))?;
         }
     }
     if !report["load"].is_null() {
         let load = &report["load"];
-        println!(
+        line(&format!(
             "scale: loaded {} records in {:.1} s ({:.0} records/s)",
             load["records"],
             load["seconds"].as_f64().unwrap_or(0.0),
             load["records_per_sec"].as_f64().unwrap_or(0.0)
-        );
+        ))?;
     } else {
-        println!(
+        line(&format!(
             "b / g(1 writer) = {:.2}; f(tasks) / g(W writers) = {:.2}",
             report["ratios"]["b_over_g_one_writer"].as_f64().unwrap_or(0.0),
             report["ratios"]["f_tasks_over_g_writers"].as_f64().unwrap_or(0.0)
-        );
+        ))?;
     }
-    println!(
+    line(&format!(
         "database size {:.1} MiB, peak RSS {:.1} MiB",
         report["database_size_bytes"].as_f64().unwrap_or(0.0) / 1048576.0,
         report["peak_rss_bytes"].as_f64().unwrap_or(0.0) / 1048576.0
-    );
+    ))?;
+    Ok(())
 }

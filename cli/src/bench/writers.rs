@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use modelreg_core::models::NewModel;
 use modelreg_core::versions::{Framework, NewVersion};
-use modelreg_core::{Error, Ref, Registry, Result};
+use modelreg_core::{Error, Ref, Registry, RegistryApi, Result};
 use serde::{Deserialize, Serialize};
 
 use super::figures::{PhaseFigures, figures};
@@ -56,7 +56,7 @@ fn error_kind(e: &Error) -> &'static str {
 }
 
 /// Registers versions of `model` (created if missing) until `seconds` have passed.
-pub async fn write_for(reg: &Registry, model: &str, seconds: u64) -> Result<WriterReport> {
+pub async fn write_for(reg: &dyn RegistryApi, model: &str, seconds: u64) -> Result<WriterReport> {
     match reg.create_model(NewModel::named(model)).await {
         Ok(_) | Err(Error::Conflict { .. }) => {}
         Err(e) => return Err(e),
@@ -79,10 +79,9 @@ pub async fn write_for(reg: &Registry, model: &str, seconds: u64) -> Result<Writ
 
 /// `modelreg bench-writer`: writes for the given time, then prints its report as one JSON line.
 pub async fn writer(args: WriterArgs, ctx: &Ctx) -> Result<()> {
-    let report = write_for(&ctx.reg, &args.model, args.seconds).await?;
+    let report = write_for(ctx.reg.as_ref(), &args.model, args.seconds).await?;
     let line = serde_json::to_string(&report).map_err(|e| Error::internal(format!("cannot print the report: {e}")))?;
-    println!("{line}");
-    Ok(())
+    crate::output::line(&line)
 }
 
 /// The figures of every writer's report, over `wall`.

@@ -1,24 +1,28 @@
 //! `modelreg audit`: the audit trail of every change.
 
 use clap::Subcommand;
-use modelreg_core::{EntityKind, Error, Ref, Result, VersionRef};
+use modelreg_core::{EntityKind, Error, Ref, RegistryApi, Result, VersionRef};
 use uuid::Uuid;
 
-use crate::args::{PageArgs, one_of};
+use crate::args::{PageArgs, QueryArgs, and_equals, one_of};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &["timestamp", "actor", "action", "entity_type", "entity_id", "changes"];
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// The most recent changes
+    /// The most recent changes (--filter, --sort, --next: the query language)
     Recent {
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         page: PageArgs,
     },
     /// Changes made by one actor
     Actor {
         actor: String,
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -31,28 +35,62 @@ pub enum AuditCmd {
         /// A name (team, model, environment), MODEL@SEMVER, or a UUID
         key: String,
         #[command(flatten)]
+        query: QueryArgs,
+        #[command(flatten)]
         page: PageArgs,
     },
 }
 
 pub async fn run(cmd: AuditCmd, ctx: &Ctx) -> Result<()> {
-    let reg = &ctx.reg;
-    let events = match cmd {
-        AuditCmd::Recent { page } => reg.recent_audit(page.page()?).await?,
-        AuditCmd::Actor { actor, page } => reg.audit_by_actor(&actor, page.page()?).await?,
-        AuditCmd::Entity { entity_type, key, page } => {
-            let kind = entity_type;
-            // A UUID is taken as it is: the trail of a deleted entity stays readable.
-            let id = match (kind, Uuid::parse_str(&key)) {
-                (_, Ok(id)) => id,
-                (EntityKind::Team, _) => reg.team(&Ref::parse(&key)).await?.id,
-                (EntityKind::Model, _) => reg.model(&Ref::parse(&key)).await?.id,
-                (EntityKind::Environment, _) => reg.environment(&Ref::parse(&key)).await?.id,
-                (EntityKind::ModelVersion, _) => reg.version(&VersionRef::parse(&key)?).await?.id,
-                (_, Err(_)) => return Err(Error::invalid("key", format!("{key:?} is not a UUID"))),
-            };
-            reg.audit_of_entity(kind, id, page.page()?).await?
+    let reg = ctx.reg.as_ref();
+    let (events, next, query) = match cmd {
+        AuditCmd::Recent { query, page } if !query.used() => (reg.recent_audit(page.page()?).await?, None, query),
+        AuditCmd::Actor { actor, query, page } if !query.used() => {
+            (reg.audit_by_actor(&actor, page.page()?).await?, None, query)
+        }
+        AuditCmd::Entity {
+            entity_type,
+            key,
+            query,
+            page,
+        } if !query.used() => {
+            let id = entity_id(reg, entity_type, &key).await?;
+            (reg.audit_of_entity(entity_type, id, page.page()?).await?, None, query)
+        }
+        AuditCmd::Recent { query, page } => {
+            let found = reg.find_audit(&query.query(page)).await?;
+            (found.items, found.next, query)
+        }
+        AuditCmd::Actor { actor, query, page } => {
+            let found = reg
+                .find_audit(&and_equals(query.query(page), "actor", Some(&actor)))
+                .await?;
+            (found.items, found.next, query)
+        }
+        AuditCmd::Entity {
+            entity_type,
+            key,
+            query,
+            page,
+        } => {
+            let id = entity_id(reg, entity_type, &key).await?.to_string();
+            let wanted = and_equals(query.query(page), "entity_type", Some(entity_type.as_str()));
+            let found = reg.find_audit(&and_equals(wanted, "entity_id", Some(&id))).await?;
+            (found.items, found.next, query)
         }
     };
-    ctx.out.list(&events, COLUMNS)
+    ctx.out.page(&events, next.as_deref(), query.used(), COLUMNS)
+}
+
+/// The id of the entity `key` names.
+async fn entity_id(reg: &dyn RegistryApi, kind: EntityKind, key: &str) -> Result<Uuid> {
+    // A UUID is taken as it is: the trail of a deleted entity stays readable.
+    Ok(match (kind, Uuid::parse_str(key)) {
+        (_, Ok(id)) => id,
+        (EntityKind::Team, _) => reg.team(&Ref::parse(key)).await?.id,
+        (EntityKind::Model, _) => reg.model(&Ref::parse(key)).await?.id,
+        (EntityKind::Environment, _) => reg.environment(&Ref::parse(key)).await?.id,
+        (EntityKind::ModelVersion, _) => reg.version(&VersionRef::parse(key)?).await?.id,
+        (_, Err(_)) => return Err(Error::invalid("key", format!("{key:?} is not a UUID"))),
+    })
 }

@@ -2,9 +2,10 @@
 
 use clap::Subcommand;
 use modelreg_core::deployments::{DeploymentFilter, DeploymentStatus, NewDeployment};
-use modelreg_core::{Error, Ref, Result, VersionRef};
+use modelreg_core::{Ref, Result, VersionRef};
 
-use crate::args::{PageArgs, VersionArg, one_of, parse_id};
+use crate::args::{PageArgs, QueryArgs, VersionArg, and_equals, one_of, parse_id};
+use crate::commands::names::{Label, print_page};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &[
@@ -12,8 +13,8 @@ const COLUMNS: &[&str] = &[
     "name",
     "status",
     "replicas",
-    "version_id",
-    "environment_id",
+    "version",
+    "environment",
     "deployed_at",
 ];
 
@@ -43,15 +44,18 @@ pub enum DeployCmd {
         #[arg(long, value_parser = one_of::<DeploymentStatus>(), default_value = "deploying")]
         status: DeploymentStatus,
     },
-    /// List deployments in an environment or of a version, newest first
+    /// List deployments in an environment, of a version, of both or (without either) of the whole registry, newest first
     List {
-        #[arg(long, conflicts_with = "version", required_unless_present = "version")]
+        /// Deployments in this environment
+        #[arg(long)]
         env: Option<String>,
-        /// MODEL@SEMVER
+        /// Deployments of this version (MODEL@SEMVER or its id)
         #[arg(long)]
         version: Option<String>,
         #[arg(long, value_parser = one_of::<DeploymentStatus>())]
         status: Option<DeploymentStatus>,
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -77,7 +81,7 @@ pub enum DeployCmd {
 }
 
 pub async fn run(cmd: DeployCmd, ctx: &Ctx) -> Result<()> {
-    let (reg, out) = (&ctx.reg, ctx.out);
+    let (reg, out) = (ctx.reg.as_ref(), ctx.out);
     match cmd {
         DeployCmd::Create {
             version,
@@ -105,18 +109,28 @@ pub async fn run(cmd: DeployCmd, ctx: &Ctx) -> Result<()> {
             env,
             version,
             status,
+            query,
             page,
         } => {
-            let (filter, page) = (DeploymentFilter { status }, page.page()?);
-            let found = match (env, version) {
-                (Some(env), _) => reg.deployments_in(&Ref::parse(&env), filter, page).await?,
-                (None, Some(version)) => {
-                    reg.deployments_of_version(&VersionRef::parse(&version)?, filter, page)
-                        .await?
+            let env = env.as_deref().map(Ref::parse);
+            let version = version.as_deref().map(VersionRef::parse).transpose()?;
+            let filter = DeploymentFilter { status };
+            let (found, next) = match (&env, &version, query.used()) {
+                (Some(env), None, false) => (reg.deployments_in(env, filter, page.page()?).await?, None),
+                (None, Some(version), false) => {
+                    (reg.deployments_of_version(version, filter, page.page()?).await?, None)
                 }
-                (None, None) => return Err(Error::invalid("env", "give --env ENV or --version MODEL@SEMVER")),
+                _ => {
+                    let wanted = and_equals(query.query(page), "status", status.map(|s| s.as_str()));
+                    let found = reg.find_deployments(env.as_ref(), version.as_ref(), &wanted).await?;
+                    (found.items, found.next)
+                }
             };
-            out.list(&found, COLUMNS)
+            let labelled = [
+                ("version_id", "version", Label::Version),
+                ("environment_id", "environment", Label::Environment),
+            ];
+            print_page(reg, out, &found, next.as_deref(), query.used(), &labelled, COLUMNS).await
         }
         DeployCmd::Active { page } => out.list(
             &reg.active_deployments(page.page()?).await?,

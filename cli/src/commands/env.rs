@@ -61,6 +61,8 @@ pub enum EnvCmd {
     },
     /// Mark an environment inactive (it takes no new deployments)
     Deactivate { name: String },
+    /// Mark an inactive environment active again
+    Reactivate { name: String },
 }
 
 pub async fn run(cmd: EnvCmd, ctx: &Ctx) -> Result<()> {
@@ -114,5 +116,12 @@ pub async fn run(cmd: EnvCmd, ctx: &Ctx) -> Result<()> {
             out.record(&reg.update_environment(&Ref::parse(&name), update).await?)
         }
         EnvCmd::Deactivate { name } => out.record(&reg.deactivate_environment(&Ref::parse(&name)).await?),
+        EnvCmd::Reactivate { name } => {
+            let update = EnvironmentUpdate {
+                is_active: Some(true),
+                ..EnvironmentUpdate::default()
+            };
+            out.record(&reg.update_environment(&Ref::parse(&name), update).await?)
+        }
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::config::{KEYS, Loaded, mask_tokens};
 use crate::connect;
-use crate::output::OutputFormat;
+use crate::output::{OutputFormat, line};
 use crate::session::finish;
 
 pub async fn run(loaded: &Loaded) -> Result<()> {
@@ -37,7 +37,7 @@ pub async fn run(loaded: &Loaded) -> Result<()> {
         OutputFormat::Json => out
             .record(&json!({"modelreg_version": env!("CARGO_PKG_VERSION"), "config": settings, "database": database})),
         OutputFormat::Table => {
-            println!("modelreg {}", env!("CARGO_PKG_VERSION"));
+            line(&format!("modelreg {}", env!("CARGO_PKG_VERSION")))?;
             let rows: Vec<_> = settings
                 .iter()
                 .map(|(key, v)| json!({"key": key, "value": v["value"], "source": v["source"]}))

@@ -4,12 +4,15 @@ use std::collections::HashMap;
 
 use clap::Subcommand;
 use modelreg_core::models::{Model, ModelFilter, ModelUpdate, NewModel, RiskLevel};
+use modelreg_core::query::Listing;
 use modelreg_core::store::MAX_LIMIT;
-use modelreg_core::{Page, Ref, Registry, Result};
+use modelreg_core::{Page, Ref, RegistryApi, Result};
 use serde_json::{Value, json};
 
-use crate::args::{PageArgs, one_of};
-use crate::commands::version::COLUMNS as VERSION_COLUMNS;
+use crate::args::{PageArgs, QueryArgs, and_equals, one_of};
+use crate::commands::report::DRIFT_COLUMNS;
+use crate::commands::tag::COLUMNS as TAG_COLUMNS;
+use crate::commands::version::{ALIAS_COLUMNS, COLUMNS as VERSION_COLUMNS};
 use crate::confirm::{YesArg, confirm};
 use crate::failure::Failure;
 use crate::output::{Out, OutputFormat, value};
@@ -42,7 +45,7 @@ pub enum ModelCmd {
         #[arg(long)]
         compliance: bool,
     },
-    /// List models by name, with filters
+    /// List models by name, with filters (--filter, --sort, --next: the query language)
     List {
         /// Only active models
         #[arg(long)]
@@ -54,9 +57,13 @@ pub enum ModelCmd {
         #[arg(long, value_parser = one_of::<RiskLevel>())]
         risk: Option<RiskLevel>,
         #[command(flatten)]
+        query: QueryArgs,
+        #[command(flatten)]
         page: PageArgs,
     },
-    /// Show a model with its tags, summary and a page of its versions (newest first)
+    /// Show a model with its tags, aliases, summary, a page of its versions
+    /// (newest first) and its drift: deployments that run another version
+    /// than its production version
     Show {
         name: String,
         #[command(flatten)]
@@ -115,7 +122,7 @@ pub enum ModelCmd {
 }
 
 pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<(), Failure> {
-    let (reg, out) = (&ctx.reg, ctx.out);
+    let (reg, out) = (ctx.reg.as_ref(), ctx.out);
     let printed = match cmd {
         ModelCmd::Create {
             name,
@@ -139,30 +146,45 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<(), Failure> {
             active,
             team,
             risk,
+            query,
             page,
         } => {
-            let filter = ModelFilter {
-                active_only: active,
-                team: team.as_deref().map(Ref::parse),
-                risk_level: risk,
+            let team = team.as_deref().map(Ref::parse);
+            if !query.used() {
+                let filter = ModelFilter {
+                    active_only: active,
+                    team,
+                    risk_level: risk,
+                };
+                return Ok(print_models(reg, out, &reg.list_models(filter, page.page()?).await?).await?);
+            }
+            // The fixed filters become conditions; an unknown team is still "not found".
+            let team = match team {
+                Some(team) => Some(reg.team(&team).await?.name),
+                None => None,
             };
-            print_models(reg, out, &reg.list_models(filter, page.page()?).await?).await
+            let mut wanted = and_equals(query.query(page), "team", team.as_deref());
+            wanted = and_equals(wanted, "risk_level", risk.map(|r| r.as_str()));
+            if active {
+                wanted = wanted.and("is_active = true");
+            }
+            return print_listing(reg, out, reg.find_models(&wanted).await?).await;
         }
         ModelCmd::Show { name, page } => {
             let full = reg.model_with_versions(&Ref::parse(&name), page.page()?).await?;
             let id = Ref::Id(full.model.id);
-            let tags: Vec<String> = reg
-                .tags_of_model(&id, Page::new(0, MAX_LIMIT)?)
-                .await?
-                .into_iter()
-                .map(|t| t.name)
-                .collect();
+            let all = Page::new(0, MAX_LIMIT)?;
+            let tags: Vec<String> = reg.tags_of_model(&id, all).await?.into_iter().map(|t| t.name).collect();
+            let aliases = reg.aliases_of_model(&id, all).await?;
             let summary = reg.model_summary(&id).await?;
+            let drift = reg.drift(Some(&id), all).await?;
             out.sections(&[
                 ("model", value(&full.model)?, None),
                 ("tags", json!(tags), None),
+                ("aliases", value(&aliases)?, Some(ALIAS_COLUMNS)),
                 ("summary", value(&summary)?, None),
                 ("versions", value(&full.versions)?, Some(VERSION_COLUMNS)),
+                ("drift", value(&drift)?, Some(DRIFT_COLUMNS)),
             ])
         }
         ModelCmd::Update {
@@ -212,10 +234,7 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<(), Failure> {
             out.done(&sentence, json!({"model": name, "tag": tag, "removed": removed}))
         }
         ModelCmd::ByTag { tag, page } => print_models(reg, out, &reg.models_by_tag(&tag, page.page()?).await?).await,
-        ModelCmd::Tags { page } => out.list(
-            &reg.list_tags(page.page()?).await?,
-            &["tag=tag.name", "model_count", "created_at=tag.created_at"],
-        ),
+        ModelCmd::Tags { page } => out.list(&reg.list_tags(page.page()?).await?, TAG_COLUMNS),
         ModelCmd::Delete { name, yes } => {
             // What is deleted is the model the question was about.
             let model = reg.model(&Ref::parse(&name)).await?;
@@ -239,17 +258,25 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<(), Failure> {
     Ok(printed?)
 }
 
-/// Every tag, page by page.
 /// Prints models; a table shows the owning team's name beside its id.
-pub async fn print_models(reg: &Registry, out: Out, models: &[Model]) -> Result<()> {
+pub async fn print_models(reg: &dyn RegistryApi, out: Out, models: &[Model]) -> Result<()> {
     match out.format {
         OutputFormat::Json => out.list(models, COLUMNS),
         OutputFormat::Table => out.list(&with_team_names(reg, models).await?, COLUMNS),
     }
 }
 
+/// Prints a page of a model query (see [`Out::page`]).
+async fn print_listing(reg: &dyn RegistryApi, out: Out, found: Listing<Model>) -> Result<(), Failure> {
+    let next = found.next.as_deref();
+    Ok(match out.format {
+        OutputFormat::Json => out.page(&found.items, next, true, COLUMNS),
+        OutputFormat::Table => out.page(&with_team_names(reg, &found.items).await?, next, true, COLUMNS),
+    }?)
+}
+
 /// Models as JSON with a `team` name, each team read once.
-async fn with_team_names(reg: &Registry, models: &[Model]) -> Result<Vec<Value>> {
+async fn with_team_names(reg: &dyn RegistryApi, models: &[Model]) -> Result<Vec<Value>> {
     let mut names = HashMap::new();
     let mut rows = Vec::with_capacity(models.len());
     for model in models {

@@ -2,13 +2,15 @@
 
 use clap::Subcommand;
 use modelreg_core::runs::{NewRun, RunFilter, RunFinish, RunStatus};
-use modelreg_core::{Error, Ref, Result, VersionRef};
+use modelreg_core::{Ref, Result, VersionRef};
 
-use crate::args::{PageArgs, VersionArg, json_object, one_of, parse_id};
+use crate::args::{PageArgs, QueryArgs, VersionArg, and_equals, json_object, one_of, parse_id};
+use crate::commands::names::{Label, print_page};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &[
     "id",
+    "version",
     "run_name",
     "status",
     "started_at",
@@ -58,16 +60,18 @@ pub enum RunCmd {
         #[arg(long)]
         duration_seconds: Option<i64>,
     },
-    /// List runs of a version or of a model, newest first
+    /// List runs of a version, of a model or (without either) of the whole registry, newest first
     List {
-        /// Runs of this version (MODEL@SEMVER)
-        #[arg(long, conflicts_with = "model", required_unless_present = "model")]
+        /// Runs of this version (MODEL@SEMVER or its id)
+        #[arg(long, conflicts_with = "model")]
         version: Option<String>,
         /// Runs of every version of this model
         #[arg(long)]
         model: Option<String>,
         #[arg(long, value_parser = one_of::<RunStatus>())]
         status: Option<RunStatus>,
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -81,7 +85,7 @@ pub enum RunCmd {
 }
 
 pub async fn run(cmd: RunCmd, ctx: &Ctx) -> Result<()> {
-    let (reg, out) = (&ctx.reg, ctx.out);
+    let (reg, out) = (ctx.reg.as_ref(), ctx.out);
     match cmd {
         RunCmd::Start {
             version,
@@ -127,20 +131,23 @@ pub async fn run(cmd: RunCmd, ctx: &Ctx) -> Result<()> {
             version,
             model,
             status,
+            query,
             page,
         } => {
-            let (filter, page) = (RunFilter { status }, page.page()?);
-            let runs = match (version, model) {
-                (Some(version), _) => reg.runs_of_version(&VersionRef::parse(&version)?, filter, page).await?,
-                (None, Some(model)) => reg.runs_of_model(&Ref::parse(&model), filter, page).await?,
-                (None, None) => {
-                    return Err(Error::invalid(
-                        "version",
-                        "give --version MODEL@SEMVER or --model MODEL",
-                    ));
+            let version = version.as_deref().map(VersionRef::parse).transpose()?;
+            let model = model.as_deref().map(Ref::parse);
+            let filter = RunFilter { status };
+            let (runs, next) = match (&version, &model, query.used()) {
+                (Some(version), _, false) => (reg.runs_of_version(version, filter, page.page()?).await?, None),
+                (None, Some(model), false) => (reg.runs_of_model(model, filter, page.page()?).await?, None),
+                _ => {
+                    let wanted = and_equals(query.query(page), "status", status.map(|s| s.as_str()));
+                    let found = reg.find_runs(model.as_ref(), version.as_ref(), &wanted).await?;
+                    (found.items, found.next)
                 }
             };
-            out.list(&runs, COLUMNS)
+            let labelled = [("version_id", "version", Label::Version)];
+            print_page(reg, out, &runs, next.as_deref(), query.used(), &labelled, COLUMNS).await
         }
         RunCmd::Show { id } => out.record(&reg.run(parse_id("id", &id)?).await?),
         RunCmd::Cost { model } => {

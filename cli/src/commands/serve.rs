@@ -75,7 +75,7 @@ async fn serve(reg: Registry, tokens: Vec<Token>, addr: SocketAddr) -> Result<()
     let shutdown = modelreg_server::shutdown_signal()
         .map_err(|e| Error::internal(format!("cannot listen for Ctrl-C and SIGTERM: {e}")))?;
     // The first line on stdout says where it listens (useful with port 0).
-    println!("listening on http://{bound}");
+    crate::output::line(&format!("listening on http://{bound}"))?;
     axum::serve(listener, modelreg_server::app(reg, tokens))
         .with_graceful_shutdown(shutdown)
         .await

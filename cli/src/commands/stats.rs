@@ -3,7 +3,7 @@
 
 use modelreg_core::Result;
 
-use crate::output::OutputFormat;
+use crate::output::{OutputFormat, line};
 use crate::sample;
 use crate::session::Ctx;
 
@@ -14,10 +14,10 @@ pub async fn stats(ctx: &Ctx) -> Result<()> {
 
 /// Fills an empty registry with the sample, then counts it.
 pub async fn seed(ctx: &Ctx) -> Result<()> {
-    sample::seed(&ctx.reg).await?;
+    sample::seed(ctx.reg.as_ref()).await?;
     let stats = ctx.reg.stats().await?;
     if ctx.out.format == OutputFormat::Table {
-        println!("seeded a sample registry:");
+        line("seeded a sample registry:")?;
     }
     ctx.out.record(&stats)
 }

@@ -43,9 +43,14 @@ pub enum TeamCmd {
         department: Option<String>,
         #[arg(long)]
         cost_center: Option<String>,
+        /// Mark the team active (true) or inactive (false)
+        #[arg(long)]
+        active: Option<bool>,
     },
     /// Mark a team inactive (its models are kept)
     Deactivate { name: String },
+    /// Mark an inactive team active again
+    Reactivate { name: String },
     /// Delete a team; its models stay, with no team
     Delete {
         name: String,
@@ -83,16 +88,24 @@ pub async fn run(cmd: TeamCmd, ctx: &Ctx) -> Result<(), Failure> {
             rename,
             department,
             cost_center,
+            active,
         } => {
             let update = TeamUpdate {
                 name: rename,
                 department: department.map(Some),
                 cost_center: cost_center.map(Some),
-                active: None,
+                active,
             };
             out.record(&reg.update_team(&Ref::parse(&name), update).await?)
         }
         TeamCmd::Deactivate { name } => out.record(&reg.deactivate_team(&Ref::parse(&name)).await?),
+        TeamCmd::Reactivate { name } => {
+            let update = TeamUpdate {
+                active: Some(true),
+                ..TeamUpdate::default()
+            };
+            out.record(&reg.update_team(&Ref::parse(&name), update).await?)
+        }
         TeamCmd::Delete { name, yes } => {
             // What is deleted is the team the question was about.
             let team = reg.team(&Ref::parse(&name)).await?;

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::config::{Config, Loaded};
 use crate::connect::{self, Access};
+use crate::output::Out;
 use crate::session::{Ctx, finish};
 
 #[derive(Debug, Args)]
@@ -104,14 +105,13 @@ pub async fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
 }
 
 /// Loads an export file into the registry, all or nothing.
-pub async fn import(args: ImportArgs, ctx: &Ctx) -> Result<(), TransferError> {
+pub async fn import(args: ImportArgs, reg: &Registry, out: Out) -> Result<(), TransferError> {
     let path = &args.file;
     let file = std::fs::File::open(path)
         .map_err(|e| Error::invalid("file", format!("cannot open {}: {e}", path.display())))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let progress = bar("importing");
-    let summary = ctx
-        .reg
+    let summary = reg
         .import(&mut reader, args.merge, &mut |done, total| {
             progress.set_length(total);
             progress.set_position(done);
@@ -119,7 +119,7 @@ pub async fn import(args: ImportArgs, ctx: &Ctx) -> Result<(), TransferError> {
         .await;
     progress.finish_and_clear();
     let summary = summary?;
-    Ok(ctx.out.done(
+    Ok(out.done(
         &format!(
             "imported {} records from {}{}",
             summary.written,

@@ -3,11 +3,15 @@
 
 mod bench;
 mod config;
+mod curation;
 mod db;
 mod errors;
 mod files;
+mod pipe;
+mod query;
 mod readme;
 mod sandbox;
 mod scenario;
 mod secrets;
 mod usage;
+mod versions;

@@ -11,10 +11,13 @@ const README: &str = include_str!("../../../README.md");
 /// The commands of the shell blocks between "## Run it" and "### Commands",
 /// continuation lines joined, `cargo run --release -p modelreg --` read as `modelreg`.
 fn walkthrough_commands(readme: &str) -> Vec<String> {
-    let start = readme.find("\n## Run it").expect("README has \"## Run it\"");
-    let end = readme[start..]
-        .find("\n### Commands")
-        .map_or(readme.len(), |end| start + end);
+    commands_between(readme, "\n## Run it", "\n### Commands")
+}
+
+/// The commands of the shell blocks between the headings `from` and `to`.
+fn commands_between(readme: &str, from: &str, to: &str) -> Vec<String> {
+    let start = readme.find(from).unwrap_or_else(|| panic!("README has {from:?}"));
+    let end = readme[start..].find(to).map_or(readme.len(), |end| start + end);
     let mut commands = Vec::new();
     let (mut in_block, mut pending) = (false, String::new());
     for line in readme[start..end].lines() {
@@ -62,6 +65,36 @@ fn the_readme_walkthroughs_run_as_written_on_a_fresh_machine() {
         );
     }
     assert!(Path::new(&home.path().join("data/modelreg/registry.db")).is_file());
+}
+
+/// The examples of "Finding things" run on the sample registry: each exits 0,
+/// except that an "as of" before the sample existed finds nothing (exit 3).
+#[test]
+fn the_finding_things_examples_run_on_the_sample() {
+    let commands = commands_between(README, "\n### Finding things", "\n### Configuration");
+    assert!(commands.len() >= 10, "the examples were found: {commands:?}");
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    for command in std::iter::once("modelreg seed").chain(commands.iter().map(String::as_str)) {
+        let mut shell = Command::new("sh");
+        isolate(&mut shell, home.path());
+        let out = shell.arg("-c").arg(command).env("PATH", &path).output().unwrap();
+        let allowed: &[i32] = if command.contains("--at 2026-05-01") {
+            &[0, 3]
+        } else {
+            &[0]
+        };
+        assert!(
+            out.status.code().is_some_and(|code| allowed.contains(&code)),
+            "README: `{command}` exited {:?}:\n{}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]

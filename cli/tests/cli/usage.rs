@@ -13,6 +13,7 @@ fn help_documents_every_command() {
         "team",
         "model",
         "version",
+        "tag",
         "run",
         "metric",
         "env",

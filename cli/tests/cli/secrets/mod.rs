@@ -143,6 +143,7 @@ fn every_command(c: &mut Checker, postgres: bool) {
         &["team", "show", "vault"],
         &["team", "update", "vault", "--cost-center", "CC-9"],
         &["team", "deactivate", "vault"],
+        &["team", "reactivate", "vault"],
     ] {
         c.both(args, Succeeds);
     }
@@ -220,6 +221,52 @@ fn every_command(c: &mut Checker, postgres: bool) {
     ] {
         c.both(args, Succeeds);
     }
+    c.once(
+        &["version", "alias", "set", "keeper@1.0.0", "champion"],
+        false,
+        Succeeds,
+    );
+    let now = chrono::Utc::now().to_rfc3339();
+    for args in [
+        &["version", "alias", "set", "keeper@1.2.0", "shadow"][..],
+        &["version", "alias", "list", "keeper"],
+        &["version", "show", "keeper@champion"],
+        &["version", "show", "keeper@champion", "--at", &now],
+        &[
+            "version",
+            "update",
+            "keeper@1.0.0",
+            "--description",
+            "kept",
+            "--set-metadata",
+            r#"{"a": 1}"#,
+        ],
+        &["version", "history", "keeper"],
+        &["version", "find", "--checksum", &"0".repeat(64)],
+        &["version", "list"],
+        &[
+            "version",
+            "list",
+            "--filter",
+            "framework = 'onnx'",
+            "--sort",
+            "semver desc",
+            "--limit",
+            "1",
+        ],
+        &["model", "list", "--filter", "name contains 'keep'"],
+        &["report", "drift"],
+        &["tag", "list"],
+        &["tag", "update", "safe", "--description", "reviewed"],
+    ] {
+        c.both(args, Succeeds);
+    }
+    c.both(&["version", "alias", "set", "keeper@1.0.0", "latest"], Fails);
+    c.both(&["version", "list", "--filter", "framwork = 'onnx'"], Fails);
+    c.both(&["version", "show", "keeper@champion", "--at", "yesterday"], Fails);
+    c.both(&["tag", "delete", "safe"], Fails);
+    c.once(&["tag", "delete", "safe", "--yes"], true, Succeeds);
+    c.once(&["version", "alias", "rm", "keeper", "shadow"], false, Succeeds);
     c.both(&["version", "show", "keeper@9.9.9"], Fails);
     c.both(&["version", "delete", "keeper@1.1.0"], Fails);
     c.once(&["version", "delete", "keeper@1.1.0", "--yes"], true, Succeeds);
@@ -317,6 +364,16 @@ fn every_command(c: &mut Checker, postgres: bool) {
     c.once(&["deploy", "terminate", &first], false, Succeeds);
     c.both(&["deploy", "show", "00000000-0000-0000-0000-000000000000"], Fails);
     c.both(&["env", "deactivate", "vault-env"], Succeeds);
+    c.both(&["env", "reactivate", "vault-env"], Succeeds);
+    for args in [
+        &["run", "list"][..],
+        &["run", "list", "--filter", "gpu_hours > 1", "--sort", "cost_usd desc"],
+        &["deploy", "list"],
+        &["deploy", "list", "--env", "vault-env", "--filter", "replicas >= 1"],
+        &["audit", "recent", "--filter", "actor = 'ci'", "--limit", "3"],
+    ] {
+        c.both(args, Succeeds);
+    }
 
     for args in [
         &["audit", "recent"][..],

@@ -122,6 +122,23 @@ impl Builder {
                     }
                 }
             }
+            // As a set of ids, so that a registry-wide `alias = …` starts from the few aliases.
+            Operand::Any(Multi::Alias) => match &cond.test {
+                Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM model_aliases a WHERE a.version_id = {OWN}.id)"),
+                Test::Contains(needle) => {
+                    let needle = self.bind(Value::Text(needle.clone()));
+                    format!(
+                        "{OWN}.id IN (SELECT a.version_id FROM model_aliases a WHERE instr(lower(a.name), {needle}) > 0)"
+                    )
+                }
+                Test::Cmp(op, value) => {
+                    let value = self.scalar(value);
+                    format!(
+                        "{OWN}.id IN (SELECT a.version_id FROM model_aliases a WHERE a.name {} {value})",
+                        op.sql()
+                    )
+                }
+            },
         }
     }
 }

@@ -35,7 +35,7 @@ pub use api::RegistryApi;
 pub use audit::{Actor, AuditAction, AuditEvent};
 pub use error::{EntityKind, Error, Result};
 pub use refs::{Ref, Selector, VersionRef};
-pub use registry::{ModelWithVersions, Registry};
+pub use registry::{BulkLoad, ModelWithVersions, Registry};
 pub use store::{Page, Record, RecordKind, Store, Tx};
 pub use time::Timestamp;
 pub use transfer::TransferError;

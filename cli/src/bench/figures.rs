@@ -37,6 +37,40 @@ pub fn figures(latencies: &mut [Duration], wall: Duration) -> PhaseFigures {
     }
 }
 
+/// How long a timed phase runs at least, and how many operations it makes
+/// at least: whichever ends later ends the phase.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub ops: usize,
+    pub time: Duration,
+}
+
+impl Span {
+    /// At least `ops` operations and at least `time`.
+    pub fn new(ops: usize, time: Duration) -> Span {
+        Span { ops: ops.max(1), time }
+    }
+
+    /// Whether a phase that made `ops` operations since `start` is done.
+    pub fn done(&self, ops: usize, start: Instant) -> bool {
+        ops >= self.ops && start.elapsed() >= self.time
+    }
+}
+
+/// Runs `op(0)`, `op(1)`, … one after the other until `span` is done; their figures.
+pub async fn run_for<T, F>(span: Span, mut op: impl FnMut(usize) -> F) -> Result<PhaseFigures>
+where
+    F: Future<Output = Result<T>>,
+{
+    let mut latencies = Vec::with_capacity(span.ops);
+    let start = Instant::now();
+    while !span.done(latencies.len(), start) {
+        let i = latencies.len();
+        timed(&mut latencies, op(i)).await?;
+    }
+    Ok(figures(&mut latencies, start.elapsed()))
+}
+
 /// Times `op` once and records its latency.
 pub async fn timed<T>(latencies: &mut Vec<Duration>, op: impl Future<Output = Result<T>>) -> Result<T> {
     let start = Instant::now();

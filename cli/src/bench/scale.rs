@@ -1,6 +1,6 @@
-//! Scale mode: bulk-loads many versions through the registry's bulk create
-//! (which writes each record's audit event), then measures phases c, d and
-//! e at that size.
+//! Scale mode: bulk-loads many versions in one bulk load of the registry
+//! (which writes each record's audit event), then measures the read phases
+//! at that size.
 
 use std::ops::Range;
 use std::time::Instant;
@@ -16,13 +16,14 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::BenchArgs;
-use super::figures::{Rng, peak_rss_bytes};
-use super::phases::{model_name, read_phases, semver};
+use super::figures::{Rng, Span, peak_rss_bytes};
+use super::phases::{model_name, semver};
+use super::reads::{Loaded, read_phases};
 use super::scratch::Scratch;
 
-/// Records per bulk create (one transaction each): large enough to be
-/// efficient, small enough to keep memory and SQLite's write-ahead log small.
-const RECORDS_PER_TRANSACTION: usize = 20_000;
+/// Records per batch of the one bulk load: large enough to be efficient,
+/// small enough to keep memory small.
+const RECORDS_PER_BATCH: usize = 20_000;
 
 /// Loads `versions` versions (over up to 10,000 models) into `reg`, then runs phases c, d and e.
 pub async fn measure_scale(args: &BenchArgs, scratch: &Scratch, reg: &Registry, versions: usize) -> Result<Value> {
@@ -33,17 +34,24 @@ pub async fn measure_scale(args: &BenchArgs, scratch: &Scratch, reg: &Registry, 
         scratch.backend(),
         models * per_model
     );
-    let start = Instant::now();
+    let (first, start) = (time::now(), Instant::now());
     let (ids, created) = bulk_load(reg, models, per_model).await?;
     let load_time = start.elapsed();
+    let loaded = Loaded {
+        ids: &ids,
+        per_model,
+        first,
+        last: time::now(),
+    };
     // Each entity is written with its audit event.
     let records = created * 2;
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-    let reads = read_phases(reg, &ids, per_model, args, &mut rng).await?;
+    let span = Span::new(args.lookups, args.min_time());
+    let reads = read_phases(reg, &loaded, span, args.searches, &mut rng).await?;
     let mut report = json!({
         "modelreg_version": env!("CARGO_PKG_VERSION"),
         "backend": scratch.backend(),
-        "parameters": {"scale": versions, "models": models, "versions_per_model": per_model, "lookups": args.lookups, "searches": args.searches},
+        "parameters": {"scale": versions, "models": models, "versions_per_model": per_model, "lookups": args.lookups, "searches": args.searches, "min_seconds": args.min_seconds},
         "load": {
             "entities": created,
             "records": records,
@@ -54,42 +62,40 @@ pub async fn measure_scale(args: &BenchArgs, scratch: &Scratch, reg: &Registry, 
         "database_size_bytes": reg.size_bytes().await?,
         "peak_rss_bytes": peak_rss_bytes(),
     });
-    for (phase, figures) in reads.report() {
+    for (phase, figures) in reads {
         report[phase] = figures;
     }
     Ok(report)
 }
 
 /// Creates `models` models with `per_model` versions each (every fifth with
-/// a finished training run and a metric), a batch of models per
-/// transaction; the next batch is generated while the registry writes the
-/// current one. Answers the model ids and the number of entities created.
+/// a finished training run and a metric) in one bulk load, a batch of
+/// models at a time; the next batch is generated while the registry writes
+/// the current one. Answers the model ids and the number of entities created.
 async fn bulk_load(reg: &Registry, models: usize, per_model: usize) -> Result<(Vec<Uuid>, u64)> {
     // A model with its versions, runs and metrics is about 1.4 records per version.
-    let models_per_batch = (RECORDS_PER_TRANSACTION * 5 / (per_model * 7 + 5)).max(1);
-    let batches: Vec<Range<usize>> = (0..models)
+    let models_per_batch = (RECORDS_PER_BATCH * 5 / (per_model * 7 + 5)).max(1);
+    let mut batches = (0..models)
         .step_by(models_per_batch)
-        .map(|first| first..(first + models_per_batch).min(models))
-        .collect();
+        .map(|first| first..(first + models_per_batch).min(models));
     let mut ids = Vec::with_capacity(models);
-    let mut created = 0;
-    let mut batches = batches.into_iter();
+    let mut load = reg.bulk_load().await?;
     let Some(first) = batches.next() else {
-        return Ok((ids, created));
+        return Ok((ids, load.finish().await?));
     };
     let mut pending = generate(first, per_model, &mut ids)?;
     for next in batches {
-        let (done, generated) = tokio::join!(reg.bulk_create(std::mem::take(&mut pending)), async {
+        let (done, generated) = tokio::join!(load.add(std::mem::take(&mut pending)), async {
             let mut next_ids = Vec::new();
             generate(next, per_model, &mut next_ids).map(|records| (next_ids, records))
         });
-        created += done?;
+        done?;
         let (next_ids, records) = generated?;
         ids.extend(next_ids);
         pending = records;
     }
-    created += reg.bulk_create(pending).await?;
-    Ok((ids, created))
+    load.add(pending).await?;
+    Ok((ids, load.finish().await?))
 }
 
 /// The records of the models in `range`, parents first; their ids go to `ids`.

@@ -10,7 +10,7 @@ use modelreg_core::{Error, Result, Store};
 use modelreg_postgres::scratch::ScratchSchema;
 use modelreg_sqlite::{Location, SqliteOptions};
 
-use super::figures::{PhaseFigures, figures, timed};
+use super::figures::{PhaseFigures, Span, figures, timed};
 use crate::connect::{self, Backend};
 
 /// A scratch database, removed by [`Scratch::cleanup`].
@@ -77,24 +77,25 @@ impl Scratch {
         connect::open_backend(&backend, &options).await
     }
 
-    /// The raw INSERT + COMMIT rate of `writers` connections over `rows` rows.
-    pub async fn baseline(&self, writers: usize, rows: usize) -> Result<PhaseFigures> {
+    /// The raw INSERT + COMMIT rate of `writers` connections, together
+    /// making at least `span.ops` inserts over at least `span.time`.
+    pub async fn baseline(&self, writers: usize, span: Span) -> Result<PhaseFigures> {
         let payload = "x".repeat(300);
-        let per_writer = rows.div_ceil(writers.max(1));
+        let per_writer = Span::new(span.ops.div_ceil(writers.max(1)), span.time);
         let start = Instant::now();
         let mut tasks = Vec::new();
-        for _ in 0..writers {
+        for _ in 0..writers.max(1) {
             let payload = payload.clone();
             let raw = RawWriter::open(self).await?;
             tasks.push(tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(per_writer);
-                for _ in 0..per_writer {
+                let mut latencies = Vec::with_capacity(per_writer.ops);
+                while !per_writer.done(latencies.len(), start) {
                     timed(&mut latencies, raw.insert(payload.clone())).await?;
                 }
                 Ok::<_, Error>(latencies)
             }));
         }
-        let mut all = Vec::with_capacity(rows);
+        let mut all = Vec::with_capacity(span.ops);
         for task in tasks {
             all.extend(
                 task.await

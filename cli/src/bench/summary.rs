@@ -5,38 +5,62 @@ use serde_json::Value;
 
 use crate::output::line;
 
+/// The phases of the table, each with its place in the report.
+const PHASES: &[(&str, &[&str])] = &[
+    ("a  create models + tags", &["a"]),
+    ("b  register versions", &["b"]),
+    ("c  version by name@semver", &["c"]),
+    ("d  list a model's versions", &["d", "list_versions"]),
+    ("d  search by name", &["d", "search"]),
+    ("e  promote to production", &["e", "promote"]),
+    ("e  resolve production", &["e", "resolve_production"]),
+    ("as of: production at a time", &["as_of", "production"]),
+    ("q  a model's versions", &["q", "model"]),
+    ("q  status = production", &["q", "status"]),
+    ("q  created_at window", &["q", "created_at"]),
+    ("q  alias = champion", &["q", "alias"]),
+    ("q  metadata, one model", &["q", "metadata"]),
+    ("f  writers (tasks)", &["f", "tasks"]),
+    ("f  writers (processes)", &["f", "processes"]),
+    ("g  raw insert, 1 writer", &["g", "one_writer"]),
+    ("g  raw insert, W writers", &["g", "writers"]),
+];
+
 /// Prints the report as a table of phases, with the other figures below it.
 pub fn print_summary(report: &Value) -> Result<()> {
+    let repeated = report["repeat"].as_u64().filter(|&n| n > 1);
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    table.set_header(["phase", "ops", "seconds", "ops/s", "p50 ms", "p99 ms", "max ms"]);
-    let phases = [
-        ("a  create models + tags", &report["a"]),
-        ("b  register versions", &report["b"]),
-        ("c  version by name@semver", &report["c"]),
-        ("d  list a model's versions", &report["d"]["list_versions"]),
-        ("d  search by name", &report["d"]["search"]),
-        ("e  promote to production", &report["e"]["promote"]),
-        ("e  resolve production", &report["e"]["resolve_production"]),
-        ("f  writers (tasks)", &report["f"]["tasks"]),
-        ("f  writers (processes)", &report["f"]["processes"]),
-        ("g  raw insert, 1 writer", &report["g"]["one_writer"]),
-        ("g  raw insert, W writers", &report["g"]["writers"]),
-    ];
-    for (name, p) in phases {
+    let mut header = vec!["phase", "ops", "seconds", "ops/s", "p50 ms", "p99 ms", "max ms"];
+    if repeated.is_some() {
+        header.push("ops/s min–max");
+    }
+    table.set_header(header);
+    for (name, path) in PHASES {
+        let p = path.iter().fold(report, |v, k| &v[*k]);
         if p.is_null() {
             continue;
         }
         let num = |k: &str, digits: usize| format!("{:.*}", digits, p[k].as_f64().unwrap_or(0.0));
-        table.add_row([
-            name.to_owned(),
+        let mut row = vec![
+            name.to_string(),
             p["ops"].to_string(),
             num("wall_seconds", 2),
             num("ops_per_sec", 0),
             num("p50_ms", 3),
             num("p99_ms", 3),
             num("max_ms", 3),
-        ]);
+        ];
+        if repeated.is_some() {
+            let s = path.iter().fold(&report["spread"], |v, k| &v[*k]);
+            let (min, max) = (&s["ops_per_sec"]["min"], &s["ops_per_sec"]["max"]);
+            row.push(format!(
+                "{:.0}–{:.0}",
+                min.as_f64().unwrap_or(0.0),
+                max.as_f64().unwrap_or(0.0)
+            ));
+        }
+        table.add_row(row);
     }
     line(&format!(
         "modelreg {} bench on {}",
@@ -65,10 +89,14 @@ pub fn print_summary(report: &Value) -> Result<()> {
             load["records_per_sec"].as_f64().unwrap_or(0.0)
         ))?;
     } else {
+        let r = &report["ratios"];
+        let x = |k: &str| r[k].as_f64().map_or("-".to_owned(), |v| format!("{v:.2}"));
         line(&format!(
-            "b / g(1 writer) = {:.2}; f(tasks) / g(W writers) = {:.2}",
-            report["ratios"]["b_over_g_one_writer"].as_f64().unwrap_or(0.0),
-            report["ratios"]["f_tasks_over_g_writers"].as_f64().unwrap_or(0.0)
+            "ratios to g (1 writer): b {}, f tasks {}, f processes {}; f tasks / g (W writers) {}",
+            x("b_over_g_one_writer"),
+            x("f_tasks_over_g_one_writer"),
+            x("f_processes_over_g_one_writer"),
+            x("f_tasks_over_g_writers")
         ))?;
     }
     line(&format!(

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use modelreg_core::models::NewModel;
 use modelreg_core::versions::{Framework, NewVersion};
-use modelreg_core::{Error, Ref, Registry, RegistryApi, Result};
+use modelreg_core::{Error, Ref, RegistryApi, Result};
 use serde::{Deserialize, Serialize};
 
 use super::figures::{PhaseFigures, figures};
@@ -112,12 +113,12 @@ pub fn combine(reports: Vec<WriterReport>, wall: Duration) -> WriterFigures {
 }
 
 /// `writers` tasks of this process, each on its own model.
-pub async fn writer_tasks(reg: &Registry, writers: usize, seconds: u64) -> Result<WriterFigures> {
+pub async fn writer_tasks(reg: &Arc<dyn RegistryApi>, writers: usize, seconds: u64) -> Result<WriterFigures> {
     let start = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|w| {
-            let reg = reg.clone();
-            tokio::spawn(async move { write_for(&reg, &format!("task-writer-{w}"), seconds).await })
+            let reg = Arc::clone(reg);
+            tokio::spawn(async move { write_for(reg.as_ref(), &format!("task-writer-{w}"), seconds).await })
         })
         .collect();
     let mut reports = Vec::new();

@@ -17,6 +17,7 @@ pub struct Dataset {
     by_id: HashMap<(RecordKind, Uuid), Record>,
     listed: HashMap<RecordKind, Vec<Uuid>>,
     tags_of_model: HashMap<Uuid, Vec<String>>,
+    aliases_of_version: HashMap<Uuid, Vec<String>>,
 }
 
 /// One listed row and the rows related to it.
@@ -50,6 +51,10 @@ impl Dataset {
             match &record {
                 Record::ModelTag(link) => links.push((link.model_id, link.tag_id)),
                 _ => {
+                    if let Record::ModelAlias(alias) = &record {
+                        let names = data.aliases_of_version.entry(alias.version_id).or_default();
+                        names.push(alias.name.clone());
+                    }
                     data.listed.entry(record.record_kind()).or_default().push(record.id());
                     data.by_id.insert((record.record_kind(), record.id()), record);
                 }
@@ -194,6 +199,11 @@ impl Row<'_> {
     fn any(&self, multi: Multi) -> &[String] {
         match multi {
             Multi::Tag => self.data.tags_of_model.get(&self.own.id()).map_or(&[], Vec::as_slice),
+            Multi::Alias => self
+                .data
+                .aliases_of_version
+                .get(&self.own.id())
+                .map_or(&[], Vec::as_slice),
         }
     }
 

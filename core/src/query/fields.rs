@@ -122,6 +122,8 @@ pub enum Relation {
 pub enum Multi {
     /// The names of a model's tags.
     Tag,
+    /// The names of a version's aliases.
+    Alias,
 }
 
 /// Where a field's value comes from.
@@ -239,6 +241,11 @@ static VERSIONS: &[Field] = &[
     related("model.name", Text, Model, "name"),
     related("model.team", Text, Team, "name"),
     related("model.risk_level", RISK, Model, "risk_level"),
+    Field {
+        name: "alias",
+        ty: Text,
+        source: Source::Any(Multi::Alias),
+    },
     json("metadata"),
 ];
 

@@ -40,7 +40,12 @@ impl Registry {
     }
 }
 
-impl Change<'_> {
+impl<'a> Change<'a> {
+    /// Who makes this change.
+    pub(super) fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
     /// The time of this change, read once, on first use. Operations read
     /// (and so lock) everything they decide on before they ask for it, so
     /// the audit trail of any one entity is in commit order.

@@ -25,6 +25,7 @@ use crate::error::{EntityKind, Error, Result};
 use crate::store::Store;
 
 pub use models::ModelWithVersions;
+pub use transfer::BulkLoad;
 pub use versions::Registered;
 
 /// The registry: validates, decides and audits; the store only keeps.

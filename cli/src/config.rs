@@ -41,6 +41,7 @@ pub const KEYS: &[&str] = &[
     "sqlite_busy_timeout_secs",
     "listen",
     "api_tokens",
+    "request_log",
 ];
 
 /// The effective configuration.
@@ -62,6 +63,8 @@ pub struct Config {
     pub listen: String,
     /// API tokens of `modelreg serve`: `NAME:SECRET[:ro]`, comma-separated.
     pub api_tokens: String,
+    /// How `modelreg serve` logs each request: `off`, `compact` or `json`.
+    pub request_log: String,
 }
 
 impl fmt::Debug for Config {
@@ -75,6 +78,7 @@ impl fmt::Debug for Config {
             .field("sqlite_busy_timeout_secs", &self.sqlite_busy_timeout_secs)
             .field("listen", &self.listen)
             .field("api_tokens", &mask_tokens(&self.api_tokens))
+            .field("request_log", &self.request_log)
             .finish()
     }
 }
@@ -115,6 +119,7 @@ fn defaults() -> Config {
         sqlite_busy_timeout_secs: 30,
         listen: "127.0.0.1:8080".to_owned(),
         api_tokens: String::new(),
+        request_log: "compact".to_owned(),
     }
 }
 

@@ -97,11 +97,18 @@ impl Server {
     }
 
     /// Sends SIGTERM and answers how the process ended.
-    fn terminate(mut self) -> ExitStatus {
+    fn terminate(self) -> ExitStatus {
+        self.stop().0
+    }
+
+    /// Sends SIGTERM; answers how the process ended and what it wrote on
+    /// stderr (read before its directory goes).
+    fn stop(mut self) -> (ExitStatus, String) {
         let pid = self.child.id().to_string();
         assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-        wait(&mut self.child)
-            .unwrap_or_else(|| panic!("no exit within {PATIENCE:?} of SIGTERM: {}", read(&self.stderr)))
+        let status = wait(&mut self.child)
+            .unwrap_or_else(|| panic!("no exit within {PATIENCE:?} of SIGTERM: {}", read(&self.stderr)));
+        (status, read(&self.stderr))
     }
 }
 
@@ -150,13 +157,8 @@ fn the_first_line_says_where_it_listens_and_sigterm_right_after_it_is_a_graceful
 fn a_server_that_answered_connections_stops_gracefully_on_sigterm() {
     let server = Server::start(TOKENS, &[]).expect("the server starts");
     TcpStream::connect(&server.addr).expect("it accepts connections where it said");
-    let stderr = server.stderr.clone();
-    let status = server.terminate();
-    assert!(
-        status.success(),
-        "graceful shutdown exits 0, got {status}: {}",
-        read(&stderr)
-    );
+    let (status, stderr) = server.stop();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}: {stderr}");
 }
 
 #[test]
@@ -186,4 +188,54 @@ fn weak_or_malformed_tokens_are_refused_at_start() {
         .expect("an address is needed");
     assert_eq!(refused.status.code(), Some(2), "{}", refused.stderr);
     assert!(refused.stderr.contains("listen"), "{}", refused.stderr);
+}
+
+/// One `GET path` on a connection of its own; answers the status line.
+fn get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_request_log_is_compact_by_default_json_or_off_as_asked() {
+    for (format, expect) in [
+        (None, Some("method=GET path=/healthz status=200")),
+        (Some("json"), Some("\"path\":\"/healthz\"")),
+        (Some("off"), None),
+    ] {
+        let extra: Vec<&str> = format.map(|f| vec!["--request-log", f]).unwrap_or_default();
+        let server = Server::start(TOKENS, &extra).expect("the server starts");
+        assert!(get(&server.addr, "/healthz?token=secret-in-a-query").contains("200"));
+        let (status, log) = server.stop();
+        assert!(status.success(), "{log}");
+        match expect {
+            Some(line) => assert!(log.contains(line), "{format:?}: {log}"),
+            None => assert!(!log.contains("/healthz"), "off logs no request: {log}"),
+        }
+        assert!(!log.contains("secret-in-a-query"), "no query string is logged: {log}");
+    }
+}
+
+#[test]
+fn an_unknown_request_log_format_is_refused_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_modelreg"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("MODELREG_DATABASE_URL", "sqlite::memory:")
+        .env("MODELREG_REQUEST_LOG", "verbose")
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("request_log") && stderr.contains("verbose"), "{stderr}");
 }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use clap::Args;
 use modelreg_core::{Actor, Error, Registry, Result};
-use modelreg_server::Token;
+use modelreg_server::{AppOptions, RequestLog, Token};
 
 use crate::config::Loaded;
 use crate::connect::{self, Access};
@@ -19,6 +19,11 @@ pub struct ServeArgs {
     /// Allow a non-loopback address without API tokens
     #[arg(long)]
     insecure_no_auth: bool,
+    /// How each request is logged on stderr: off, compact (one key=value
+    /// line) or json (one object per line); default from configuration:
+    /// compact. Lines are written without holding the request up.
+    #[arg(long, value_parser = ["off", "compact", "json"])]
+    request_log: Option<String>,
 }
 
 pub async fn run(args: ServeArgs, loaded: &Loaded) -> Result<()> {
@@ -28,6 +33,7 @@ pub async fn run(args: ServeArgs, loaded: &Loaded) -> Result<()> {
         .parse()
         .map_err(|_| Error::invalid("listen", format!("{listen:?} is not an address such as 127.0.0.1:8080")))?;
     let tokens = modelreg_server::parse_tokens(&config.api_tokens)?;
+    let request_log: RequestLog = args.request_log.as_deref().unwrap_or(&config.request_log).parse()?;
     if tokens.is_empty() && !modelreg_server::is_loopback(&addr) && !args.insecure_no_auth {
         return Err(Error::invalid(
             "api_tokens",
@@ -43,7 +49,8 @@ pub async fn run(args: ServeArgs, loaded: &Loaded) -> Result<()> {
         ..loaded.access(true, false)
     };
     let reg = Registry::new(connect::open(config, access).await?, actor);
-    let served = serve(reg.clone(), tokens, addr).await;
+    let options = AppOptions::default().request_log(request_log);
+    let served = serve(reg.clone(), tokens, options, addr).await;
     finish(served, reg.close().await)
 }
 
@@ -58,7 +65,7 @@ fn init_logs() {
         .try_init();
 }
 
-async fn serve(reg: Registry, tokens: Vec<Token>, addr: SocketAddr) -> Result<()> {
+async fn serve(reg: Registry, tokens: Vec<Token>, options: AppOptions, addr: SocketAddr) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Error::invalid("listen", format!("cannot listen on {addr}: {e}")))?;
@@ -76,7 +83,7 @@ async fn serve(reg: Registry, tokens: Vec<Token>, addr: SocketAddr) -> Result<()
         .map_err(|e| Error::internal(format!("cannot listen for Ctrl-C and SIGTERM: {e}")))?;
     // The first line on stdout says where it listens (useful with port 0).
     crate::output::line(&format!("listening on http://{bound}"))?;
-    axum::serve(listener, modelreg_server::app(reg, tokens))
+    axum::serve(listener, modelreg_server::app_with(reg, tokens, options))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| Error::internal(format!("the server failed: {e}")))

@@ -251,4 +251,43 @@ mod tests {
         assert!(params.contains(&Value::Text("x' OR 1=1 --".into())));
         assert!(params.contains(&Value::Text("b'c".into())));
     }
+
+    #[tokio::test]
+    async fn registry_wide_version_queries_by_status_or_creation_time_read_an_index_in_order() {
+        let Some(db) = crate::testing::TestDatabase::create().await else {
+            return;
+        };
+        let store = db.store().await;
+        let mut conn = store.pool.acquire().await.unwrap();
+        // The test's tables are empty: without this the planner would rightly
+        // scan them. Which of the two indexes it picks for a status depends on
+        // the statistics of real data (`modelreg bench --scale` measures
+        // that); either reads the versions in order, with no sort.
+        sqlx::raw_sql("SET enable_seqscan = off")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        for filter in [
+            "status = 'production'",
+            "created_at >= '2026-01-01' and created_at < '2026-01-02'",
+        ] {
+            let query = Query::filter(filter).compile(Entity::Versions, Expr::all()).unwrap();
+            let (text, params) = statement(&query);
+            let mut explain = sqlx::query(AssertSqlSafe(format!("EXPLAIN {text}")));
+            for value in params {
+                explain = bind(explain, value).unwrap();
+            }
+            let plan: Vec<String> = explain
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| sqlx::Row::get::<String, _>(row, 0))
+                .collect();
+            let plan = plan.join("\n");
+            let ordered = ["model_versions_status", "model_versions_created"];
+            assert!(ordered.iter().any(|index| plan.contains(index)), "{filter}: {plan}");
+            assert!(!plan.contains("Sort"), "{filter}: no sort of every match: {plan}");
+        }
+    }
 }

@@ -202,9 +202,36 @@ impl QueryReads for SqliteStore {
 
 #[cfg(test)]
 mod tests {
+    use modelreg_core::migrations;
     use modelreg_core::query::{Entity, Expr, Query};
 
     use super::*;
+    use crate::schema::{MIGRATIONS, migrate_to};
+
+    /// How SQLite runs `filter` over every version, one line per step.
+    fn plan(filter: &str) -> String {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, migrations::latest(MIGRATIONS)).unwrap();
+        let query = Query::filter(filter).compile(Entity::Versions, Expr::all()).unwrap();
+        let (text, params) = statement(&query);
+        let bound: Vec<Param> = params.iter().map(Param).collect();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
+        let steps = stmt
+            .query_map(rusqlite::params_from_iter(bound), |row| row.get::<_, String>(3))
+            .unwrap();
+        steps.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn registry_wide_version_queries_by_status_or_creation_time_read_an_index_in_order() {
+        let by_status = plan("status = 'production'");
+        assert!(by_status.contains("USING INDEX model_versions_status"), "{by_status}");
+        let by_time = plan("created_at >= '2026-01-01' and created_at < '2026-01-02'");
+        assert!(by_time.contains("USING INDEX model_versions_created"), "{by_time}");
+        for plan in [by_status, by_time] {
+            assert!(!plan.contains("TEMP B-TREE"), "no sort of every match: {plan}");
+        }
+    }
 
     #[test]
     fn values_are_bound_never_written_into_the_sql() {

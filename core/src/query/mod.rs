@@ -13,7 +13,8 @@
 //! compares by bytes (Unicode code points); `contains` ignores ASCII case and
 //! takes `%` and `_` literally; JSON numbers compare as 64-bit floats; a
 //! SemVer compares by the precedence "latest" uses. Sorts put missing values
-//! first when ascending, and always end with the id, so the order is total.
+//! first when ascending, and always end with the id (in the direction of the
+//! last key), so the order is total.
 
 mod cursor;
 pub mod eval;
@@ -283,7 +284,8 @@ pub fn parse_filter(entity: Entity, text: &str) -> Result<Expr> {
     parser::filter(entity, text)
 }
 
-/// Parses a sort of `entity`'s fields; the id is appended as the last key.
+/// Parses a sort of `entity`'s fields; the id is appended as the last key,
+/// in the direction of the key before it.
 pub fn parse_sort(entity: Entity, text: &str) -> Result<Vec<SortKey>> {
     parser::sort(entity, text)
 }

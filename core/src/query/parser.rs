@@ -75,11 +75,14 @@ pub(super) fn sort(entity: Entity, text: &str) -> Result<Vec<SortKey>> {
             }
         }
     }
+    // Ties are broken by the id, in the last key's direction, which is the
+    // order the indexes keep (`created_at DESC, id DESC`).
     if !keys.iter().any(|k| k.relation == Relation::Own && k.column == "id") {
+        let direction = keys.last().map_or(Direction::Asc, |k| k.direction);
         keys.push(SortKey {
             relation: Relation::Own,
             column: "id",
-            direction: Direction::Asc,
+            direction,
         });
     }
     Ok(keys)

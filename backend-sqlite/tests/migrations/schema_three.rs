@@ -1,0 +1,57 @@
+//! Schema 3 on a registry that schema 2 wrote: the fixture upgraded to
+//! schema 2 and written to there (aliases, a promotion, an edit) upgrades to
+//! schema 3 with every row as it was and the same query answers, its two
+//! indexes added, and goes back to schema 2 as it was.
+
+use modelreg_core::query::Query;
+
+use super::*;
+
+/// Registry-wide version queries that schema 3's indexes serve, and one they do not.
+const QUERIES: [&str; 4] = [
+    "status = 'production'",
+    "created_at >= '2020-01-01' and created_at < '2100-01-01'",
+    "status = 'archived' or alias = 'champion'",
+    "metadata.auc >= 0.5",
+];
+
+/// What each of [`QUERIES`] answers: the versions' ids, in order.
+async fn answers(reg: &Registry) -> Vec<Vec<uuid::Uuid>> {
+    let mut all = Vec::new();
+    for text in QUERIES {
+        let listing = reg.find_versions(None, &Query::filter(text)).await.expect(text);
+        all.push(listing.items.iter().map(|v| v.id).collect());
+    }
+    all
+}
+
+#[tokio::test]
+async fn a_schema_2_file_with_new_writes_upgrades_to_schema_3_and_back_keeping_every_row() {
+    let fixture = Fixture::copy();
+    let store = Arc::new(fixture.open(false).await);
+    store.upgrade(Some(2)).await.unwrap();
+    let reg = Registry::new(store.clone(), actor());
+    schema_one::assert_new_writes_work(&reg, "fraud-detector").await;
+    let at_two = answers(&reg).await;
+    assert!(at_two.iter().any(|ids| !ids.is_empty()), "the queries find versions");
+    let conn = fixture.sql();
+    let before = Contents::read(&conn, &["schema_migrations"]);
+    let schema_two = catalog(&conn);
+
+    store.upgrade(None).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(versions(&store).await, applied());
+    before.assert_kept_in(&before.read_again(&conn));
+    let added: Vec<String> = catalog(&conn).into_iter().filter(|e| !schema_two.contains(e)).collect();
+    assert_eq!(added.len(), 2, "two indexes and nothing else: {added:?}");
+    for name in ["model_versions_created", "model_versions_status"] {
+        assert!(added.iter().any(|e| e.contains(name)), "{name} in {added:?}");
+    }
+    assert_eq!(answers(&reg).await, at_two, "the same answers at schema 3");
+
+    store.downgrade(2).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(catalog(&conn), schema_two, "the schema is schema 2's again");
+    before.assert_kept_in(&before.read_again(&conn));
+    assert_eq!(answers(&reg).await, at_two, "the same answers at schema 2 again");
+}

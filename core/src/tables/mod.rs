@@ -6,6 +6,7 @@
 
 mod aggregates;
 mod decl;
+mod rows;
 mod value;
 
 use std::fmt;
@@ -273,12 +274,12 @@ impl Record {
 
     /// The record's values in the order of its table's columns, derived ones included.
     pub fn values(&self) -> Result<Vec<Value>> {
-        decl::values(self)
+        rows::values(self)
     }
 
     /// The record of `kind` stored in `row` (whose columns may carry `prefix`).
     pub fn read(kind: RecordKind, row: &dyn Row, prefix: &str) -> Result<Record> {
-        decl::read(kind, &Cells::new(row, prefix))
+        rows::read(kind, &Cells::new(row, prefix))
     }
 }
 

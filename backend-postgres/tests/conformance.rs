@@ -3,17 +3,24 @@
 use std::sync::Arc;
 
 use modelreg_conformance::fixtures::actor;
+use modelreg_conformance::{Fresh, shared};
 use modelreg_core::Registry;
 use modelreg_postgres::testing::TestDatabase;
 
 struct Postgres;
 
+impl modelreg_conformance::LocalBackend for Postgres {
+    async fn fresh_local() -> Option<(Registry, TestDatabase)> {
+        let db = TestDatabase::create().await?;
+        Some((Registry::new(Arc::new(db.store().await), actor()), db))
+    }
+}
+
 impl modelreg_conformance::Backend for Postgres {
     type Guard = TestDatabase;
 
-    async fn fresh() -> Option<(Registry, TestDatabase)> {
-        let db = TestDatabase::create().await?;
-        Some((Registry::new(Arc::new(db.store().await), actor()), db))
+    async fn fresh() -> Option<Fresh<TestDatabase>> {
+        shared::<Postgres>().await
     }
 }
 

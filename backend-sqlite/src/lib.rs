@@ -215,6 +215,22 @@ fn open_writer(location: &Location, options: &SqliteOptions) -> Result<Connectio
     Ok(conn)
 }
 
+/// [`open_writer`], tried again after a short nap while another process
+/// holds a lock that SQLite answers busy at once instead of waiting for
+/// (processes creating, converting to WAL or migrating one new file
+/// together), until the busy timeout has passed.
+fn open_writer_waiting(location: &Location, options: &SqliteOptions) -> Result<Connection> {
+    let start = std::time::Instant::now();
+    loop {
+        match open_writer(location, options) {
+            Err(Error::Unavailable { .. }) if start.elapsed() < options.busy_timeout => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            opened => return opened,
+        }
+    }
+}
+
 /// Runs blocking work (opening files) off the async runtime.
 pub(crate) async fn blocking<R: Send + 'static>(job: impl FnOnce() -> Result<R> + Send + 'static) -> Result<R> {
     tokio::task::spawn_blocking(job)
@@ -226,7 +242,7 @@ impl SqliteStore {
     /// Opens (creating and migrating if needed) the database at `location`.
     pub async fn open(location: Location, options: SqliteOptions) -> Result<SqliteStore> {
         let (opening, writer_options) = (location.clone(), options.clone());
-        let writer = blocking(move || open_writer(&opening, &writer_options)).await?;
+        let writer = blocking(move || open_writer_waiting(&opening, &writer_options)).await?;
         let mut readers = Vec::new();
         if let Location::File(_) = location {
             for i in 0..options.readers {

@@ -17,7 +17,8 @@ use crate::output::{Out, OutputFormat};
 /// Options every command takes (they override the config file and environment).
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// Database to use: sqlite://PATH, sqlite::memory: or postgres://USER@HOST/DB
+    /// Registry to use: sqlite://PATH, sqlite::memory:, postgres://USER@HOST/DB, or
+    /// http(s)://HOST:PORT (a `modelreg serve`, with MODELREG_TOKEN)
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// Read configuration from this TOML file (on top of the usual ones)
@@ -42,6 +43,7 @@ pub const KEYS: &[&str] = &[
     "listen",
     "api_tokens",
     "request_log",
+    "token",
 ];
 
 /// The effective configuration.
@@ -65,6 +67,8 @@ pub struct Config {
     pub api_tokens: String,
     /// How `modelreg serve` logs each request: `off`, `compact` or `json`.
     pub request_log: String,
+    /// The API token sent to a server (`database_url` `http(s)://…`).
+    pub token: String,
 }
 
 impl fmt::Debug for Config {
@@ -79,6 +83,7 @@ impl fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("api_tokens", &mask_tokens(&self.api_tokens))
             .field("request_log", &self.request_log)
+            .field("token", &mask_secret(&self.token))
             .finish()
     }
 }
@@ -120,7 +125,13 @@ fn defaults() -> Config {
         listen: "127.0.0.1:8080".to_owned(),
         api_tokens: String::new(),
         request_log: "compact".to_owned(),
+        token: String::new(),
     }
+}
+
+/// A secret blanked: `****` when set, empty when not.
+pub fn mask_secret(secret: &str) -> &'static str {
+    if secret.is_empty() { "" } else { "****" }
 }
 
 /// The token names with their secrets blanked: `ci:****,dash:****:ro`. An

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use modelreg_core::error::redact_passwords;
 use modelreg_core::{Error, Result, Store};
 use modelreg_postgres::{PostgresOptions, PostgresStore};
 use modelreg_sqlite::{Location, SqliteOptions, SqliteStore};
@@ -15,6 +16,8 @@ pub enum Backend {
     Sqlite(Location),
     /// `postgres://…` or `postgresql://…` (the URL itself).
     Postgres(String),
+    /// `http://…` or `https://…`: a `modelreg serve` (the URL itself).
+    Server(String),
 }
 
 impl Backend {
@@ -24,16 +27,31 @@ impl Backend {
             Ok(Backend::Sqlite(Location::from_url(url)?))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres(url.to_owned()))
+        } else if url.starts_with("http://") || url.starts_with("https://") {
+            Ok(Backend::Server(url.to_owned()))
         } else {
             Err(Error::invalid(
                 "database_url",
                 format!(
-                    "{:?} has an unknown scheme; use sqlite://PATH, sqlite::memory: or postgres://USER@HOST/DB",
-                    modelreg_core::error::redact_passwords(url)
+                    "{:?} has an unknown scheme; use sqlite://PATH, sqlite::memory:, postgres://USER@HOST/DB \
+                     or http(s)://HOST:PORT (a modelreg server)",
+                    redact_passwords(url)
                 ),
             ))
         }
     }
+}
+
+/// The error of a command that works on a database itself, given a server's URL.
+pub fn not_a_database(url: &str) -> Error {
+    Error::invalid(
+        "database_url",
+        format!(
+            "{} is a modelreg server; this command works on the database itself: \
+             run it with --database-url sqlite://… or postgres://… where the server's database is",
+            redact_passwords(url)
+        ),
+    )
 }
 
 /// What a command does with the database it opens.
@@ -125,6 +143,7 @@ pub async fn open_backend(backend: &Backend, options: &Options) -> Result<Arc<dy
             check_exists(location, options.create)?;
             Ok(Arc::new(SqliteStore::open(location.clone(), options.sqlite()).await?))
         }
+        Backend::Server(url) => Err(not_a_database(url)),
         Backend::Postgres(url) => {
             let postgres = PostgresOptions {
                 max_connections: options.pool_size,

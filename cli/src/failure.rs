@@ -89,7 +89,13 @@ impl Failure {
     /// Tells the failure on stderr in `format`.
     pub fn report(&self, format: OutputFormat) {
         match format {
-            OutputFormat::Table => note(&format!("modelreg: {self}")),
+            OutputFormat::Table => {
+                note(&format!("modelreg: {self}"));
+                // A server refused the token the client sent (or its absence).
+                if let Failure::Registry(Error::Invalid { field: "token", .. }) = self {
+                    note("modelreg: give the server's API token with MODELREG_TOKEN or `token` in the configuration");
+                }
+            }
             OutputFormat::Json => note(&self.to_json().to_string()),
         }
     }

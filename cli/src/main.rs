@@ -210,7 +210,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Db(cmd) => db::run(cmd, &load()?).await?,
         Command::Copy(args) => transfer::copy(args, &load()?).await?,
         Command::Serve(args) => serve::run(args, &load()?).await?,
-        Command::Bench(args) => bench::run(&args, global).await?,
+        Command::Bench(args) => {
+            let token = load()?.config.token;
+            bench::run(&args, global, Some(token.as_str()).filter(|t| !t.is_empty())).await?
+        }
         Command::Completions(args) => completions::run(args),
     }
     Ok(())

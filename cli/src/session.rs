@@ -2,17 +2,18 @@
 //! success and failure alike (closing checkpoints SQLite's WAL into the file).
 //!
 //! Registry commands see the registry only as [`RegistryApi`], a trait
-//! object: where it lives is decided once, in [`open_registry`], so that a
-//! remote registry (`modelreg serve` behind a URL) plugs in there and no
-//! command changes. Commands about the database itself (`db …`, `init`,
-//! `import`, `copy`, `bench`) keep the store or the local [`Registry`].
+//! object: where it lives is decided once, in [`open_registry`] (in this
+//! process, or a `modelreg serve` behind an `http(s)://` URL), and no
+//! command knows which. Commands about the database itself (`db …`, `init`,
+//! `import`, `copy`) keep the store or the local [`Registry`] and refuse a
+//! server's URL.
 
 use std::sync::Arc;
 
 use modelreg_core::{Actor, Error, Registry, RegistryApi, Result, Store};
 
 use crate::config::Loaded;
-use crate::connect;
+use crate::connect::{self, Backend};
 use crate::output::Out;
 
 /// What every registry command works with.
@@ -40,8 +41,19 @@ async fn open_local(loaded: &Loaded, creates: Creates) -> Result<Registry> {
     Ok(Registry::new(store, actor))
 }
 
-/// The registry the configuration names, as the trait every registry command uses.
+/// The registry the configuration names, as the trait every registry
+/// command uses: a server's through the client for `http(s)://…` (with the
+/// configured token; the server records changes as the token's name), or
+/// this process's own.
 pub async fn open_registry(loaded: &Loaded, creates: Creates) -> Result<Arc<dyn RegistryApi>> {
+    let config = &loaded.config;
+    if let Backend::Server(url) = Backend::of(&config.database_url)? {
+        let mut options = modelreg_client::Options::default();
+        if !config.token.is_empty() {
+            options = options.token(config.token.clone());
+        }
+        return modelreg_client::open(&url, options).await;
+    }
     Ok(Arc::new(open_local(loaded, creates).await?))
 }
 

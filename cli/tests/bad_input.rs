@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use modelreg_conformance::bad_input::{
-    EntryPoint, Expect, Fixture, Kind, Op, PARENT_ENV, PARENT_MODEL, PARENT_SEMVER, PARENT_TEAM, Row, Rule, TAKEN,
+    EntryPoint, Expect, Fixture, Op, PARENT_ENV, PARENT_MODEL, PARENT_SEMVER, PARENT_TEAM, Row, TAKEN,
     assert_no_failures, footprint, prepare, report, table,
 };
 use modelreg_core::{Actor, Registry};
@@ -237,41 +237,4 @@ async fn every_bad_input_exits_2_with_one_line_naming_its_field_and_changes_noth
         .collect();
     let (run, failures) = run_rows(&applicable).await;
     assert_no_failures("CLI on SQLite", run, &failures);
-}
-
-/// Why a row cannot apply to any command line, whatever its operation
-/// (the reasons of the table's CLI column that are not "no command yet").
-fn no_command_line_can(row: &Row) -> bool {
-    matches!(row.kind, Kind::Time) || matches!(row.rule, Rule::WrongType | Rule::Nul)
-}
-
-/// The rows the table still marks "no command … yet" (alias set, version
-/// update, tag update), which `version alias set`, `version update` and
-/// `tag update` now take: each refused like every other row. Once the table
-/// marks them applicable, the test above runs them and this one runs none.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_rows_waiting_for_a_command_are_refused_by_the_new_commands() {
-    let rows = table();
-    let waiting: Vec<(usize, &Row)> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, row)| {
-            row.applies(EntryPoint::Cli).is_err_and(|why| why.contains("yet")) && !no_command_line_can(row)
-        })
-        .collect();
-    let mut per_op: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
-    for row in rows
-        .iter()
-        .filter(|r| r.applies(EntryPoint::Cli).is_err_and(|why| why.contains("yet")))
-    {
-        let counts = per_op.entry(row.op.label().to_owned()).or_default();
-        counts.0 += usize::from(!no_command_line_can(row));
-        counts.1 += usize::from(no_command_line_can(row));
-    }
-    eprintln!(
-        "{} rows of the bad-input table wait for a command; (runs, still not applicable) per operation: {per_op:?}",
-        waiting.len()
-    );
-    let (run, failures) = run_rows(&waiting).await;
-    assert_no_failures("CLI on SQLite, the new commands", run, &failures);
 }

@@ -14,7 +14,7 @@ use modelreg_core::{Actor, Error, Result};
 use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, ErrorCode};
-use crate::extract::Acting;
+use crate::extract::{Acting, ReadOnly};
 use crate::state::AppState;
 
 /// The shortest secret a token may have.
@@ -106,8 +106,8 @@ fn find<'a>(tokens: &'a [Token], presented: &[u8]) -> Option<&'a Token> {
 /// Checks the bearer token (when tokens are configured) and hands the request
 /// the registry acting as the caller.
 pub(crate) async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let registry = if state.tokens.is_empty() {
-        state.registry.clone()
+    let (registry, read_only) = if state.tokens.is_empty() {
+        (state.registry.clone(), false)
     } else {
         let presented = bearer(req.headers()).unwrap_or_default().as_bytes();
         let Some(token) = find(&state.tokens, presented) else {
@@ -133,9 +133,10 @@ pub(crate) async fn authenticate(State(state): State<AppState>, mut req: Request
             )
             .into_response();
         }
-        state.registry.with_actor(token.actor.clone())
+        (state.registry.with_actor(token.actor.clone()), token.read_only)
     };
     req.extensions_mut().insert(Acting(registry));
+    req.extensions_mut().insert(ReadOnly(read_only));
     next.run(req).await
 }
 

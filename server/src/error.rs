@@ -1,10 +1,13 @@
-//! The one error shape: `{"error": {"code", "message", "field"?}}`, and how
-//! each kind of registry error maps onto a status and a code.
+//! The one error shape: `{"error": {"code", "message", "field"?, …}}`, and
+//! how each kind of registry error maps onto a status and a code. Besides
+//! the code and the sentence, an answer carries what a program needs to
+//! rebuild the registry's typed error exactly (the entity, key, field,
+//! value, reason, …), so a remote registry fails as a local one does.
 
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use modelreg_core::Error;
+use modelreg_core::{EntityKind, Error};
 use serde::{Deserialize, Serialize};
 
 /// The body of every answer that is not a success.
@@ -13,15 +16,60 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-/// What went wrong.
+/// What went wrong. Only `code` and `message` are always present; the
+/// others appear with the kinds of error that have them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
-    /// The field (or `body`, `query`, `path`) at fault, when one is.
+    /// The field (or `body`, `query`, `path`) at fault, when one is: of an
+    /// `invalid` answer, or the unique field of a `conflict`. A field of a
+    /// nested request object is named by its path (`deployment.name`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// `not_found` and `conflict`: the kind of entity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<EntityKind>,
+    /// `not_found`: what the entity was looked for by (an id, a name,
+    /// `MODEL@SELECTOR`); a `conflict` with `fields`: the entity that exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `conflict` on a unique field: the value another entity holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `conflict` of a retried registration: the fields that differ from
+    /// the registration made before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// `invalid` (a rule of the registry), `unavailable` and
+    /// `storage_full`: what is wrong, without the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `unavailable` because the database is newer than this server: its schema version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<i64>,
+    /// With `database`: the newest schema version this server knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported: Option<i64>,
+}
+
+impl ErrorDetail {
+    /// A detail with only a code, a message and perhaps a field.
+    pub fn new(code: ErrorCode, message: impl Into<String>, field: Option<&str>) -> ErrorDetail {
+        ErrorDetail {
+            code,
+            message: message.into(),
+            field: field.map(str::to_owned),
+            entity: None,
+            key: None,
+            value: None,
+            fields: None,
+            reason: None,
+            database: None,
+            supported: None,
+        }
+    }
 }
 
 /// What kind of failure, for programs. Every answer that is not a success
@@ -37,13 +85,14 @@ pub enum ErrorCode {
     NotFound,
     /// 405: the path exists, but not with this method (see the `Allow` header).
     MethodNotAllowed,
-    /// 409: a unique field already holds the value.
+    /// 409: a unique field already holds the value, or a retried
+    /// registration differs from the one made before.
     Conflict,
     /// 400 (malformed) or 422 (breaks a rule of the registry).
     Invalid,
     /// 401: a missing or unknown token.
     Unauthorized,
-    /// 403: a read-only token tried to change something.
+    /// 403: a read-only token tried to change something (or export).
     Forbidden,
     /// 413: the body is over the limit.
     TooLarge,
@@ -57,11 +106,12 @@ pub enum ErrorCode {
     Internal,
 }
 
-/// An error answered in the one shape, with a fitting status.
+/// An error answered in the one shape, with a fitting status (its detail
+/// boxed: results carry it on every path).
 #[derive(Debug)]
 pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
-    pub(crate) detail: ErrorDetail,
+    pub(crate) detail: Box<ErrorDetail>,
 }
 
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
@@ -70,49 +120,81 @@ impl ApiError {
     pub(crate) fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>, field: Option<&str>) -> Self {
         ApiError {
             status,
-            detail: ErrorDetail {
-                code,
-                message: message.into(),
-                field: field.map(str::to_owned),
-            },
+            detail: Box::new(ErrorDetail::new(code, message, field)),
         }
     }
+}
+
+/// The status and body the API answers `error` with (what a client reads
+/// back into the same [`Error`]).
+pub fn error_response(error: Error) -> (StatusCode, ErrorBody) {
+    let ApiError { status, detail } = ApiError::from(error);
+    (status, ErrorBody { error: *detail })
 }
 
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         let message = error.to_string();
-        match &error {
-            Error::NotFound { .. } => ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message, None),
-            Error::Conflict { field, .. } => {
-                ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message, Some(field))
+        match error {
+            Error::NotFound { entity, key } => {
+                let mut e = ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message, None);
+                e.detail.entity = Some(entity);
+                e.detail.key = Some(key);
+                e
             }
-            Error::Mismatch { fields, .. } => ApiError::new(
-                StatusCode::CONFLICT,
-                ErrorCode::Conflict,
-                message,
-                fields.first().copied(),
-            ),
-            Error::Invalid { field, .. } => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::Invalid,
-                message,
-                Some(field),
-            ),
-            Error::SchemaTooNew { .. } | Error::Unavailable { .. } => {
+            Error::Conflict { entity, field, value } => {
+                let mut e = ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message, Some(field));
+                e.detail.entity = Some(entity);
+                e.detail.value = Some(value);
+                e
+            }
+            Error::Mismatch { entity, key, fields } => {
+                let mut e = ApiError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::Conflict,
+                    message,
+                    fields.first().copied(),
+                );
+                e.detail.entity = Some(entity);
+                e.detail.key = Some(key);
+                e.detail.fields = Some(fields.iter().map(|f| (*f).to_owned()).collect());
+                e
+            }
+            Error::Invalid { field, reason } => {
+                let mut e = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::Invalid,
+                    message,
+                    Some(field),
+                );
+                e.detail.reason = Some(reason);
+                e
+            }
+            Error::SchemaTooNew { database, supported } => {
                 tracing::error!("{message}");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, message, None)
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, message, None);
+                e.detail.database = Some(database);
+                e.detail.supported = Some(supported);
+                e
+            }
+            Error::Unavailable { message: why, .. } => {
+                tracing::error!("{message}");
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, message, None);
+                e.detail.reason = Some(why);
+                e
             }
             Error::Storage { message: why, .. } => {
                 tracing::error!("{message}");
-                ApiError::new(
+                let mut e = ApiError::new(
                     StatusCode::INSUFFICIENT_STORAGE,
                     ErrorCode::StorageFull,
                     format!(
                         "the disk under the database is full or read-only; writes fail until an operator frees space or remounts it ({why})"
                     ),
                     None,
-                )
+                );
+                e.detail.reason = Some(why);
+                e
             }
             // A fault's details help no client and may describe internals: they go to the log only.
             Error::Internal { .. } => {
@@ -174,7 +256,7 @@ pub(crate) async fn in_error_shape(response: Response) -> Response {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorBody { error: self.detail })).into_response()
+        (self.status, Json(ErrorBody { error: *self.detail })).into_response()
     }
 }
 

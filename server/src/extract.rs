@@ -36,6 +36,26 @@ impl FromRequestParts<AppState> for Acting {
     }
 }
 
+/// Whether the caller may only read (a `:ro` token); false without tokens.
+/// The auth layer provides it with [`Acting`].
+#[derive(Clone, Copy)]
+pub(crate) struct ReadOnly(pub(crate) bool);
+
+impl FromRequestParts<AppState> for ReadOnly {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        parts.extensions.get::<ReadOnly>().copied().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "this route is not behind the auth layer",
+                None,
+            )
+        })
+    }
+}
+
 /// 400 (or 413) for a body that cannot be read, in the error shape.
 fn unreadable(status: StatusCode, body_text: String) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {

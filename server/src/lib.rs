@@ -9,8 +9,13 @@
 //!   ([`BODY_LIMIT`]), the 30 s request timeout ([`REQUEST_TIMEOUT`]), a
 //!   panic guard, the request log and JSON 404s and 405s. Every answer that
 //!   is not a success has one shape: `{"error": {"code", "message",
-//!   "field"?}}` (see [`ErrorBody`]); a bad JSON body names the field at
-//!   fault by its path (`deployment.status`, `metadata`), or `body`.
+//!   "field"?, …}}` (see [`ErrorBody`]); a bad JSON body names the field at
+//!   fault by its path (`deployment.status`, `metadata`), or `body`. An
+//!   answer also carries what the registry's typed error holds (`entity`,
+//!   `key`, `value`, `fields`, `reason`, `database`, `supported`), so that a
+//!   client rebuilds the same [`modelreg_core::Error`].
+//! - [`error_response`]`(error)`: the status and body the API answers a
+//!   registry error with (what `modelreg-client` reads back).
 //! - [`app_with`]`(registry, tokens, `[`AppOptions`]`)`: the same with
 //!   options: `AppOptions::default().request_log(`[`RequestLog`]`::Json)
 //!   .log_to(writer)`. The request log is one line per request (method,
@@ -30,6 +35,17 @@
 //!   (the CLI refuses to serve other addresses without tokens).
 //! - [`shutdown_signal`]`()`: registers SIGINT and SIGTERM handlers at once,
 //!   and resolves when either arrives (for `with_graceful_shutdown`).
+//!
+//! # Routes
+//!
+//! Resources by name or id (`/v1/teams/{name}`, `/v1/models/{name}`, …;
+//! `name:NAME` is always a name), versions by reference
+//! (`/v1/versions/{version}`: `MODEL@SEMVER`, `MODEL@ALIAS`, `MODEL@latest`,
+//! `MODEL@production` or an id; `?at=` for what it meant at an instant),
+//! the query language on the list routes (`filter`, `sort`, `page_token`,
+//! the next page's token in `X-Next-Page-Token`), and `GET /v1/export`
+//! (the whole registry as JSON Lines, for read-write tokens). The OpenAPI
+//! document lists them all.
 //!
 //! # Layout
 //!
@@ -53,7 +69,7 @@ mod state;
 
 pub use app::{AppOptions, BODY_LIMIT, REQUEST_TIMEOUT, app, app_with};
 pub use auth::{Token, is_loopback, parse_tokens};
-pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail, error_response};
 pub use openapi::openapi;
 pub use request_log::RequestLog;
 pub use shutdown::shutdown_signal;

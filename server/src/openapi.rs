@@ -25,7 +25,7 @@ pub fn openapi(tokens_configured: bool) -> OpenApi {
 #[openapi(
     info(
         title = "modelreg",
-        description = "An ML model registry: models, versions, runs, metrics, environments, deployments and their audit trail. Every answer that is not a success is an `ErrorBody`, with a code for programs: an unknown path too (404, `not_found`), and a method a path does not take (405, `method_not_allowed`, with an `Allow` header). Every list takes `skip` and `limit`."
+        description = "An ML model registry: models, versions, runs, metrics, environments, deployments and their audit trail. Every answer that is not a success is an `ErrorBody`, with a code for programs: an unknown path too (404, `not_found`), and a method a path does not take (405, `method_not_allowed`, with an `Allow` header). Every list takes `skip` and `limit`; the lists of models, versions, runs, deployments and audit events also take the query language (`filter`, `sort`, `page_token`; the next page's token comes in the `X-Next-Page-Token` header). A team, model or environment in a path or a parameter is its name or its id; `name:NAME` is always the name NAME (for a name that reads as an id, or is also a route such as `search`). A `{version}` is MODEL@SEMVER, MODEL@ALIAS, MODEL@latest, MODEL@production or a version id."
     ),
     components(schemas(ErrorBody))
 )]

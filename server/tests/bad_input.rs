@@ -6,7 +6,7 @@
 mod common;
 
 use modelreg_conformance::bad_input::{
-    Bad, EntryPoint, Expect, Fixture, Op, PARENT_ENV, PARENT_MODEL, PARENT_SEMVER, PARENT_TEAM, Row,
+    Bad, EntryPoint, Expect, Fixture, Op, PARENT_ENV, PARENT_MODEL, PARENT_SEMVER, PARENT_TEAM, Row, TAKEN,
     assert_no_failures, footprint, prepare, report, table,
 };
 use serde_json::Value;
@@ -42,18 +42,22 @@ fn request(row: &Row, fx: &Fixture, unique: &str) -> Result<(&'static str, Strin
             ("PUT", format!("/v1/models/{PARENT_MODEL}/tags/{}", segment(tag)), None)
         }
         Op::VersionRegister => ("POST", format!("/v1/models/{PARENT_MODEL}/versions"), Some(body()?)),
-        Op::VersionUpdate => ("PATCH", version, Some(body()?)),
+        Op::VersionUpdate => (
+            "PATCH",
+            format!("/v1/versions/{PARENT_MODEL}@{PARENT_SEMVER}"),
+            Some(body()?),
+        ),
         Op::VersionStatus => ("PUT", format!("{version}/status"), Some(body()?)),
         Op::AliasSet => {
             let Bad::Text(alias) = &row.value else {
                 return Err(format!("{} is not text", row.label()));
             };
-            let body = serde_json::json!({ "semver": PARENT_SEMVER }).to_string();
-            (
-                "PUT",
-                format!("/v1/models/{PARENT_MODEL}/aliases/{}", segment(alias)),
-                Some(body),
-            )
+            // `name:` reads the rest as the alias itself, even when empty.
+            let path = format!(
+                "/v1/versions/{PARENT_MODEL}@{PARENT_SEMVER}/aliases/name:{}",
+                segment(alias)
+            );
+            ("PUT", path, None)
         }
         Op::RunStart => ("POST", format!("{version}/runs"), Some(body()?)),
         Op::RunFinish => ("POST", format!("/v1/runs/{}/finish", fx.run), Some(body()?)),
@@ -77,7 +81,8 @@ fn request(row: &Row, fx: &Fixture, unique: &str) -> Result<(&'static str, Strin
             format!("/v1/deployments/{}/replicas", fx.deployment),
             Some(body()?),
         ),
-        Op::TagUpdate | Op::Actor => return Err(format!("{} has no request", row.label())),
+        Op::TagUpdate => ("PATCH", format!("/v1/tags/{}", segment(TAKEN)), Some(body()?)),
+        Op::Actor => return Err(format!("{} has no request", row.label())),
     })
 }
 

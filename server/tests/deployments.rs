@@ -107,10 +107,14 @@ async fn deployments_are_listed_by_environment_or_by_version(api: &Api) {
     assert_eq!(api.count("/v1/deployments?environment=prod&limit=1").await, 1);
     assert_eq!(api.count("/v1/deployments?environment=prod&status=healthy").await, 0);
     assert_eq!(api.count("/v1/deployments?model=fraud&semver=1.0.0").await, 1);
-    let missing = api.error("GET", "/v1/deployments", Value::Null, 422, "invalid").await;
-    assert_eq!(missing["error"]["field"], "environment");
-    api.error("GET", "/v1/deployments?model=fraud", Value::Null, 422, "invalid")
+    assert_eq!(api.count("/v1/deployments?version=fraud@1.1.0").await, 1);
+    assert_eq!(api.count("/v1/versions/fraud@1.0.0/deployments").await, 1);
+    // Neither an environment nor a version: every deployment of the registry.
+    assert_eq!(api.count("/v1/deployments").await, 2);
+    let half = api
+        .error("GET", "/v1/deployments?model=fraud", Value::Null, 422, "invalid")
         .await;
+    assert_eq!(half["error"]["field"], "version");
     api.error(
         "GET",
         "/v1/deployments?environment=ghost",

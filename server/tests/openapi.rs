@@ -67,6 +67,30 @@ const ROUTES: &[&str] = &[
     "GET /v1/reports/deployments",
     "GET /v1/reports/stale",
     "GET /v1/stats",
+    "GET /v1/models/{name}/overview",
+    "GET /v1/versions",
+    "GET /v1/versions/{version}",
+    "PATCH /v1/versions/{version}",
+    "DELETE /v1/versions/{version}",
+    "PUT /v1/versions/{version}/status",
+    "PUT /v1/versions/{version}/aliases/{alias}",
+    "GET /v1/models/{name}/aliases",
+    "DELETE /v1/models/{name}/aliases/{alias}",
+    "GET /v1/models/{name}/history",
+    "GET /v1/checksums/{sha256}/versions",
+    "POST /v1/versions/{version}/runs",
+    "GET /v1/versions/{version}/runs",
+    "GET /v1/runs",
+    "POST /v1/versions/{version}/metrics",
+    "GET /v1/versions/{version}/metrics",
+    "GET /v1/versions/{version}/metrics/latest",
+    "GET /v1/versions/{version}/deployments",
+    "PATCH /v1/tags/{tag}",
+    "DELETE /v1/tags/{tag}",
+    "GET /v1/reports/drift",
+    "GET /v1/models/{name}/drift",
+    "GET /v1/schema",
+    "GET /v1/export",
 ];
 
 /// The operation ids of [`ROUTES`], as generated clients know them.
@@ -84,6 +108,11 @@ const OPERATION_IDS: &[&str] = &[
     "deploy", "list_deployments", "active_deployments", "get_deployment", "set_deployment_status",
     "scale_deployment", "rollback", "terminate",
     "audit", "deployment_report", "stale_report", "stats",
+    "model_overview", "find_versions", "resolve_version", "update_version", "delete_version_by_ref",
+    "set_status_by_ref", "set_alias", "model_aliases", "remove_alias", "model_history", "versions_by_checksum",
+    "start_version_run", "version_runs", "find_runs", "record_version_metric", "version_metrics",
+    "latest_version_metrics", "version_deployments", "update_tag", "delete_tag", "drift_report", "model_drift",
+    "schema_version", "export",
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -107,6 +136,9 @@ fn concrete(path: &str) -> String {
         .replace("{semver}", "1.0.0")
         .replace("{tag}", "payments")
         .replace("{id}", "00000000-0000-4000-8000-000000000000")
+        .replace("{version}", "fraud@1.0.0")
+        .replace("{alias}", "champion")
+        .replace("{sha256}", &"a".repeat(64))
 }
 
 async fn served(api: &Api) -> Value {
@@ -328,8 +360,10 @@ async fn two_of_everything(api: &Api) {
     for model in ["fraud", "churn", "idle"] {
         api.ok("POST", "/v1/models", json!({"name": model})).await;
     }
+    // One artifact, registered three times: the checksum lists them all.
     for (model, semver) in [("fraud", "1.0.0"), ("fraud", "1.1.0"), ("churn", "1.0.0")] {
-        let version = json!({"semver": semver, "artifact_uri": "s3://m", "framework": "onnx"});
+        let version = json!({"semver": semver, "artifact_uri": "s3://m", "framework": "onnx",
+            "checksum_sha256": "a".repeat(64)});
         api.ok("POST", &format!("/v1/models/{model}/versions"), version).await;
     }
     for model in ["fraud", "churn"] {
@@ -343,6 +377,16 @@ async fn two_of_everything(api: &Api) {
                 .await;
         }
         let deploy = json!({"model": model, "semver": "1.0.0", "environment": "prod",
+            "deployment": {"name": "d", "status": "healthy"}});
+        api.ok("POST", "/v1/deployments", deploy).await;
+    }
+    for alias in ["champion", "shadow"] {
+        api.ok("PUT", &format!("/v1/versions/fraud@1.0.0/aliases/{alias}"), Value::Null)
+            .await;
+    }
+    // Two deployments of fraud@1.0.0, and two of 1.1.0 that drift from production.
+    for (semver, env) in [("1.0.0", "staging"), ("1.1.0", "prod"), ("1.1.0", "staging")] {
+        let deploy = json!({"version": format!("fraud@{semver}"), "environment": env,
             "deployment": {"name": "d", "status": "healthy"}});
         api.ok("POST", "/v1/deployments", deploy).await;
     }
@@ -377,7 +421,16 @@ async fn every_list_route_pages_with_skip_and_limit() {
         assert_eq!(first.as_array().unwrap(), &all[..1], "{path} limit=1");
         let second = api.get(&url("skip=1&limit=1")).await;
         assert_eq!(second.as_array().unwrap(), &all[1..2], "{path} skip=1&limit=1");
-        assert_eq!(api.count(&url("skip=1000000")).await, 0, "{path} skip=1000000");
+        // Far past the end (within what the route documents: a history pages
+        // within its newest 10,000 entries).
+        let far = doc["paths"][path.as_str()]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "skip")
+            .and_then(|p| p["schema"]["maximum"].as_u64())
+            .map_or(1_000_000, |max| max.min(1_000_000));
+        assert_eq!(api.count(&url(&format!("skip={far}"))).await, 0, "{path} skip={far}");
     }
 }
 

@@ -66,7 +66,39 @@ async fn the_tag_list_pages_with_skip_and_limit(api: &Api) {
     api.error("GET", "/v1/tags?page=2", Value::Null, 400, "invalid").await;
 }
 
+async fn a_tag_is_described_and_deleted_from_every_model(api: &Api) {
+    for model in ["fraud", "churn"] {
+        api.ok("POST", "/v1/models", json!({"name": model})).await;
+        api.ok("PUT", &format!("/v1/models/{model}/tags/payments"), Value::Null)
+            .await;
+    }
+    let described = api
+        .ok("PATCH", "/v1/tags/payments", json!({"description": "money moves"}))
+        .await;
+    assert_eq!(described["description"], "money moves");
+    let cleared = api.ok("PATCH", "/v1/tags/payments", json!({"description": null})).await;
+    assert!(cleared["description"].is_null());
+    let bad = api
+        .error(
+            "PATCH",
+            "/v1/tags/payments",
+            json!({"description": "\u{0}"}),
+            422,
+            "invalid",
+        )
+        .await;
+    assert_eq!(bad["error"]["field"], "description");
+    api.error("PATCH", "/v1/tags/ghost", json!({}), 404, "not_found").await;
+    let (status, _) = api.call("DELETE", "/v1/tags/payments", Value::Null).await;
+    assert_eq!(status, 204);
+    assert_eq!(api.count("/v1/tags").await, 0);
+    assert_eq!(api.count("/v1/models/fraud/tags").await, 0);
+    api.error("DELETE", "/v1/tags/payments", Value::Null, 404, "not_found")
+        .await;
+}
+
 on_every_backend!(
+    a_tag_is_described_and_deleted_from_every_model,
     tagging_is_idempotent_and_counted,
     tags_on_unknown_models_or_with_bad_names_are_refused,
     the_tag_list_pages_with_skip_and_limit,

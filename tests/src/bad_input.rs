@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::AsApi;
 use modelreg_core::analytics::Stats;
 use modelreg_core::environments::{EnvironmentKind, NewEnvironment};
 use modelreg_core::metrics::{NewMetric, Split};
@@ -21,7 +22,7 @@ use modelreg_core::store::RecordKind;
 use modelreg_core::teams::NewTeam;
 use modelreg_core::validate::{MAX_JSON_BYTES, MAX_JSON_DEPTH};
 use modelreg_core::versions::{Framework, NewVersion};
-use modelreg_core::{Page, Ref, Registry, VersionRef};
+use modelreg_core::{Page, Ref, VersionRef};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -796,15 +797,11 @@ const RUST_TYPE: &str =
 const NO_JSON_NUMBER: &str = "JSON has no NaN or infinity (the 1e999 row covers a number too large for a float)";
 const STORED_MAY_HOLD: &str = "a stored record may hold it: the rule belongs to the operation, not to the record";
 const TOKEN_ACTOR: &str = "the actor is the name of the caller's API token, fixed when the server starts";
-const NO_TAG_ROUTE: &str = "no route changes a tag's description yet (core only so far)";
-const NO_TAG_COMMAND: &str = "no command changes a tag's description yet (core only so far)";
 const EMPTY_SEGMENT: &str = "an empty path segment names no route";
 const PATH_TEXT: &str = "the tag is a path segment, which is always text";
 const FLAG_TYPE: &str = "a flag's value is text: the flag parser fixes its type";
 const NO_TIME_FLAG: &str = "no flag sets a timestamp";
 const NUL_ARGUMENT: &str = "a process argument cannot hold NUL";
-const NO_ROUTE_YET: &str = "no route sets an alias or edits a version yet (core only so far)";
-const NO_COMMAND_YET: &str = "no command sets an alias or edits a version yet (core only so far)";
 const COVERED: &str = "the same record field is corrupted with the same value by an earlier row";
 
 /// Why `row` does not apply to `entry`, when it does not.
@@ -823,16 +820,12 @@ fn reason(row: &Row, entry: EntryPoint) -> Option<&'static str> {
         },
         EntryPoint::Http => match (row.op, rule) {
             (Op::Actor, _) => Some(TOKEN_ACTOR),
-            (Op::TagUpdate, _) => Some(NO_TAG_ROUTE),
-            (Op::AliasSet | Op::VersionUpdate, _) => Some(NO_ROUTE_YET),
             (_, Rule::NaN | Rule::Infinity | Rule::NegativeInfinity) => Some(NO_JSON_NUMBER),
             (Op::TagAdd, Rule::Empty) => Some(EMPTY_SEGMENT),
             (Op::TagAdd, Rule::WrongType) => Some(PATH_TEXT),
             _ => None,
         },
         EntryPoint::Cli => match (row.op, row.kind, rule) {
-            (Op::TagUpdate, _, _) => Some(NO_TAG_COMMAND),
-            (Op::AliasSet | Op::VersionUpdate, _, _) => Some(NO_COMMAND_YET),
             (_, Kind::Time, _) => Some(NO_TIME_FLAG),
             (_, _, Rule::WrongType) => Some(FLAG_TYPE),
             (_, _, Rule::Nul) => Some(NUL_ARGUMENT),
@@ -925,7 +918,8 @@ pub struct Fixture {
 }
 
 /// Creates the fixture in `reg` through its operations.
-pub async fn prepare(reg: &Registry) -> Fixture {
+pub async fn prepare(reg: &(impl AsApi + ?Sized)) -> Fixture {
+    let reg = reg.api();
     for name in [TAKEN, PARENT_TEAM] {
         reg.create_team(NewTeam::named(name)).await.expect("a team");
     }
@@ -972,7 +966,8 @@ pub struct Footprint {
 }
 
 /// The registry's [`Footprint`] now.
-pub async fn footprint(reg: &Registry) -> Footprint {
+pub async fn footprint(reg: &(impl AsApi + ?Sized)) -> Footprint {
+    let reg = reg.api();
     let stats = reg.stats().await.expect("stats");
     let audit_events = reg
         .recent_audit(Page::first(10_000).expect("a page"))

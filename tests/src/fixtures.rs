@@ -1,7 +1,9 @@
 //! Small builders the cases share, so that each case reads as its behaviour.
+//! They take any registry (`&dyn RegistryApi`): a local one, or a remote one.
 
 use std::collections::BTreeMap;
 
+use crate::AsApi;
 use modelreg_core::analytics::Stats;
 use modelreg_core::deployments::{Deployment, NewDeployment};
 use modelreg_core::environments::{Environment, EnvironmentKind, NewEnvironment};
@@ -18,11 +20,13 @@ pub fn actor() -> Actor {
     Actor::new("conformance").expect("a valid actor")
 }
 
-pub async fn team(reg: &Registry, name: &str) -> Team {
+pub async fn team(reg: &(impl AsApi + ?Sized), name: &str) -> Team {
+    let reg = reg.api();
     reg.create_team(NewTeam::named(name)).await.expect("create team")
 }
 
-pub async fn model(reg: &Registry, name: &str) -> Model {
+pub async fn model(reg: &(impl AsApi + ?Sized), name: &str) -> Model {
+    let reg = reg.api();
     reg.create_model(NewModel::named(name)).await.expect("create model")
 }
 
@@ -35,43 +39,50 @@ pub fn other_artifact(semver: &str) -> NewVersion {
     NewVersion::new(semver, format!("s3://elsewhere/{semver}/model.pt"), Framework::Pytorch)
 }
 
-pub async fn version(reg: &Registry, model: &Model, semver: &str) -> ModelVersion {
+pub async fn version(reg: &(impl AsApi + ?Sized), model: &Model, semver: &str) -> ModelVersion {
+    let reg = reg.api();
     reg.register_version(&model.id.into(), new_version(semver))
         .await
         .expect("register version")
 }
 
-pub async fn environment(reg: &Registry, name: &str, kind: EnvironmentKind) -> Environment {
+pub async fn environment(reg: &(impl AsApi + ?Sized), name: &str, kind: EnvironmentKind) -> Environment {
+    let reg = reg.api();
     reg.create_environment(NewEnvironment::new(name, kind))
         .await
         .expect("create environment")
 }
 
-pub async fn deploy(reg: &Registry, version: &ModelVersion, env: &Environment, name: &str) -> Deployment {
+pub async fn deploy(reg: &(impl AsApi + ?Sized), version: &ModelVersion, env: &Environment, name: &str) -> Deployment {
+    let reg = reg.api();
     reg.deploy(&version.id.into(), &env.id.into(), NewDeployment::named(name))
         .await
         .expect("deploy")
 }
 
 /// Every audit event of the registry (up to 10,000), newest first.
-pub async fn all_audit(reg: &Registry) -> Vec<AuditEvent> {
+pub async fn all_audit(reg: &(impl AsApi + ?Sized)) -> Vec<AuditEvent> {
+    let reg = reg.api();
     reg.recent_audit(Page::first(10_000).unwrap())
         .await
         .expect("recent audit")
 }
 
-pub async fn audit_of(reg: &Registry, kind: EntityKind, id: Uuid) -> Vec<AuditEvent> {
+pub async fn audit_of(reg: &(impl AsApi + ?Sized), kind: EntityKind, id: Uuid) -> Vec<AuditEvent> {
+    let reg = reg.api();
     reg.audit_of_entity(kind, id, Page::default())
         .await
         .expect("audit of entity")
 }
 
-pub async fn stats(reg: &Registry) -> Stats {
+pub async fn stats(reg: &(impl AsApi + ?Sized)) -> Stats {
+    let reg = reg.api();
     reg.stats().await.expect("stats")
 }
 
 /// An export of the whole registry, line by line (the header first).
-pub async fn export(reg: &Registry) -> Vec<String> {
+pub async fn export(reg: &(impl AsApi + ?Sized)) -> Vec<String> {
+    let reg = reg.api();
     let mut out = Vec::new();
     reg.export(&mut out, &mut |_, _| {}).await.expect("export");
     String::from_utf8(out)

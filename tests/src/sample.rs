@@ -2,6 +2,7 @@
 //! event, for the cases that move whole registries. (The CLI's `modelreg
 //! seed` sample is bigger; the suite only needs each shape once or twice.)
 
+use crate::AsApi;
 use chrono::Duration;
 use modelreg_core::deployments::{DeploymentStatus, NewDeployment};
 use modelreg_core::environments::{EnvironmentKind, NewEnvironment};
@@ -11,13 +12,14 @@ use modelreg_core::runs::{NewRun, RunFinish, RunStatus};
 use modelreg_core::teams::NewTeam;
 use modelreg_core::validate::into_json_object;
 use modelreg_core::versions::{Framework, NewVersion, VersionStatus};
-use modelreg_core::{Ref, Registry, Selector, VersionRef};
+use modelreg_core::{Ref, Selector, VersionRef};
 use serde_json::json;
 
 /// Fills an empty registry. Among the rest, `fraud-detector@1.2.0` is in
 /// production, `fraud-detector@1.0.0` is deprecated and a staging deployment
 /// was rolled back.
-pub async fn fill(reg: &Registry) {
+pub async fn fill(reg: &(impl AsApi + ?Sized)) {
+    let reg = reg.api();
     for (name, department, cost_center) in [
         ("fraud-prevention", "Risk", "CC-2002"),
         ("ml-platform", "Engineering", "CC-1001"),

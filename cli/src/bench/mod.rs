@@ -10,6 +10,7 @@
 //! median and spread of repeated runs, and `summary` the table for people.
 
 mod figures;
+mod http;
 mod phases;
 mod reads;
 mod repeat;
@@ -18,12 +19,15 @@ mod scratch;
 mod summary;
 mod writers;
 
+use std::sync::Arc;
+
 use clap::Args;
-use modelreg_core::{Registry, Result};
-use serde_json::Value;
+use modelreg_core::{Error, Registry, Result};
+use serde_json::{Value, json};
 
 pub use writers::{WriterArgs, writer};
 
+use self::phases::Target;
 use self::scratch::Scratch;
 use crate::config::GlobalArgs;
 use crate::output::{Out, OutputFormat};
@@ -55,9 +59,17 @@ pub struct BenchArgs {
     /// Concurrent writers in phases f and g
     #[arg(long, default_value_t = 4)]
     pub workers: usize,
-    /// How long the writers of phase f write
+    /// How long each concurrent phase (f, and h through HTTP) runs, in seconds
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+    /// Also run the workload through HTTP: a server of this process on the
+    /// scratch registry, reached through the client, with phase h (many
+    /// connections at once); every phase's figure gets its ratio to in-process
+    #[arg(long, conflicts_with = "scale")]
+    pub http: bool,
+    /// Client counts of phase h (through HTTP), comma-separated
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 8, 32], value_parser = client_count)]
+    pub connections: Vec<usize>,
     /// Scale mode: bulk-load this many versions (over up to 10,000 models, with runs,
     /// metrics and audit events), then measure phases c, d and e at that size
     #[arg(long)]
@@ -75,8 +87,9 @@ impl BenchArgs {
 }
 
 /// Runs the benchmark and prints its report. Only an explicit
-/// --database-url chooses where: never the configured registry.
-pub async fn run(args: &BenchArgs, global: &GlobalArgs) -> Result<()> {
+/// --database-url chooses where: never the configured registry. A server's
+/// URL runs the workload through the client against it, with `token`.
+pub async fn run(args: &BenchArgs, global: &GlobalArgs, token: Option<&str>) -> Result<()> {
     let out = Out {
         format: global.output.unwrap_or(OutputFormat::Table),
     };
@@ -86,7 +99,7 @@ pub async fn run(args: &BenchArgs, global: &GlobalArgs) -> Result<()> {
             eprintln!("run {run} of {}", args.repeat);
         }
         let scratch = Scratch::create(global.database_url.as_deref()).await?;
-        let report = measure(args, &scratch).await;
+        let report = measure(args, &scratch, token).await;
         let kept = scratch.finish(args.keep).await;
         if let Ok(Some(path)) = &kept {
             eprintln!("kept the scratch registry at {}", path.display());
@@ -101,6 +114,14 @@ pub async fn run(args: &BenchArgs, global: &GlobalArgs) -> Result<()> {
     }
 }
 
+/// A client count of phase h: 1 to 1024.
+fn client_count(text: &str) -> std::result::Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Ok(n),
+        _ => Err(format!("`{text}` is not a count of clients between 1 and 1024")),
+    }
+}
+
 /// A number of seconds: finite, not negative, at most an hour.
 fn seconds(text: &str) -> std::result::Result<f64, String> {
     match text.parse::<f64>() {
@@ -109,8 +130,13 @@ fn seconds(text: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// The workload the arguments ask for, on a registry over `scratch`, closed afterwards.
-async fn measure(args: &BenchArgs, scratch: &Scratch) -> Result<Value> {
+/// The workload the arguments ask for, on a registry over `scratch` (closed
+/// afterwards), or on the server it names.
+async fn measure(args: &BenchArgs, scratch: &Scratch, token: Option<&str>) -> Result<Value> {
+    if let Scratch::Server { url } = scratch {
+        return measure_server(args, url, token).await;
+    }
+    eprintln!("modelreg bench on {}", scratch.backend());
     let pool = match args.scale {
         Some(_) => 4,
         None => (args.workers.max(1) as u32 + 2).max(4),
@@ -118,7 +144,75 @@ async fn measure(args: &BenchArgs, scratch: &Scratch) -> Result<Value> {
     let reg = Registry::new(scratch.open(pool).await?, phases::actor()?);
     let report = match args.scale {
         Some(versions) => scale::measure_scale(args, scratch, &reg, versions).await,
-        None => phases::measure(args, scratch, &reg).await,
+        None => measure_local(args, scratch, &reg).await,
     };
     finish(report, reg.close().await)
+}
+
+/// The default workload in this process; with `--http`, again through a
+/// server of this process on the same registry.
+async fn measure_local(args: &BenchArgs, scratch: &Scratch, reg: &Registry) -> Result<Value> {
+    let target = Target {
+        reg: Arc::new(reg.clone()),
+        prefix: "",
+        local: Some((scratch, reg)),
+    };
+    let mut report = phases::measure(args, &target).await?;
+    report["backend"] = json!(scratch.backend());
+    if args.http {
+        let served = http::serve(reg.clone()).await?;
+        eprintln!("the workload through HTTP, on {}", served.url);
+        let remote = http::client(&served.url, None).await?;
+        let prefix = "http-";
+        let through = phases::measure(
+            args,
+            &Target {
+                reg: remote.clone(),
+                prefix,
+                local: None,
+            },
+        )
+        .await?;
+        let model = phases::model_name(prefix, 0);
+        let h = http::concurrency(args, &served.url, None, &remote, prefix, &model).await?;
+        report["http_ratios"] = http::ratios(&report, &through);
+        let one_writer = report["g"]["one_writer"]["ops_per_sec"].as_f64().unwrap_or(0.0);
+        let register = h["register"]["ops_per_sec"].as_f64().unwrap_or(0.0);
+        report["ratios"]["h_register_over_g_one_writer"] = json!(phases::ratio(register, one_writer));
+        report["http"] = through;
+        report["h"] = h;
+    }
+    Ok(report)
+}
+
+/// The default workload through the client against a running server, on
+/// models of its own (removed afterwards), with phase h.
+async fn measure_server(args: &BenchArgs, url: &str, token: Option<&str>) -> Result<Value> {
+    if args.scale.is_some() || args.http {
+        return Err(Error::invalid(
+            "database_url",
+            "--scale and --http need a scratch database of this process; against a server, run the default workload",
+        ));
+    }
+    let remote = http::client(url, token).await?;
+    remote.check_ready().await?;
+    let prefix = format!("bench-{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    eprintln!("modelreg bench through {url}, on models named {prefix}…");
+    let target = Target {
+        reg: remote.clone(),
+        prefix: &prefix,
+        local: None,
+    };
+    let measured = async {
+        let mut report = phases::measure(args, &target).await?;
+        let model = phases::model_name(&prefix, 0);
+        report["h"] = http::concurrency(args, url, token, &remote, &prefix, &model).await?;
+        report["backend"] = json!("server");
+        Ok(report)
+    }
+    .await;
+    let removed = http::remove_models(remote.as_ref(), &prefix).await;
+    let mut report = measured?;
+    report["removed_models"] = json!(removed?);
+    Ok(report)
 }

@@ -1,6 +1,6 @@
 //! The default workload: phases a (models and tags), b (versions), the
-//! phases shared with the scale mode (`reads`), f (concurrent writers) and
-//! g (the raw baseline).
+//! phases shared with the scale mode (`reads`), f (concurrent writers) and,
+//! on a scratch database of this process, g (the raw baseline).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,9 +22,9 @@ pub fn actor() -> Result<Actor> {
     Actor::new("modelreg-bench")
 }
 
-/// The name of the `i`th model.
-pub fn model_name(i: usize) -> String {
-    format!("model-{i}")
+/// The name of the `i`th model of a run whose names start with `prefix`.
+pub fn model_name(prefix: &str, i: usize) -> String {
+    format!("{prefix}model-{i}")
 }
 
 /// The semver of the `v`th version of a model.
@@ -32,15 +32,28 @@ pub fn semver(v: usize) -> String {
     format!("1.{v}.0")
 }
 
-/// The default workload on `reg`, in `scratch`; answers the report.
-pub async fn measure(args: &BenchArgs, scratch: &Scratch, reg: &Registry) -> Result<Value> {
+/// `part / whole`, or 0 when nothing was measured.
+pub fn ratio(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 { part / whole } else { 0.0 }
+}
+
+/// Where the workload runs.
+pub struct Target<'a> {
+    /// The registry, in this process or a server's.
+    pub reg: Arc<dyn RegistryApi>,
+    /// What the names of the models it creates start with.
+    pub prefix: &'a str,
+    /// The scratch database and its registry in this process, when the
+    /// workload runs on one: phase f then runs as processes too, and phase g.
+    pub local: Option<(&'a Scratch, &'a Registry)>,
+}
+
+/// The default workload on `target`; answers the report.
+pub async fn measure(args: &BenchArgs, target: &Target<'_>) -> Result<Value> {
+    let reg = target.reg.as_ref();
     let (n, m) = (args.models.max(1), args.versions_per_model.max(1));
     let workers = args.workers.max(1);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    eprintln!(
-        "modelreg bench on {}: {n} models x {m} versions, {workers} writers",
-        scratch.backend()
-    );
 
     // a: models, each with two tags.
     let span = Span::new(n, args.min_time());
@@ -49,7 +62,8 @@ pub async fn measure(args: &BenchArgs, scratch: &Scratch, reg: &Registry) -> Res
     let mut ids = Vec::with_capacity(n);
     while !span.done(ids.len(), start) {
         let i = ids.len();
-        let model = timed(&mut lat, reg.create_model(NewModel::named(model_name(i)))).await?;
+        let new = NewModel::named(model_name(target.prefix, i));
+        let model = timed(&mut lat, reg.create_model(new)).await?;
         let model_ref = Ref::Id(model.id);
         timed(&mut lat, reg.add_tag(&model_ref, &format!("team-{}", i % 10))).await?;
         timed(&mut lat, reg.add_tag(&model_ref, &format!("family-{}", i % 3))).await?;
@@ -76,40 +90,21 @@ pub async fn measure(args: &BenchArgs, scratch: &Scratch, reg: &Registry) -> Res
     let b = figures(&mut lat, start.elapsed());
     let per_model = b.ops as usize / n;
     let loaded = Loaded {
+        prefix: target.prefix,
         ids: &ids,
         per_model,
         first,
         last: time::now(),
     };
-    let reads = read_phases(
-        reg,
-        &loaded,
-        Span::new(args.lookups, args.min_time()),
-        args.searches,
-        &mut rng,
-    )
-    .await?;
+    let span = Span::new(args.lookups, args.min_time());
+    let reads = read_phases(reg, &loaded, span, args.searches, &mut rng).await?;
 
     // f: concurrent writers on distinct models.
     eprintln!("phase f: {workers} writers for {} s", args.seconds);
-    let shared: Arc<dyn RegistryApi> = Arc::new(reg.clone());
-    let f_tasks = writer_tasks(&shared, workers, args.seconds).await?;
-    let f_processes = match scratch {
-        Scratch::Sqlite { path, .. } => {
-            eprintln!("phase f: {workers} writer processes for {} s", args.seconds);
-            Some(writer_processes(path, workers, args.seconds).await?)
-        }
-        Scratch::Postgres { .. } => None,
-    };
-
-    // g: what the database itself does: INSERT + COMMIT of one row.
-    let span = Span::new(n * m, args.min_time());
-    let g_one = scratch.baseline(1, span).await?;
-    let g_many = scratch.baseline(workers, span).await?;
-
+    let writers = format!("{}task-writer-", target.prefix);
+    let f_tasks = writer_tasks(&target.reg, &writers, workers, args.seconds).await?;
     let mut report = json!({
         "modelreg_version": env!("CARGO_PKG_VERSION"),
-        "backend": scratch.backend(),
         "parameters": {
             "models": args.models, "versions_per_model": args.versions_per_model, "lookups": args.lookups,
             "searches": args.searches, "workers": workers, "seconds": args.seconds, "min_seconds": args.min_seconds,
@@ -118,24 +113,36 @@ pub async fn measure(args: &BenchArgs, scratch: &Scratch, reg: &Registry) -> Res
         "loaded": {"models": n, "versions_per_model": per_model},
         "a": a,
         "b": b,
-        "f": {"tasks": f_tasks, "processes": f_processes},
-        "g": {"one_writer": g_one, "writers": g_many},
-        "ratios": {
-            "b_over_g_one_writer": ratio(b.ops_per_sec, g_one.ops_per_sec),
-            "f_tasks_over_g_one_writer": ratio(f_tasks.figures.ops_per_sec, g_one.ops_per_sec),
-            "f_processes_over_g_one_writer": f_processes.as_ref().map(|f| ratio(f.figures.ops_per_sec, g_one.ops_per_sec)),
-            "f_tasks_over_g_writers": ratio(f_tasks.figures.ops_per_sec, g_many.ops_per_sec),
-        },
-        "database_size_bytes": reg.size_bytes().await?,
+        "f": {"tasks": f_tasks},
         "peak_rss_bytes": peak_rss_bytes(),
     });
     for (phase, figures) in reads {
         report[phase] = figures;
     }
-    Ok(report)
-}
+    let Some((scratch, local)) = target.local else {
+        return Ok(report);
+    };
+    let f_processes = match scratch {
+        Scratch::Sqlite { path, .. } => {
+            eprintln!("phase f: {workers} writer processes for {} s", args.seconds);
+            Some(writer_processes(path, workers, args.seconds).await?)
+        }
+        Scratch::Postgres { .. } | Scratch::Server { .. } => None,
+    };
 
-/// `part / whole`, or 0 when nothing was measured.
-pub fn ratio(part: f64, whole: f64) -> f64 {
-    if whole > 0.0 { part / whole } else { 0.0 }
+    // g: what the database itself does: INSERT + COMMIT of one row.
+    let span = Span::new(n * m, args.min_time());
+    let g_one = scratch.baseline(1, span).await?;
+    let g_many = scratch.baseline(workers, span).await?;
+    report["f"]["processes"] = json!(f_processes);
+    report["g"] = json!({"one_writer": g_one, "writers": g_many});
+    report["ratios"] = json!({
+        "b_over_g_one_writer": ratio(b.ops_per_sec, g_one.ops_per_sec),
+        "f_tasks_over_g_one_writer": ratio(f_tasks.figures.ops_per_sec, g_one.ops_per_sec),
+        "f_processes_over_g_one_writer": f_processes.as_ref().map(|f| ratio(f.figures.ops_per_sec, g_one.ops_per_sec)),
+        "f_tasks_over_g_writers": ratio(f_tasks.figures.ops_per_sec, g_many.ops_per_sec),
+    });
+    report["database_size_bytes"] = json!(local.size_bytes().await?);
+    report["peak_rss_bytes"] = json!(peak_rss_bytes());
+    Ok(report)
 }

@@ -22,13 +22,21 @@ const ALIAS: &str = "champion";
 /// How many models get the alias (the first ones).
 const ALIASED_MODELS: usize = 100;
 
-/// What the registry holds: the models `ids` (named `model-0…`), each with
-/// at least `per_model` versions, created between `first` and `last`.
+/// What the registry holds: the models `ids` (named `PREFIXmodel-0…`),
+/// each with at least `per_model` versions, created between `first` and `last`.
 pub struct Loaded<'a> {
+    pub prefix: &'a str,
     pub ids: &'a [Uuid],
     pub per_model: usize,
     pub first: Timestamp,
     pub last: Timestamp,
+}
+
+impl Loaded<'_> {
+    /// The `i`th model, by name.
+    pub fn model(&self, i: usize) -> Ref {
+        Ref::name(model_name(self.prefix, i))
+    }
 }
 
 /// Runs phases c, d, e, as-of and q; answers their figures as the report has them.
@@ -40,7 +48,8 @@ pub async fn read_phases(
     rng: &mut Rng,
 ) -> Result<Vec<(&'static str, Value)>> {
     let (ids, n, m) = (loaded.ids, loaded.ids.len(), loaded.per_model);
-    let name = |i: usize| Ref::name(model_name(i));
+    let name = |i: usize| loaded.model(i);
+    let term = model_name(loaded.prefix, 1);
 
     let c = run_for(span, |_| {
         let version = VersionRef::semver(name(rng.below(n)), semver(rng.below(m)));
@@ -56,8 +65,8 @@ pub async fn read_phases(
         }
     })
     .await?;
-    let d_search = run_for(Span::new(searches, span.time), |_| async move {
-        reg.search_models("model-1", Page::default()).await
+    let d_search = run_for(Span::new(searches, span.time), |_| {
+        reg.search_models(&term, Page::default())
     })
     .await?;
 
@@ -106,12 +115,12 @@ async fn query_phase(
 ) -> Result<BTreeMap<&'static str, PhaseFigures>> {
     let n = loaded.ids.len();
     for i in 0..promoted.min(ALIASED_MODELS) {
-        let production = VersionRef::of(Ref::name(model_name(i)), Selector::Production);
+        let production = VersionRef::of(loaded.model(i), Selector::Production);
         reg.set_alias(&production, ALIAS).await?;
     }
     let mut figures = BTreeMap::new();
     let one_model = run_for(span, |_| {
-        let model = Ref::name(model_name(rng.below(n)));
+        let model = loaded.model(rng.below(n));
         async move { reg.find_versions(Some(&model), &Query::default()).await }
     })
     .await?;
@@ -140,7 +149,7 @@ async fn query_phase(
     figures.insert("alias", run_for(span, |_| reg.find_versions(None, &aliased)).await?);
     let metadata = Query::filter("metadata.epochs >= 5");
     let in_metadata = run_for(span, |_| {
-        let model = Ref::name(model_name(rng.below(n)));
+        let model = loaded.model(rng.below(n));
         let metadata = &metadata;
         async move { reg.find_versions(Some(&model), metadata).await }
     })

@@ -38,6 +38,7 @@ pub async fn measure_scale(args: &BenchArgs, scratch: &Scratch, reg: &Registry, 
     let (ids, created) = bulk_load(reg, models, per_model).await?;
     let load_time = start.elapsed();
     let loaded = Loaded {
+        prefix: "",
         ids: &ids,
         per_model,
         first,
@@ -105,7 +106,7 @@ fn generate(range: Range<usize>, per_model: usize, ids: &mut Vec<Uuid>) -> Resul
         let now = time::now();
         let model = Model {
             id: Uuid::now_v7(),
-            name: model_name(i),
+            name: model_name("", i),
             description: Some(format!("bulk-loaded model {i}")),
             use_case: None,
             team_id: None,

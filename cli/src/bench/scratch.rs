@@ -23,6 +23,10 @@ pub enum Scratch {
         url: String,
         schema: ScratchSchema,
     },
+    /// No scratch: a running server, which the workload reaches through the client.
+    Server {
+        url: String,
+    },
 }
 
 impl Scratch {
@@ -49,6 +53,7 @@ impl Scratch {
                 schema: ScratchSchema::create(&url).await?,
                 url,
             }),
+            Backend::Server(url) => Ok(Scratch::Server { url }),
         }
     }
 
@@ -57,6 +62,7 @@ impl Scratch {
         match self {
             Scratch::Sqlite { .. } => "sqlite",
             Scratch::Postgres { .. } => "postgres",
+            Scratch::Server { .. } => "server",
         }
     }
 
@@ -65,6 +71,7 @@ impl Scratch {
         let (backend, pg_schema) = match self {
             Scratch::Sqlite { path, .. } => (Backend::Sqlite(Location::File(path.clone())), None),
             Scratch::Postgres { url, schema } => (Backend::Postgres(url.clone()), Some(schema.name().to_owned())),
+            Scratch::Server { url } => return Err(connect::not_a_database(url)),
         };
         let options = connect::Options {
             migrate: true,
@@ -122,6 +129,7 @@ impl Scratch {
                 Ok(None)
             }
             Scratch::Postgres { schema, .. } => schema.drop_all().await.map(|()| None),
+            Scratch::Server { .. } => Ok(None),
         }
     }
 }
@@ -142,6 +150,7 @@ impl RawWriter {
             Scratch::Postgres { url, schema } => {
                 RawWriter::Postgres(modelreg_postgres::baseline::RawWriter::connect(url, Some(schema.name())).await?)
             }
+            Scratch::Server { url } => return Err(connect::not_a_database(url)),
         })
     }
 

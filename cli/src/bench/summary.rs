@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::output::line;
 
 /// The phases of the table, each with its place in the report.
-const PHASES: &[(&str, &[&str])] = &[
+pub const PHASES: &[(&str, &[&str])] = &[
     ("a  create models + tags", &["a"]),
     ("b  register versions", &["b"]),
     ("c  version by name@semver", &["c"]),
@@ -26,14 +26,17 @@ const PHASES: &[(&str, &[&str])] = &[
     ("g  raw insert, W writers", &["g", "writers"]),
 ];
 
-/// Prints the report as a table of phases, with the other figures below it.
-pub fn print_summary(report: &Value) -> Result<()> {
-    let repeated = report["repeat"].as_u64().filter(|&n| n > 1);
+/// The table of every phase `report` has; with `spread`, each throughput's
+/// least and most over the runs; with `ratios`, each throughput's ratio.
+fn phase_table(report: &Value, spread: Option<&Value>, ratios: Option<&Value>) -> String {
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     let mut header = vec!["phase", "ops", "seconds", "ops/s", "p50 ms", "p99 ms", "max ms"];
-    if repeated.is_some() {
+    if spread.is_some() {
         header.push("ops/s min–max");
+    }
+    if ratios.is_some() {
+        header.push("× in-process");
     }
     table.set_header(header);
     for (name, path) in PHASES {
@@ -51,23 +54,75 @@ pub fn print_summary(report: &Value) -> Result<()> {
             num("p99_ms", 3),
             num("max_ms", 3),
         ];
-        if repeated.is_some() {
-            let s = path.iter().fold(&report["spread"], |v, k| &v[*k]);
-            let (min, max) = (&s["ops_per_sec"]["min"], &s["ops_per_sec"]["max"]);
-            row.push(format!(
-                "{:.0}–{:.0}",
-                min.as_f64().unwrap_or(0.0),
-                max.as_f64().unwrap_or(0.0)
-            ));
+        if let Some(spread) = spread {
+            let s = &path.iter().fold(spread, |v, k| &v[*k])["ops_per_sec"];
+            let (min, max) = (s["min"].as_f64().unwrap_or(0.0), s["max"].as_f64().unwrap_or(0.0));
+            row.push(format!("{min:.0}–{max:.0}"));
+        }
+        if let Some(ratios) = ratios {
+            let key = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            row.push(ratios[&key].as_f64().map_or("-".to_owned(), |r| format!("{r:.2}")));
         }
         table.add_row(row);
     }
+    table.to_string()
+}
+
+/// Phase h: at each client count, `GET …/production` next to `GET /healthz`; then `POST` writers.
+fn h_table(h: &Value) -> String {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header([
+        "h  clients",
+        "GET production/s",
+        "p99 ms",
+        "GET /healthz/s",
+        "p99 ms",
+        "production / healthz",
+    ]);
+    let f = |v: &Value, digits: usize| format!("{:.*}", digits, v.as_f64().unwrap_or(0.0));
+    if let Some(clients) = h["clients"].as_object() {
+        let mut counts: Vec<(&String, &Value)> = clients.iter().collect();
+        counts.sort_by_key(|(n, _)| n.parse::<usize>().unwrap_or(0));
+        for (n, c) in counts {
+            table.add_row([
+                n.clone(),
+                f(&c["production"]["ops_per_sec"], 0),
+                f(&c["production"]["p99_ms"], 3),
+                f(&c["healthz"]["ops_per_sec"], 0),
+                f(&c["healthz"]["p99_ms"], 3),
+                f(&c["production_over_healthz"], 2),
+            ]);
+        }
+    }
+    let r = &h["register"];
+    format!(
+        "{table}\nh  POST register, {} writers: {} ops/s, p50 {} ms, p99 {} ms, errors {}",
+        r["writers"],
+        f(&r["ops_per_sec"], 0),
+        f(&r["p50_ms"], 3),
+        f(&r["p99_ms"], 3),
+        r["errors"]
+    )
+}
+
+/// Prints the report as a table of phases, with the other figures below it.
+pub fn print_summary(report: &Value) -> Result<()> {
+    let spread = report["repeat"].as_u64().filter(|&n| n > 1).map(|_| &report["spread"]);
     line(&format!(
         "modelreg {} bench on {}",
         report["modelreg_version"].as_str().unwrap_or("?"),
         report["backend"].as_str().unwrap_or("?")
     ))?;
-    line(&table.to_string())?;
+    line(&phase_table(report, spread, None))?;
+    if !report["http"].is_null() {
+        line("through HTTP (a server of this process, the client), with each throughput's ratio to in-process:")?;
+        let spread = spread.map(|s| &s["http"]);
+        line(&phase_table(&report["http"], spread, Some(&report["http_ratios"])))?;
+    }
+    if !report["h"].is_null() {
+        line(&h_table(&report["h"]))?;
+    }
     for mode in ["tasks", "processes"] {
         let f = &report["f"][mode];
         if !f.is_null() {
@@ -92,10 +147,11 @@ pub fn print_summary(report: &Value) -> Result<()> {
         let r = &report["ratios"];
         let x = |k: &str| r[k].as_f64().map_or("-".to_owned(), |v| format!("{v:.2}"));
         line(&format!(
-            "ratios to g (1 writer): b {}, f tasks {}, f processes {}; f tasks / g (W writers) {}",
+            "ratios to g (1 writer): b {}, f tasks {}, f processes {}, h POST {}; f tasks / g (W writers) {}",
             x("b_over_g_one_writer"),
             x("f_tasks_over_g_one_writer"),
             x("f_processes_over_g_one_writer"),
+            x("h_register_over_g_one_writer"),
             x("f_tasks_over_g_writers")
         ))?;
     }

@@ -112,13 +112,19 @@ pub fn combine(reports: Vec<WriterReport>, wall: Duration) -> WriterFigures {
     }
 }
 
-/// `writers` tasks of this process, each on its own model.
-pub async fn writer_tasks(reg: &Arc<dyn RegistryApi>, writers: usize, seconds: u64) -> Result<WriterFigures> {
+/// `writers` tasks of this process, each on its own model (`PREFIX0`, `PREFIX1`, …).
+pub async fn writer_tasks(
+    reg: &Arc<dyn RegistryApi>,
+    prefix: &str,
+    writers: usize,
+    seconds: u64,
+) -> Result<WriterFigures> {
     let start = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|w| {
             let reg = Arc::clone(reg);
-            tokio::spawn(async move { write_for(reg.as_ref(), &format!("task-writer-{w}"), seconds).await })
+            let model = format!("{prefix}{w}");
+            tokio::spawn(async move { write_for(reg.as_ref(), &model, seconds).await })
         })
         .collect();
     let mut reports = Vec::new();

@@ -163,6 +163,7 @@ async fn upgrade_or_revert(cmd: DbCmd, loaded: &Loaded, creates: Creates) -> Res
 async fn backup(target: &std::path::Path, loaded: &Loaded) -> Result<()> {
     let location = match Backend::of(&loaded.config.database_url)? {
         Backend::Sqlite(location) => location,
+        Backend::Server(url) => return Err(connect::not_a_database(&url)),
         Backend::Postgres(_) => {
             return Err(Error::invalid(
                 "database_url",

@@ -6,11 +6,11 @@ use std::process::Command;
 
 use crate::sandbox::{binary, isolate};
 
-const README: &str = include_str!("../../../README.md");
+pub const README: &str = include_str!("../../../README.md");
 
 /// The commands of the shell blocks between "## Run it" and "### Commands",
 /// continuation lines joined, `cargo run --release -p modelreg --` read as `modelreg`.
-fn walkthrough_commands(readme: &str) -> Vec<String> {
+pub fn walkthrough_commands(readme: &str) -> Vec<String> {
     commands_between(readme, "\n## Run it", "\n### Commands")
 }
 

@@ -1,6 +1,5 @@
 //! The audit trail: `/v1/audit`.
 
-use axum::Json;
 use modelreg_core::audit::AuditEvent;
 use modelreg_core::{EntityKind, Error};
 use serde::Deserialize;
@@ -9,6 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::listing::{Found, QueryParams, and_equals};
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Query};
@@ -25,6 +25,12 @@ struct AuditQuery {
     entity_id: Option<Uuid>,
     /// The changes one actor made
     actor: Option<String>,
+    /// A filter in the query language over the fields id, entity_type, entity_id, action, actor, timestamp and changes.PATH (e.g. `actor = 'alice' and timestamp >= 2026-05-01`)
+    filter: Option<String>,
+    /// A sort by any of the filter's fields, e.g. `timestamp asc` (default `timestamp desc`)
+    sort: Option<String>,
+    /// The `X-Next-Page-Token` of the previous page (not with `skip`)
+    page_token: Option<String>,
     /// Results to skip (default 0)
     #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
@@ -33,20 +39,50 @@ struct AuditQuery {
     limit: Option<u32>,
 }
 
-/// The audit trail, newest first.
+/// The audit trail, newest first: of one entity, by one actor, or all; or,
+/// with `filter`, `sort` or `page_token`, the events a query finds.
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = Vec<AuditEvent>), (status = 422, body = ErrorBody)))]
-async fn audit(Acting(reg): Acting, Query(q): Query<AuditQuery>) -> ApiResult<Json<Vec<AuditEvent>>> {
-    let page = page(q.skip, q.limit)?;
-    let events = match (q.entity_type, q.entity_id, &q.actor) {
-        (Some(kind), Some(id), None) => reg.audit_of_entity(kind, id, page).await?,
-        (None, None, Some(actor)) => reg.audit_by_actor(actor, page).await?,
-        (None, None, None) => reg.recent_audit(page).await?,
-        _ => {
-            return Err(Error::invalid("entity_type", "give entity_type and entity_id, or actor, or neither").into());
-        }
+    responses((status = 200, body = Vec<AuditEvent>,
+        headers(("X-Next-Page-Token" = String, description = "With the query language: the `page_token` of the next page, absent on the last"))),
+        (status = 422, body = ErrorBody)))]
+async fn audit(Acting(reg): Acting, Query(q): Query<AuditQuery>) -> ApiResult<Found<AuditEvent>> {
+    let params = QueryParams {
+        filter: q.filter,
+        sort: q.sort,
+        page_token: q.page_token,
+        skip: q.skip,
+        limit: q.limit,
     };
-    Ok(Json(events))
+    let entity = match (q.entity_type, q.entity_id) {
+        (Some(kind), Some(id)) => Some((kind, id)),
+        (None, None) => None,
+        _ => return Err(Error::invalid("entity_type", "give entity_type and entity_id together").into()),
+    };
+    if !params.given() {
+        let page = page(params.skip, params.limit)?;
+        let events = match (entity, &q.actor) {
+            (Some((kind, id)), None) => reg.audit_of_entity(kind, id, page).await?,
+            (None, Some(actor)) => reg.audit_by_actor(actor, page).await?,
+            (None, None) => reg.recent_audit(page).await?,
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(
+                    "entity_type",
+                    "give entity_type and entity_id, or actor, or neither (or use filter)",
+                )
+                .into());
+            }
+        };
+        return Ok(Found::Rows(events));
+    }
+    let mut query = params.query()?;
+    if let Some((kind, id)) = entity {
+        query = and_equals(query, "entity_type", kind.as_str());
+        query = and_equals(query, "entity_id", &id.to_string());
+    }
+    if let Some(actor) = &q.actor {
+        query = and_equals(query, "actor", actor);
+    }
+    Ok(Found::Page(reg.find_audit(&query).await?))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

@@ -1,4 +1,5 @@
-//! Metrics of a version: `/v1/models/{name}/versions/{semver}/metrics`.
+//! Metrics of a version: `/v1/versions/{version}/metrics`, and as the
+//! reference API reaches them, `/v1/models/{name}/versions/{semver}/metrics`.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -8,7 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Paging, created, page, version_ref};
+use super::{Paging, VERSION_PARAM, created, page, parse_version, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -32,7 +33,7 @@ struct MetricQuery {
 
 /// Record a metric of a version.
 #[utoipa::path(post, path = "/v1/models/{name}/versions/{semver}/metrics", tag = "metrics",
-    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path)),
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path, description = "A SemVer, an alias, `latest` or `production`")),
     request_body = NewMetric,
     responses((status = 201, body = Metric), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_metric(
@@ -45,7 +46,7 @@ async fn record_metric(
 
 /// A version's metrics, newest first.
 #[utoipa::path(get, path = "/v1/models/{name}/versions/{semver}/metrics", tag = "metrics",
-    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path), MetricQuery),
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path, description = "A SemVer, an alias, `latest` or `production`"), MetricQuery),
     responses((status = 200, body = Vec<Metric>), (status = 404, body = ErrorBody)))]
 async fn list_metrics(
     Acting(reg): Acting,
@@ -65,7 +66,7 @@ async fn list_metrics(
 
 /// The newest value of each metric of a version.
 #[utoipa::path(get, path = "/v1/models/{name}/versions/{semver}/metrics/latest", tag = "metrics",
-    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path), Paging),
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path, description = "A SemVer, an alias, `latest` or `production`"), Paging),
     responses((status = 200, body = Vec<Metric>), (status = 404, body = ErrorBody)))]
 async fn latest_metrics(
     Acting(reg): Acting,
@@ -75,8 +76,53 @@ async fn latest_metrics(
     Ok(Json(reg.latest_metrics(&version_ref(&name, &semver), p.page()?).await?))
 }
 
+/// Record a metric of a version.
+#[utoipa::path(post, path = "/v1/versions/{version}/metrics", tag = "metrics",
+    params(("version" = String, Path, description = VERSION_PARAM)), request_body = NewMetric,
+    responses((status = 201, body = Metric), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_version_metric(
+    Acting(reg): Acting,
+    Path(version): Path<String>,
+    Body(new): Body<NewMetric>,
+) -> ApiResult<(StatusCode, Json<Metric>)> {
+    Ok(created(reg.record_metric(&parse_version(&version)?, new).await?))
+}
+
+/// A version's metrics, newest first.
+#[utoipa::path(get, path = "/v1/versions/{version}/metrics", tag = "metrics",
+    params(("version" = String, Path, description = VERSION_PARAM), MetricQuery),
+    responses((status = 200, body = Vec<Metric>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn version_metrics(
+    Acting(reg): Acting,
+    Path(version): Path<String>,
+    Query(q): Query<MetricQuery>,
+) -> ApiResult<Json<Vec<Metric>>> {
+    let page = page(q.skip, q.limit)?;
+    let filter = MetricFilter {
+        name: q.name,
+        split: q.split,
+    };
+    Ok(Json(
+        reg.metrics_of_version(&parse_version(&version)?, &filter, page).await?,
+    ))
+}
+
+/// The newest value of each metric of a version.
+#[utoipa::path(get, path = "/v1/versions/{version}/metrics/latest", tag = "metrics",
+    params(("version" = String, Path, description = VERSION_PARAM), Paging),
+    responses((status = 200, body = Vec<Metric>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn latest_version_metrics(
+    Acting(reg): Acting,
+    Path(version): Path<String>,
+    Query(p): Query<Paging>,
+) -> ApiResult<Json<Vec<Metric>>> {
+    Ok(Json(reg.latest_metrics(&parse_version(&version)?, p.page()?).await?))
+}
+
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
+        .routes(routes!(record_version_metric, version_metrics))
+        .routes(routes!(latest_version_metrics))
         .routes(routes!(record_metric, list_metrics))
         .routes(routes!(latest_metrics))
 }

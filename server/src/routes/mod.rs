@@ -2,12 +2,23 @@
 //! `#[utoipa::path]`), and registered with `routes!`, which adds it to the
 //! router and to the OpenAPI document together. Handlers only translate:
 //! path text into references, the registry's answer into JSON.
+//!
+//! A `{version}` segment is a version reference (`MODEL@SEMVER`,
+//! `MODEL@ALIAS`, `MODEL@latest`, `MODEL@production` or an id); a model,
+//! team or environment segment is a name or an id; `name:NAME` is always
+//! the name NAME, so that every reference the library can make can be sent
+//! (see [`reference`]).
 
+mod aliases;
 mod audit;
 mod deployments;
 mod environments;
+mod export;
 mod health;
+mod history;
+mod listing;
 mod metrics;
+mod model_versions;
 mod models;
 mod reports;
 mod runs;
@@ -18,7 +29,7 @@ mod versions;
 use axum::Json;
 use axum::http::StatusCode;
 use modelreg_core::store::DEFAULT_LIMIT;
-use modelreg_core::{Error, Page, Ref, VersionRef};
+use modelreg_core::{Error, Page, Ref, Selector, VersionRef};
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
@@ -33,13 +44,17 @@ pub(crate) fn api() -> (OpenApiRouter<AppState>, OpenApiRouter<AppState>) {
         .merge(teams::router())
         .merge(models::router())
         .merge(tags::router())
+        .merge(model_versions::router())
         .merge(versions::router())
+        .merge(aliases::router())
+        .merge(history::router())
         .merge(runs::router())
         .merge(metrics::router())
         .merge(environments::router())
         .merge(deployments::router())
         .merge(audit::router())
-        .merge(reports::router());
+        .merge(reports::router())
+        .merge(export::router());
     (health::router(), guarded)
 }
 
@@ -86,7 +101,44 @@ fn parse_id(text: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| Error::invalid("id", format!("{text:?} is not a UUID")).into())
 }
 
-/// The version `{name}/versions/{semver}` means: a model by name or id, and a SemVer.
-fn version_ref(model: &str, semver: &str) -> VersionRef {
-    VersionRef::semver(Ref::parse(model), semver)
+/// The prefix that makes the rest of a reference a name.
+const NAME_PREFIX: &str = "name:";
+
+/// The team, model or environment `text` means: `name:NAME` is the name
+/// NAME, whatever it looks like (a name that reads as an id, or one that is
+/// also a route such as `search`); any other text is an id when it reads as
+/// one (a name that reads as an id is still found when no entity has that
+/// id), else a name. Clients that build paths write every name this way.
+pub(crate) fn reference(text: &str) -> Ref {
+    match text.strip_prefix(NAME_PREFIX) {
+        Some(name) => Ref::Name(name.to_owned()),
+        None => Ref::parse(text),
+    }
 }
+
+/// The name a `{tag}`, `{alias}` or `{sha256}` segment holds: `name:NAME`
+/// is NAME, as for a model (so that any name, the empty one included, can
+/// be a path segment); any other text is the name as it stands.
+pub(crate) fn name_segment(text: &str) -> &str {
+    text.strip_prefix(NAME_PREFIX).unwrap_or(text)
+}
+
+/// The version `{name}/versions/{semver}` means: a model by name or id, and a
+/// SemVer, an alias, `latest` or `production`. Text that is none of these is
+/// looked up as a SemVer (and not found), as before aliases existed.
+fn version_ref(model: &str, selector: &str) -> VersionRef {
+    let selector = Selector::parse(selector).unwrap_or_else(|_| Selector::Semver(selector.to_owned()));
+    VersionRef::of(reference(model), selector)
+}
+
+/// The version a `{version}` segment (or parameter) names, or 422 naming
+/// `version`. Its model part is read as [`reference`] reads a model.
+fn parse_version(text: &str) -> ApiResult<VersionRef> {
+    Ok(match (VersionRef::parse(text)?, text.rsplit_once('@')) {
+        (VersionRef::Of { selector, .. }, Some((model, _))) => VersionRef::of(reference(model), selector),
+        (parsed, _) => parsed,
+    })
+}
+
+/// The description of a `{version}` path parameter.
+const VERSION_PARAM: &str = "A version reference: MODEL@SEMVER, MODEL@ALIAS, MODEL@latest, MODEL@production (MODEL a name or an id; `name:NAME` is always a name), or a version id";

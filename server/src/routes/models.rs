@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use modelreg_core::Ref;
+use modelreg_core::ModelWithVersions;
 use modelreg_core::analytics::ModelSummary;
 use modelreg_core::models::{Model, ModelFilter, ModelUpdate, NewModel, RiskLevel};
 use serde::Deserialize;
@@ -10,7 +10,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, page};
+use super::listing::{Found, QueryParams, and_equals};
+use super::{Paging, created, page, reference};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -25,6 +26,12 @@ struct ModelQuery {
     /// Only models of this team (its name or id)
     team: Option<String>,
     risk_level: Option<RiskLevel>,
+    /// A filter in the query language over the fields id, name, description, use_case, risk_level, compliance_required, is_active, created_at, updated_at, team and tag (e.g. `risk_level in ('high', 'critical') and tag = 'payments'`); an empty one keeps every model
+    filter: Option<String>,
+    /// A sort by any of the filter's fields, e.g. `updated_at desc, name` (default `name asc`)
+    sort: Option<String>,
+    /// The `X-Next-Page-Token` of the previous page (not with `skip`)
+    page_token: Option<String>,
     /// Results to skip (default 0)
     #[param(maximum = 9223372036854775807_u64)]
     skip: Option<u64>,
@@ -56,16 +63,40 @@ async fn create_model(Acting(reg): Acting, Body(new): Body<NewModel>) -> ApiResu
     Ok(created(reg.create_model(new).await?))
 }
 
-/// List models by name, with filters.
+/// List models by name, with filters; or, with `filter`, `sort` or
+/// `page_token`, the models a query finds.
 #[utoipa::path(get, path = "/v1/models", tag = "models", params(ModelQuery),
-    responses((status = 200, body = Vec<Model>), (status = 404, description = "Unknown team", body = ErrorBody)))]
-async fn list_models(Acting(reg): Acting, Query(q): Query<ModelQuery>) -> ApiResult<Json<Vec<Model>>> {
-    let filter = ModelFilter {
-        active_only: q.active_only.unwrap_or(false),
-        team: q.team.as_deref().map(Ref::parse),
-        risk_level: q.risk_level,
+    responses((status = 200, body = Vec<Model>,
+        headers(("X-Next-Page-Token" = String, description = "With the query language: the `page_token` of the next page, absent on the last"))),
+        (status = 404, description = "Unknown team", body = ErrorBody)))]
+async fn list_models(Acting(reg): Acting, Query(q): Query<ModelQuery>) -> ApiResult<Found<Model>> {
+    let team = q.team.as_deref().map(reference);
+    let params = QueryParams {
+        filter: q.filter,
+        sort: q.sort,
+        page_token: q.page_token,
+        skip: q.skip,
+        limit: q.limit,
     };
-    Ok(Json(reg.list_models(filter, page(q.skip, q.limit)?).await?))
+    if !params.given() {
+        let filter = ModelFilter {
+            active_only: q.active_only.unwrap_or(false),
+            team,
+            risk_level: q.risk_level,
+        };
+        return Ok(Found::Rows(reg.list_models(filter, page(q.skip, q.limit)?).await?));
+    }
+    let mut query = params.query()?;
+    if q.active_only == Some(true) {
+        query = query.and("is_active = true");
+    }
+    if let Some(team) = team {
+        query = and_equals(query, "team", &reg.team(&team).await?.name);
+    }
+    if let Some(risk) = q.risk_level {
+        query = and_equals(query, "risk_level", risk.as_str());
+    }
+    Ok(Found::Page(reg.find_models(&query).await?))
 }
 
 /// Models whose name contains `q`.
@@ -80,7 +111,7 @@ async fn search_models(Acting(reg): Acting, Query(q): Query<SearchQuery>) -> Api
     params(("name" = String, Path, description = "The model's name or id")),
     responses((status = 200, body = Model), (status = 404, body = ErrorBody)))]
 async fn get_model(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Model>> {
-    Ok(Json(reg.model(&Ref::parse(&name)).await?))
+    Ok(Json(reg.model(&reference(&name)).await?))
 }
 
 /// Change a model (absent fields are kept, `null` clears).
@@ -92,7 +123,7 @@ async fn update_model(
     Path(name): Path<String>,
     Body(update): Body<ModelUpdate>,
 ) -> ApiResult<Json<Model>> {
-    Ok(Json(reg.update_model(&Ref::parse(&name), update).await?))
+    Ok(Json(reg.update_model(&reference(&name), update).await?))
 }
 
 /// Delete a model with its versions, runs, metrics and deployments.
@@ -100,7 +131,7 @@ async fn update_model(
     params(("name" = String, Path, description = "The model's name or id")),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 async fn delete_model(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<StatusCode> {
-    reg.delete_model(&Ref::parse(&name)).await?;
+    reg.delete_model(&reference(&name)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -109,7 +140,19 @@ async fn delete_model(Acting(reg): Acting, Path(name): Path<String>) -> ApiResul
     params(("name" = String, Path, description = "The model's name or id")),
     responses((status = 200, body = ModelSummary), (status = 404, body = ErrorBody)))]
 async fn model_summary(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<ModelSummary>> {
-    Ok(Json(reg.model_summary(&Ref::parse(&name)).await?))
+    Ok(Json(reg.model_summary(&reference(&name)).await?))
+}
+
+/// A model with a page of its versions (newest first) and how many it has.
+#[utoipa::path(get, path = "/v1/models/{name}/overview", tag = "models",
+    params(("name" = String, Path, description = "The model's name or id"), Paging),
+    responses((status = 200, body = ModelWithVersions), (status = 404, body = ErrorBody)))]
+async fn model_overview(
+    Acting(reg): Acting,
+    Path(name): Path<String>,
+    Query(p): Query<Paging>,
+) -> ApiResult<Json<ModelWithVersions>> {
+    Ok(Json(reg.model_with_versions(&reference(&name), p.page()?).await?))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -118,4 +161,5 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search_models))
         .routes(routes!(get_model, update_model, delete_model))
         .routes(routes!(model_summary))
+        .routes(routes!(model_overview))
 }

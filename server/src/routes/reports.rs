@@ -2,16 +2,23 @@
 
 use axum::Json;
 use modelreg_core::analytics::{DeploymentStatusCounts, Stats};
+use modelreg_core::deployments::Drift;
 use modelreg_core::models::Model;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::page;
+use super::{Paging, page, reference};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Acting, Query};
+use crate::extract::{Acting, Path, Query};
 use crate::state::AppState;
+
+/// The schema version of the registry's database.
+#[derive(Serialize, ToSchema)]
+struct SchemaVersion {
+    schema_version: i64,
+}
 
 /// The look-back of the stale-models report when none is given, in days.
 const DEFAULT_STALE_DAYS: u32 = 90;
@@ -55,9 +62,40 @@ async fn stats(Acting(reg): Acting) -> ApiResult<Json<Stats>> {
     Ok(Json(reg.stats().await?))
 }
 
+/// Healthy and degraded deployments that do not run their model's
+/// production version (designation and reality differ), in every model.
+#[utoipa::path(get, path = "/v1/reports/drift", tag = "reports", params(Paging),
+    responses((status = 200, body = Vec<Drift>)))]
+async fn drift_report(Acting(reg): Acting, Query(p): Query<Paging>) -> ApiResult<Json<Vec<Drift>>> {
+    Ok(Json(reg.drift(None, p.page()?).await?))
+}
+
+/// A model's deployments that do not run its production version.
+#[utoipa::path(get, path = "/v1/models/{name}/drift", tag = "reports",
+    params(("name" = String, Path, description = "The model's name or id"), Paging),
+    responses((status = 200, body = Vec<Drift>), (status = 404, body = ErrorBody)))]
+async fn model_drift(
+    Acting(reg): Acting,
+    Path(name): Path<String>,
+    Query(p): Query<Paging>,
+) -> ApiResult<Json<Vec<Drift>>> {
+    Ok(Json(reg.drift(Some(&reference(&name)), p.page()?).await?))
+}
+
+/// The schema version of the registry's database.
+#[utoipa::path(get, path = "/v1/schema", tag = "reports", responses((status = 200, body = SchemaVersion)))]
+async fn schema_version(Acting(reg): Acting) -> ApiResult<Json<SchemaVersion>> {
+    Ok(Json(SchemaVersion {
+        schema_version: reg.schema_version().await?,
+    }))
+}
+
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(deployment_report))
         .routes(routes!(stale_report))
         .routes(routes!(stats))
+        .routes(routes!(drift_report))
+        .routes(routes!(model_drift))
+        .routes(routes!(schema_version))
 }

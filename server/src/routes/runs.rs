@@ -2,14 +2,14 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use modelreg_core::Ref;
 use modelreg_core::runs::{CostSummary, NewRun, RunFilter, RunFinish, RunStatus, TrainingRun};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, page, parse_id, version_ref};
+use super::listing::{Found, QueryParams, and_equals};
+use super::{VERSION_PARAM, created, page, parse_id, parse_version, reference, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -29,6 +29,31 @@ struct RunQuery {
     limit: Option<u32>,
 }
 
+/// Which runs, and how to sort and page them.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct RunsQuery {
+    /// Only the runs of this model's versions (its name or id)
+    model: Option<String>,
+    /// Only the runs of this version (a version reference)
+    version: Option<String>,
+    /// Only runs of this status
+    status: Option<RunStatus>,
+    /// A filter in the query language over the fields id, run_name, status, started_at, completed_at, duration_seconds, gpu_hours, cost_usd, dataset_name, dataset_version, created_by, version.semver, model.name, model.team, hyperparameters.PATH and environment.PATH (e.g. `model.team = 'fraud' and cost_usd > 100`)
+    filter: Option<String>,
+    /// A sort by any of the filter's fields, e.g. `cost_usd desc` (default `started_at desc`)
+    sort: Option<String>,
+    /// The `X-Next-Page-Token` of the previous page (not with `skip`)
+    page_token: Option<String>,
+    /// Results to skip (default 0)
+    #[param(maximum = 9223372036854775807_u64)]
+    skip: Option<u64>,
+    /// At most this many results, 1..=10000 (default 100)
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u32>,
+}
+
 /// Whose cost.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +65,7 @@ struct CostQuery {
 
 /// Start a training run of a version.
 #[utoipa::path(post, path = "/v1/models/{name}/versions/{semver}/runs", tag = "runs",
-    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path)),
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path, description = "A SemVer, an alias, `latest` or `production`")),
     request_body = NewRun,
     responses((status = 201, body = TrainingRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn start_run(
@@ -53,7 +78,7 @@ async fn start_run(
 
 /// Runs of a version, newest first.
 #[utoipa::path(get, path = "/v1/models/{name}/versions/{semver}/runs", tag = "runs",
-    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path), RunQuery),
+    params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path, description = "A SemVer, an alias, `latest` or `production`"), RunQuery),
     responses((status = 200, body = Vec<TrainingRun>), (status = 404, body = ErrorBody)))]
 async fn runs_of_version(
     Acting(reg): Acting,
@@ -78,7 +103,7 @@ async fn runs_of_model(
 ) -> ApiResult<Json<Vec<TrainingRun>>> {
     let filter = RunFilter { status: q.status };
     Ok(Json(
-        reg.runs_of_model(&Ref::parse(&name), filter, page(q.skip, q.limit)?)
+        reg.runs_of_model(&reference(&name), filter, page(q.skip, q.limit)?)
             .await?,
     ))
 }
@@ -105,12 +130,66 @@ async fn finish_run(
 #[utoipa::path(get, path = "/v1/cost", tag = "runs", params(CostQuery),
     responses((status = 200, body = CostSummary), (status = 404, body = ErrorBody)))]
 async fn cost(Acting(reg): Acting, Query(q): Query<CostQuery>) -> ApiResult<Json<CostSummary>> {
-    let model = q.model.as_deref().map(Ref::parse);
+    let model = q.model.as_deref().map(reference);
     Ok(Json(reg.cost_summary(model.as_ref()).await?))
+}
+
+/// Start a training run of a version.
+#[utoipa::path(post, path = "/v1/versions/{version}/runs", tag = "runs",
+    params(("version" = String, Path, description = VERSION_PARAM)), request_body = NewRun,
+    responses((status = 201, body = TrainingRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn start_version_run(
+    Acting(reg): Acting,
+    Path(version): Path<String>,
+    Body(new): Body<NewRun>,
+) -> ApiResult<(StatusCode, Json<TrainingRun>)> {
+    Ok(created(reg.start_run(&parse_version(&version)?, new).await?))
+}
+
+/// Runs of a version, newest first.
+#[utoipa::path(get, path = "/v1/versions/{version}/runs", tag = "runs",
+    params(("version" = String, Path, description = VERSION_PARAM), RunQuery),
+    responses((status = 200, body = Vec<TrainingRun>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn version_runs(
+    Acting(reg): Acting,
+    Path(version): Path<String>,
+    Query(q): Query<RunQuery>,
+) -> ApiResult<Json<Vec<TrainingRun>>> {
+    let filter = RunFilter { status: q.status };
+    let version = parse_version(&version)?;
+    Ok(Json(
+        reg.runs_of_version(&version, filter, page(q.skip, q.limit)?).await?,
+    ))
+}
+
+/// The runs a query finds: across the registry, of one model or of one version.
+#[utoipa::path(get, path = "/v1/runs", tag = "runs", params(RunsQuery),
+    responses((status = 200, body = Vec<TrainingRun>,
+        headers(("X-Next-Page-Token" = String, description = "The `page_token` of the next page, absent on the last"))),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn find_runs(Acting(reg): Acting, Query(q): Query<RunsQuery>) -> ApiResult<Found<TrainingRun>> {
+    let params = QueryParams {
+        filter: q.filter,
+        sort: q.sort,
+        page_token: q.page_token,
+        skip: q.skip,
+        limit: q.limit,
+    };
+    let mut query = params.query()?;
+    if let Some(status) = q.status {
+        query = and_equals(query, "status", status.as_str());
+    }
+    let model = q.model.as_deref().map(reference);
+    let version = q.version.as_deref().map(parse_version).transpose()?;
+    Ok(Found::Page(
+        reg.find_runs(model.as_ref(), version.as_ref(), &query).await?,
+    ))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
+        .routes(routes!(find_runs))
+        .routes(routes!(start_version_run, version_runs))
         .routes(routes!(start_run, runs_of_version))
         .routes(routes!(runs_of_model))
         .routes(routes!(get_run))

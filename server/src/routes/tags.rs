@@ -1,16 +1,17 @@
 //! Tags: `/v1/tags`, and the tags of a model (`/v1/models/{name}/tags`).
+//! A `{tag}` is the tag's name; `name:NAME` is NAME too, as for a model.
 
 use axum::Json;
-use modelreg_core::Ref;
-use modelreg_core::models::{Model, Tag, TagUsage};
+use axum::http::StatusCode;
+use modelreg_core::models::{Model, Tag, TagUpdate, TagUsage};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Paging, page};
+use super::{Paging, name_segment, page, reference};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Acting, Path, Query};
+use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
 
 /// Whether tagging changed anything.
@@ -36,7 +37,7 @@ async fn model_tags(
     Path(name): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Vec<Tag>>> {
-    Ok(Json(reg.tags_of_model(&Ref::parse(&name), p.page()?).await?))
+    Ok(Json(reg.tags_of_model(&reference(&name), p.page()?).await?))
 }
 
 /// Tag a model (the tag is created if new; tagging twice changes nothing).
@@ -44,7 +45,7 @@ async fn model_tags(
     params(("name" = String, Path, description = "The model's name or id"), ("tag" = String, Path)),
     responses((status = 200, body = TagAdded), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>) -> ApiResult<Json<TagAdded>> {
-    let added = reg.add_tag(&Ref::parse(&name), &tag).await?;
+    let added = reg.add_tag(&reference(&name), name_segment(&tag)).await?;
     Ok(Json(TagAdded { added }))
 }
 
@@ -53,7 +54,7 @@ async fn add_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>)
     params(("name" = String, Path, description = "The model's name or id"), ("tag" = String, Path)),
     responses((status = 200, body = TagRemoved), (status = 404, body = ErrorBody)))]
 async fn remove_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>) -> ApiResult<Json<TagRemoved>> {
-    let removed = reg.remove_tag(&Ref::parse(&name), &tag).await?;
+    let removed = reg.remove_tag(&reference(&name), name_segment(&tag)).await?;
     Ok(Json(TagRemoved { removed }))
 }
 
@@ -72,7 +73,28 @@ async fn models_by_tag(
     Path(tag): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Vec<Model>>> {
-    Ok(Json(reg.models_by_tag(&tag, page(p.skip, p.limit)?).await?))
+    Ok(Json(
+        reg.models_by_tag(name_segment(&tag), page(p.skip, p.limit)?).await?,
+    ))
+}
+
+/// Change a tag's description (absent fields are kept, `null` clears).
+#[utoipa::path(patch, path = "/v1/tags/{tag}", tag = "models", params(("tag" = String, Path)), request_body = TagUpdate,
+    responses((status = 200, body = Tag), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_tag(
+    Acting(reg): Acting,
+    Path(tag): Path<String>,
+    Body(update): Body<TagUpdate>,
+) -> ApiResult<Json<Tag>> {
+    Ok(Json(reg.update_tag(name_segment(&tag), update).await?))
+}
+
+/// Delete a tag: it is removed from every model carrying it, then from the registry.
+#[utoipa::path(delete, path = "/v1/tags/{tag}", tag = "models", params(("tag" = String, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+async fn delete_tag(Acting(reg): Acting, Path(tag): Path<String>) -> ApiResult<StatusCode> {
+    reg.delete_tag(name_segment(&tag)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -81,4 +103,5 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_tag, remove_tag))
         .routes(routes!(list_tags))
         .routes(routes!(models_by_tag))
+        .routes(routes!(update_tag, delete_tag))
 }

@@ -1,14 +1,15 @@
 use modelreg_core::versions::VersionStatus;
-use modelreg_core::{AuditAction, EntityKind, Page, Ref, Registry, Selector, VersionRef};
+use modelreg_core::{AuditAction, EntityKind, Page, Ref, Selector, VersionRef};
 use serde_json::json;
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
 fn alias_ref(model: &str, alias: &str) -> VersionRef {
     VersionRef::of(model, Selector::Alias(alias.into()))
 }
 
-pub async fn alias_names_follow_the_grammar(reg: Registry) {
+pub async fn alias_names_follow_the_grammar(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     for ok in ["champion", "shadow-2", "canary_eu", "a"] {
@@ -28,7 +29,7 @@ pub async fn alias_names_follow_the_grammar(reg: Registry) {
     assert_eq!(names, ["a", "canary_eu", "champion", "shadow-2"]);
 }
 
-pub async fn setting_an_alias_that_exists_moves_it_with_one_audit_event(reg: Registry) {
+pub async fn setting_an_alias_that_exists_moves_it_with_one_audit_event(reg: AnyRegistry) {
     let m = model(&reg, "fraud").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
     reg.set_alias(&VersionRef::semver("fraud", "1.0.0"), "champion")
@@ -55,7 +56,7 @@ pub async fn setting_an_alias_that_exists_moves_it_with_one_audit_event(reg: Reg
     );
 }
 
-pub async fn a_version_may_carry_several_aliases_and_aliases_are_per_model(reg: Registry) {
+pub async fn a_version_may_carry_several_aliases_and_aliases_are_per_model(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     let va = version(&reg, &a, "1.0.0").await;
     let vb = version(&reg, &b, "1.0.0").await;
@@ -70,7 +71,7 @@ pub async fn a_version_may_carry_several_aliases_and_aliases_are_per_model(reg: 
     assert_not_found(reg.version(&alias_ref("b", "shadow")).await, EntityKind::ModelVersion);
 }
 
-pub async fn removing_an_alias_is_audited_and_a_missing_one_is_false(reg: Registry) {
+pub async fn removing_an_alias_is_audited_and_a_missing_one_is_false(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     reg.set_alias(&v.id.into(), "champion").await.unwrap();
@@ -86,7 +87,7 @@ pub async fn removing_an_alias_is_audited_and_a_missing_one_is_false(reg: Regist
     assert_not_found(reg.version(&alias_ref("m", "champion")).await, EntityKind::ModelVersion);
 }
 
-pub async fn an_alias_cannot_point_at_a_deprecated_version(reg: Registry) {
+pub async fn an_alias_cannot_point_at_a_deprecated_version(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     reg.set_version_status(&v.id.into(), VersionStatus::Deprecated)
@@ -97,7 +98,7 @@ pub async fn an_alias_cannot_point_at_a_deprecated_version(reg: Registry) {
     assert_eq!(stats(&reg).await, before);
 }
 
-pub async fn deprecating_a_version_that_holds_aliases_is_refused_naming_them(reg: Registry) {
+pub async fn deprecating_a_version_that_holds_aliases_is_refused_naming_them(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     reg.set_alias(&v.id.into(), "shadow").await.unwrap();
@@ -123,7 +124,7 @@ pub async fn deprecating_a_version_that_holds_aliases_is_refused_naming_them(reg
         .unwrap();
 }
 
-pub async fn deleting_a_version_removes_its_aliases_with_an_event_each(reg: Registry) {
+pub async fn deleting_a_version_removes_its_aliases_with_an_event_each(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
     reg.set_alias(&v1.id.into(), "champion").await.unwrap();

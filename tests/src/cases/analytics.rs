@@ -9,8 +9,10 @@ use modelreg_core::versions::VersionStatus;
 use modelreg_core::{EntityKind, Page, Registry};
 
 use crate::fixtures::*;
+use crate::{AnyRegistry, AsApi};
 
-async fn run(reg: &Registry, version: uuid::Uuid, hours: f64, cost: Option<f64>, days_ago: i64) {
+async fn run(reg: &(impl AsApi + ?Sized), version: uuid::Uuid, hours: f64, cost: Option<f64>, days_ago: i64) {
+    let reg = reg.api();
     let new = NewRun {
         gpu_hours: hours,
         cost_usd: cost,
@@ -20,7 +22,7 @@ async fn run(reg: &Registry, version: uuid::Uuid, hours: f64, cost: Option<f64>,
     reg.start_run(&version.into(), new).await.unwrap();
 }
 
-pub async fn model_summary_matches_hand_computed_figures(reg: Registry) {
+pub async fn model_summary_matches_hand_computed_figures(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "1.10.0").await;
@@ -49,7 +51,7 @@ pub async fn model_summary_matches_hand_computed_figures(reg: Registry) {
     assert_not_found(reg.model_summary(&uuid::Uuid::new_v4().into()).await, EntityKind::Model);
 }
 
-pub async fn team_metrics_match_hand_computed_figures(reg: Registry) {
+pub async fn team_metrics_match_hand_computed_figures(reg: AnyRegistry) {
     let t = team(&reg, "t").await;
     let mut ids = Vec::new();
     for name in ["a", "b"] {
@@ -81,7 +83,7 @@ pub async fn team_metrics_match_hand_computed_figures(reg: Registry) {
     assert_not_found(reg.team_metrics(&uuid::Uuid::new_v4().into()).await, EntityKind::Team);
 }
 
-pub async fn deployment_counts_by_status_include_every_status(reg: Registry) {
+pub async fn deployment_counts_by_status_include_every_status(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let env = environment(&reg, "e", EnvironmentKind::Production).await;
@@ -105,7 +107,7 @@ pub async fn deployment_counts_by_status_include_every_status(reg: Registry) {
     assert_eq!(counts, expected.into_iter().collect());
 }
 
-pub async fn stale_models_have_no_recent_training_run(reg: Registry) {
+pub async fn stale_models_have_no_recent_training_run(reg: AnyRegistry) {
     let fresh = model(&reg, "fresh").await;
     let stale = model(&reg, "stale").await;
     model(&reg, "never-trained").await;
@@ -140,7 +142,7 @@ pub async fn stale_models_have_no_recent_training_run(reg: Registry) {
     assert_invalid(reg.stale_models(u32::MAX, Page::default()).await, "days");
 }
 
-pub async fn stats_count_every_entity(reg: Registry) {
+pub async fn stats_count_every_entity(reg: AnyRegistry) {
     assert_eq!(stats(&reg).await, Stats::default());
     let t = team(&reg, "t").await;
     let m = reg

@@ -7,13 +7,14 @@ use modelreg_core::models::{ModelUpdate, NewModel};
 use modelreg_core::runs::{NewRun, RunFinish, RunStatus};
 use modelreg_core::teams::{NewTeam, TeamUpdate};
 use modelreg_core::versions::VersionStatus;
-use modelreg_core::{Actor, AuditAction, EntityKind, Page, Registry};
+use modelreg_core::{Actor, AuditAction, EntityKind, Page};
 use serde_json::json;
 
 use crate::fixtures::*;
+use crate::{ActingAs, AnyRegistry};
 
-pub async fn every_mutation_writes_one_audit_event_with_its_actor(reg: Registry) {
-    let reg = reg.with_actor(Actor::new("alice").unwrap());
+pub async fn every_mutation_writes_one_audit_event_with_its_actor(_reg: AnyRegistry, acting_as: ActingAs) {
+    let reg = acting_as("alice");
     let t = reg.create_team(NewTeam::named("t")).await.unwrap();
     reg.update_team(
         &t.id.into(),
@@ -96,7 +97,7 @@ pub async fn every_mutation_writes_one_audit_event_with_its_actor(reg: Registry)
     assert_eq!(stats(&reg).await.audit_events, 17);
 }
 
-pub async fn a_failed_mutation_writes_no_audit_event(reg: Registry) {
+pub async fn a_failed_mutation_writes_no_audit_event(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     version(&reg, &m, "1.0.0").await;
     let before = all_audit(&reg).await;
@@ -123,7 +124,7 @@ pub async fn a_failed_mutation_writes_no_audit_event(reg: Registry) {
     assert_eq!(all_audit(&reg).await, before);
 }
 
-pub async fn create_events_list_the_created_fields(reg: Registry) {
+pub async fn create_events_list_the_created_fields(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let mut new = new_version("1.2.3");
     new.metadata.insert("lr".into(), json!(0.001));
@@ -142,9 +143,9 @@ pub async fn create_events_list_the_created_fields(reg: Registry) {
     assert_eq!(e.timestamp, v.created_at.max(e.timestamp));
 }
 
-pub async fn audit_lists_by_actor_and_recent_newest_first(reg: Registry) {
-    let alice = reg.with_actor(Actor::new("alice").unwrap());
-    let bob = reg.with_actor(Actor::new("bob").unwrap());
+pub async fn audit_lists_by_actor_and_recent_newest_first(reg: AnyRegistry, acting_as: ActingAs) {
+    let alice = acting_as("alice");
+    let bob = acting_as("bob");
     let a1 = alice.create_model(NewModel::named("a1")).await.unwrap();
     let b1 = bob.create_model(NewModel::named("b1")).await.unwrap();
     let a2 = alice.create_model(NewModel::named("a2")).await.unwrap();
@@ -157,7 +158,7 @@ pub async fn audit_lists_by_actor_and_recent_newest_first(reg: Registry) {
     assert!(reg.audit_by_actor("carol", Page::default()).await.unwrap().is_empty());
 }
 
-pub async fn actor_must_be_a_valid_name(_reg: Registry) {
+pub async fn actor_must_be_a_valid_name(_reg: AnyRegistry) {
     assert_invalid(Actor::new(""), "actor");
     assert_invalid(Actor::new(" alice"), "actor");
     assert_invalid(Actor::new("a".repeat(101)), "actor");
@@ -165,7 +166,7 @@ pub async fn actor_must_be_a_valid_name(_reg: Registry) {
     assert_eq!(Actor::new("a".repeat(100)).unwrap().as_str().len(), 100);
 }
 
-pub async fn deleting_writes_a_delete_event_with_the_last_fields(reg: Registry) {
+pub async fn deleting_writes_a_delete_event_with_the_last_fields(reg: AnyRegistry) {
     let m = model(&reg, "short-lived").await;
     reg.delete_model(&m.id.into()).await.unwrap();
     let events = audit_of(&reg, EntityKind::Model, m.id).await;

@@ -14,9 +14,9 @@ use modelreg_core::versions::{Framework, NewVersion, VersionStatus, VersionUpdat
 use modelreg_core::{Actor, Error, Ref, Registry, Result, TransferError, VersionRef};
 use serde_json::Value;
 
-use crate::Backend;
 use crate::bad_input::*;
 use crate::fixtures::{export, import};
+use crate::{AnyRegistry, AsApi, LocalBackend};
 
 /// What an operation answered when it did not fail: whether it changed anything.
 type Changed = bool;
@@ -51,7 +51,13 @@ fn typed_json(row: &Row, text: &str) -> bool {
 
 /// Writes the row's bad value through the library: `Err(why)` when the row
 /// cannot be expressed (a fault of the table), else what the library answered.
-async fn write(reg: &Registry, fx: &Fixture, row: &Row, unique: &str) -> std::result::Result<Result<Changed>, String> {
+async fn write(
+    reg: &(impl AsApi + ?Sized),
+    fx: &Fixture,
+    row: &Row,
+    unique: &str,
+) -> std::result::Result<Result<Changed>, String> {
+    let reg = reg.api();
     let version = VersionRef::Id(fx.version);
     let parent = Ref::name(PARENT_MODEL);
     if let (Kind::Enum, Bad::Text(text)) = (row.kind, &row.value)
@@ -177,7 +183,7 @@ fn judge(row: &Row, answer: Result<Changed>) -> std::result::Result<(), String> 
 /// Every row of the table that applies to the library, on this backend:
 /// refused naming the field (or, for a look-alike of a taken name, the same
 /// name), with the registry unchanged after each.
-pub async fn every_bad_input_is_refused_naming_its_field_and_changes_nothing<B: Backend>(reg: Registry) {
+pub async fn every_bad_input_is_refused_naming_its_field_and_changes_nothing(reg: AnyRegistry) {
     let rows = table();
     eprintln!("{}", report(&rows, EntryPoint::Library));
     let fx = prepare(&reg).await;
@@ -206,7 +212,7 @@ pub async fn every_bad_input_is_refused_naming_its_field_and_changes_nothing<B: 
             before = after;
         }
     }
-    assert_no_failures(&format!("library on {}", reg.backend()), run, &failures);
+    assert_no_failures("library", run, &failures);
 }
 
 /// `line` (a record of an export) with `key` of its record replaced by the raw JSON `value`.
@@ -222,7 +228,7 @@ fn corrupt(line: &str, key: &str, value: &str) -> String {
 /// Every row of the table that applies to `import`: a valid export with the
 /// row's field of one record corrupted is refused with that line's number
 /// and the field, and the target stays empty.
-pub async fn every_corrupted_import_line_is_refused_with_its_number_and_field<B: Backend>(source: Registry) {
+pub async fn every_corrupted_import_line_is_refused_with_its_number_and_field<B: LocalBackend>(source: Registry) {
     let rows = table();
     eprintln!("{}", report(&rows, EntryPoint::Import));
     prepare(&source).await;
@@ -233,7 +239,7 @@ pub async fn every_corrupted_import_line_is_refused_with_its_number_and_field<B:
             record["kind"] == kind.as_str()
         })
     };
-    let Some((mut target, mut guard)) = B::fresh().await else {
+    let Some((mut target, mut guard)) = B::fresh_local().await else {
         return;
     };
     let empty = footprint(&target).await;
@@ -268,7 +274,7 @@ pub async fn every_corrupted_import_line_is_refused_with_its_number_and_field<B:
         }
         if footprint(&target).await != empty {
             failures.push(format!("row {i} ({}): the target is no longer empty", row.label()));
-            let Some(fresh) = B::fresh().await else { return };
+            let Some(fresh) = B::fresh_local().await else { return };
             (target, guard) = fresh;
         }
     }

@@ -6,17 +6,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use modelreg_core::versions::{VersionFilter, VersionStatus};
-use modelreg_core::{AuditAction, EntityKind, Error, Page, Registry, Selector, VersionRef};
+use modelreg_core::{AuditAction, EntityKind, Error, Page, Selector, VersionRef};
 use serde_json::json;
 use tokio::sync::Barrier;
 use uuid::Uuid;
 
 use crate::fixtures::*;
+use crate::{AnyRegistry, AsApi};
 
 /// Longer than any round takes; a round still running then is stuck.
 const STUCK: Duration = Duration::from_secs(60);
 
-pub async fn adding_one_new_tag_to_two_models_at_once_creates_it_once(reg: Registry) {
+pub async fn adding_one_new_tag_to_two_models_at_once_creates_it_once(reg: AnyRegistry) {
     let models = [model(&reg, "a").await, model(&reg, "b").await];
     let rounds = 10;
     for round in 0..rounds {
@@ -54,7 +55,7 @@ pub async fn adding_one_new_tag_to_two_models_at_once_creates_it_once(reg: Regis
     }
 }
 
-pub async fn concurrent_promotions_leave_an_audit_trail_in_commit_order(reg: Registry) {
+pub async fn concurrent_promotions_leave_an_audit_trail_in_commit_order(reg: AnyRegistry) {
     for round in 0..2 {
         let name = format!("contended-{round}");
         let m = model(&reg, &name).await;
@@ -106,7 +107,11 @@ pub async fn concurrent_promotions_leave_an_audit_trail_in_commit_order(reg: Reg
 /// trails, in timestamp order, checking that each change starts from the
 /// status the one before it left, and that no moment has two production
 /// versions. Answers the statuses reached.
-async fn replay_statuses(reg: &Registry, versions: &BTreeMap<Uuid, VersionStatus>) -> BTreeMap<Uuid, VersionStatus> {
+async fn replay_statuses(
+    reg: &(impl AsApi + ?Sized),
+    versions: &BTreeMap<Uuid, VersionStatus>,
+) -> BTreeMap<Uuid, VersionStatus> {
+    let reg = reg.api();
     let mut events = Vec::new();
     for id in versions.keys() {
         events.extend(audit_of(reg, EntityKind::ModelVersion, *id).await);
@@ -142,7 +147,7 @@ async fn replay_statuses(reg: &Registry, versions: &BTreeMap<Uuid, VersionStatus
     status
 }
 
-pub async fn promoting_while_the_model_is_deleted_never_deadlocks(reg: Registry) {
+pub async fn promoting_while_the_model_is_deleted_never_deadlocks(reg: AnyRegistry) {
     for round in 0..20 {
         let name = format!("doomed-{round}");
         let m = model(&reg, &name).await;

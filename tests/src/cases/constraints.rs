@@ -10,13 +10,15 @@ use modelreg_core::runs::{NewRun, RunStatus};
 use modelreg_core::teams::NewTeam;
 use modelreg_core::validate::{self, JsonObject};
 use modelreg_core::versions::{Framework, ModelVersion, NewVersion, VersionStatus};
-use modelreg_core::{EntityKind, Error, Page, Registry, Result};
+use modelreg_core::{EntityKind, Error, Page, Result};
 use serde_json::json;
 
 use crate::fixtures::*;
+use crate::{AnyRegistry, AsApi};
 
 /// Writes `value` into `field` of a new entity of the kind that has it.
-async fn write_field(reg: &Registry, parent: &ModelVersion, field: &str, value: String) -> Result<()> {
+async fn write_field(reg: &(impl AsApi + ?Sized), parent: &ModelVersion, field: &str, value: String) -> Result<()> {
+    let reg = reg.api();
     let unique = uuid::Uuid::new_v4().simple().to_string();
     match field {
         "team.name" => reg.create_team(NewTeam::named(value)).await.map(drop),
@@ -109,13 +111,14 @@ const LIMITS: &[(&str, &str, usize)] = &[
     ("deployment.memory_request", "memory_request", 20),
 ];
 
-async fn parent(reg: &Registry) -> ModelVersion {
+async fn parent(reg: &(impl AsApi + ?Sized)) -> ModelVersion {
+    let reg = reg.api();
     environment(reg, "limits", EnvironmentKind::Staging).await;
     let m = model(reg, "parent").await;
     version(reg, &m, "1.0.0").await
 }
 
-pub async fn every_length_limit_is_enforced_with_its_field(reg: Registry) {
+pub async fn every_length_limit_is_enforced_with_its_field(reg: AnyRegistry) {
     let v = parent(&reg).await;
     for &(target, field, max) in LIMITS {
         write_field(&reg, &v, target, "x".repeat(max))
@@ -134,7 +137,7 @@ pub async fn every_length_limit_is_enforced_with_its_field(reg: Registry) {
     }
 }
 
-pub async fn lengths_count_characters_not_bytes(reg: Registry) {
+pub async fn lengths_count_characters_not_bytes(reg: AnyRegistry) {
     let v = parent(&reg).await;
     for &(target, field, max) in LIMITS {
         // 'é' is two bytes: max characters are allowed even at twice the bytes.
@@ -145,7 +148,7 @@ pub async fn lengths_count_characters_not_bytes(reg: Registry) {
     }
 }
 
-pub async fn control_characters_are_rejected(reg: Registry) {
+pub async fn control_characters_are_rejected(reg: AnyRegistry) {
     let v = parent(&reg).await;
     for &(target, field, _) in LIMITS {
         for bad in [
@@ -167,7 +170,7 @@ pub async fn control_characters_are_rejected(reg: Registry) {
     assert_invalid(reg.update_model(&model.id.into(), update).await, "description");
 }
 
-pub async fn padded_names_are_rejected(reg: Registry) {
+pub async fn padded_names_are_rejected(reg: AnyRegistry) {
     let v = parent(&reg).await;
     let names = [
         ("team.name", "name"),
@@ -197,7 +200,7 @@ fn assert_enum<T: FromStr<Err = Error> + std::fmt::Debug>(values: &[&str], field
     }
 }
 
-pub async fn every_enum_rejects_unknown_values(_reg: Registry) {
+pub async fn every_enum_rejects_unknown_values(_reg: AnyRegistry) {
     assert_enum::<RiskLevel>(&["low", "medium", "high", "critical"], "risk_level");
     assert_enum::<Framework>(
         &[
@@ -228,7 +231,7 @@ pub async fn every_enum_rejects_unknown_values(_reg: Registry) {
     );
 }
 
-pub async fn json_fields_must_be_objects_of_at_most_64_kib(reg: Registry) {
+pub async fn json_fields_must_be_objects_of_at_most_64_kib(reg: AnyRegistry) {
     for text in ["[1, 2]", "\"text\"", "42", "null", "true", "{not json"] {
         assert_invalid(validate::parse_json_object("metadata", text), "metadata");
     }
@@ -265,7 +268,7 @@ pub async fn json_fields_must_be_objects_of_at_most_64_kib(reg: Registry) {
     assert_invalid(reg.create_environment(env).await, "config");
 }
 
-pub async fn negative_sizes_and_counts_are_rejected(reg: Registry) {
+pub async fn negative_sizes_and_counts_are_rejected(reg: AnyRegistry) {
     let v = parent(&reg).await;
     let new = NewVersion {
         size_bytes: Some(-1),
@@ -287,7 +290,7 @@ pub async fn negative_sizes_and_counts_are_rejected(reg: Registry) {
     assert_eq!((s.model_versions, s.deployments), (1, 0));
 }
 
-pub async fn timestamps_round_trip_at_microsecond_precision(reg: Registry) {
+pub async fn timestamps_round_trip_at_microsecond_precision(reg: AnyRegistry) {
     let v = parent(&reg).await;
     let at = Utc.with_ymd_and_hms(2026, 7, 8, 9, 10, 11).unwrap() + chrono::Duration::nanoseconds(123_456_789);
     let run = NewRun {
@@ -310,7 +313,7 @@ pub async fn timestamps_round_trip_at_microsecond_precision(reg: Registry) {
     assert_eq!(reg.run(run.id).await.unwrap().started_at, old);
 }
 
-pub async fn page_limits_are_checked(reg: Registry) {
+pub async fn page_limits_are_checked(reg: AnyRegistry) {
     assert_invalid(Page::new(0, 0), "limit");
     assert_invalid(Page::new(0, 10_001), "limit");
     assert_invalid(Page::new(u64::MAX, 10), "offset");
@@ -319,7 +322,7 @@ pub async fn page_limits_are_checked(reg: Registry) {
     assert_eq!(Page::default().limit, 100);
 }
 
-pub async fn json_values_round_trip_exactly(reg: Registry) {
+pub async fn json_values_round_trip_exactly(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let metadata = json!({
         "nested": {"list": [1, 2.5, -3e-7, null, true, "ü\"quoted\""], "empty": {}},

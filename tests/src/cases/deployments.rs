@@ -1,15 +1,16 @@
 use modelreg_core::deployments::{Deployment, DeploymentFilter, DeploymentStatus, NewDeployment};
 use modelreg_core::environments::EnvironmentKind;
 use modelreg_core::versions::{ModelVersion, VersionStatus};
-use modelreg_core::{AuditAction, EntityKind, Page, Registry, VersionRef};
+use modelreg_core::{AuditAction, EntityKind, Page, VersionRef};
 
 use crate::fixtures::*;
+use crate::{AnyRegistry, AsApi};
 
 fn names(deployments: &[Deployment]) -> Vec<&str> {
     deployments.iter().map(|d| d.name.as_str()).collect()
 }
 
-pub async fn deploy_returns_defaults_and_is_audited_as_deploy(reg: Registry) {
+pub async fn deploy_returns_defaults_and_is_audited_as_deploy(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let env = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -24,7 +25,7 @@ pub async fn deploy_returns_defaults_and_is_audited_as_deploy(reg: Registry) {
     assert_eq!(events[0].action, AuditAction::Deploy);
 }
 
-pub async fn deployments_list_by_environment_and_version_with_status_filter(reg: Registry) {
+pub async fn deployments_list_by_environment_and_version_with_status_filter(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
     let (prod, stage) = (
@@ -68,7 +69,7 @@ pub async fn deployments_list_by_environment_and_version_with_status_filter(reg:
     );
 }
 
-pub async fn active_deployments_are_healthy_or_degraded_with_their_context(reg: Registry) {
+pub async fn active_deployments_are_healthy_or_degraded_with_their_context(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let env = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -94,7 +95,7 @@ pub async fn active_deployments_are_healthy_or_degraded_with_their_context(reg: 
     }
 }
 
-pub async fn terminating_sets_terminated_at_and_is_final(reg: Registry) {
+pub async fn terminating_sets_terminated_at_and_is_final(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let env = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -111,7 +112,7 @@ pub async fn terminating_sets_terminated_at_and_is_final(reg: Registry) {
     assert_invalid(reg.scale_deployment(d.id, 3).await, "replicas");
 }
 
-pub async fn scaling_changes_replicas_and_rejects_negative_counts(reg: Registry) {
+pub async fn scaling_changes_replicas_and_rejects_negative_counts(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let env = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -127,7 +128,7 @@ pub async fn scaling_changes_replicas_and_rejects_negative_counts(reg: Registry)
     );
 }
 
-pub async fn rollback_terminates_and_redeploys_the_previous_version(reg: Registry) {
+pub async fn rollback_terminates_and_redeploys_the_previous_version(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
     let prod = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -168,7 +169,7 @@ pub async fn rollback_terminates_and_redeploys_the_previous_version(reg: Registr
     );
 }
 
-pub async fn rollback_skips_redeploys_of_the_same_version(reg: Registry) {
+pub async fn rollback_skips_redeploys_of_the_same_version(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
     let prod = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -182,7 +183,7 @@ pub async fn rollback_skips_redeploys_of_the_same_version(reg: Registry) {
     assert_eq!(again.version_id, v2.id);
 }
 
-pub async fn rollback_without_an_earlier_version_fails_and_changes_nothing(reg: Registry) {
+pub async fn rollback_without_an_earlier_version_fails_and_changes_nothing(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let prod = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -202,7 +203,7 @@ pub async fn rollback_without_an_earlier_version_fails_and_changes_nothing(reg: 
     );
 }
 
-pub async fn deployment_of_unknown_version_or_environment_is_not_found(reg: Registry) {
+pub async fn deployment_of_unknown_version_or_environment_is_not_found(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let env = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -218,7 +219,7 @@ pub async fn deployment_of_unknown_version_or_environment_is_not_found(reg: Regi
     assert_eq!(stats(&reg).await.deployments, 0);
 }
 
-pub async fn deploying_a_deprecated_version_is_refused_and_changes_nothing(reg: Registry) {
+pub async fn deploying_a_deprecated_version_is_refused_and_changes_nothing(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let env = environment(&reg, "prod", EnvironmentKind::Production).await;
@@ -234,7 +235,8 @@ pub async fn deploying_a_deprecated_version_is_refused_and_changes_nothing(reg: 
 }
 
 /// Deploys 1.0.0, 2.0.0 and 3.0.0 of a model in turn into one environment.
-async fn three_deployments(reg: &Registry) -> ([ModelVersion; 3], [Deployment; 3]) {
+async fn three_deployments(reg: &(impl AsApi + ?Sized)) -> ([ModelVersion; 3], [Deployment; 3]) {
+    let reg = reg.api();
     let m = model(reg, "m").await;
     let env = environment(reg, "prod", EnvironmentKind::Production).await;
     let mut versions = Vec::new();
@@ -247,7 +249,7 @@ async fn three_deployments(reg: &Registry) -> ([ModelVersion; 3], [Deployment; 3
     (versions.try_into().unwrap(), deployments.try_into().unwrap())
 }
 
-pub async fn rollback_skips_a_deprecated_earlier_version(reg: Registry) {
+pub async fn rollback_skips_a_deprecated_earlier_version(reg: AnyRegistry) {
     let ([v1, v2, _], [_, _, current]) = three_deployments(&reg).await;
     reg.set_version_status(&v2.id.into(), VersionStatus::Deprecated)
         .await
@@ -264,7 +266,7 @@ pub async fn rollback_skips_a_deprecated_earlier_version(reg: Registry) {
     assert_eq!(events[0].action, AuditAction::Rollback);
 }
 
-pub async fn rollback_fails_when_every_earlier_version_is_deprecated(reg: Registry) {
+pub async fn rollback_fails_when_every_earlier_version_is_deprecated(reg: AnyRegistry) {
     let ([v1, v2, _], [_, _, current]) = three_deployments(&reg).await;
     for v in [&v1, &v2] {
         reg.set_version_status(&v.id.into(), VersionStatus::Deprecated)

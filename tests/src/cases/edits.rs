@@ -1,16 +1,17 @@
 use modelreg_core::deployments::DeploymentStatus;
 use modelreg_core::environments::EnvironmentKind;
 use modelreg_core::versions::{Framework, NewVersion, VersionStatus, VersionUpdate};
-use modelreg_core::{AuditAction, EntityKind, Page, Ref, Registry};
+use modelreg_core::{AuditAction, EntityKind, Page, Ref};
 use serde_json::json;
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
 fn object(value: serde_json::Value) -> modelreg_core::validate::JsonObject {
     value.as_object().cloned().expect("an object")
 }
 
-pub async fn editable_fields_change_with_one_audit_event_of_old_and_new(reg: Registry) {
+pub async fn editable_fields_change_with_one_audit_event_of_old_and_new(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let mut new = new_version("1.0.0");
     new.metadata = object(json!({"auc": 0.9, "owner": "alice", "stale": true}));
@@ -63,7 +64,7 @@ pub async fn editable_fields_change_with_one_audit_event_of_old_and_new(reg: Reg
     assert_eq!(replaced.description, None);
 }
 
-pub async fn size_and_checksum_are_filled_in_once(reg: Registry) {
+pub async fn size_and_checksum_are_filled_in_once(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let checksum = "AB".repeat(32);
@@ -112,7 +113,7 @@ pub async fn size_and_checksum_are_filled_in_once(reg: Registry) {
     );
 }
 
-pub async fn an_edit_that_changes_nothing_writes_nothing(reg: Registry) {
+pub async fn an_edit_that_changes_nothing_writes_nothing(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let before = stats(&reg).await.audit_events;
@@ -124,7 +125,7 @@ pub async fn an_edit_that_changes_nothing_writes_nothing(reg: Registry) {
     assert_eq!(stats(&reg).await.audit_events, before);
 }
 
-pub async fn registering_the_same_version_again_answers_the_existing_one(reg: Registry) {
+pub async fn registering_the_same_version_again_answers_the_existing_one(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let mut new = new_version("1.0.0");
     new.checksum_sha256 = Some("ab".repeat(32));
@@ -140,7 +141,7 @@ pub async fn registering_the_same_version_again_answers_the_existing_one(reg: Re
     assert_eq!(stats(&reg).await, before, "a retry writes nothing");
 }
 
-pub async fn each_differing_identity_field_is_a_mismatch_naming_it(reg: Registry) {
+pub async fn each_differing_identity_field_is_a_mismatch_naming_it(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let mut original = new_version("1.0.0");
     original.checksum_sha256 = Some("ab".repeat(32));
@@ -173,7 +174,7 @@ pub async fn each_differing_identity_field_is_a_mismatch_naming_it(reg: Registry
     assert_eq!(stats(&reg).await, before);
 }
 
-pub async fn versions_are_found_by_checksum_across_models(reg: Registry) {
+pub async fn versions_are_found_by_checksum_across_models(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     let shared = "ef".repeat(32);
     let mut new = new_version("1.0.0");
@@ -199,7 +200,7 @@ pub async fn versions_are_found_by_checksum_across_models(reg: Registry) {
     );
 }
 
-pub async fn drift_lists_deployments_that_do_not_run_the_production_version(reg: Registry) {
+pub async fn drift_lists_deployments_that_do_not_run_the_production_version(reg: AnyRegistry) {
     let m = model(&reg, "fraud").await;
     let other = model(&reg, "other").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
@@ -260,7 +261,7 @@ pub async fn drift_lists_deployments_that_do_not_run_the_production_version(reg:
     );
 }
 
-pub async fn a_tag_is_described_and_deleting_it_unlinks_every_model_with_an_event_each(reg: Registry) {
+pub async fn a_tag_is_described_and_deleting_it_unlinks_every_model_with_an_event_each(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     reg.add_tag(&a.id.into(), "nlp").await.unwrap();
     reg.add_tag(&b.id.into(), "nlp").await.unwrap();

@@ -1,11 +1,12 @@
 use modelreg_core::deployments::NewDeployment;
 use modelreg_core::environments::{EnvironmentFilter, EnvironmentKind, EnvironmentUpdate, NewEnvironment};
-use modelreg_core::{AuditAction, EntityKind, Page, Registry};
+use modelreg_core::{AuditAction, EntityKind, Page};
 use serde_json::json;
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
-pub async fn create_environment_and_find_it_by_name(reg: Registry) {
+pub async fn create_environment_and_find_it_by_name(reg: AnyRegistry) {
     let mut new = NewEnvironment::new("prod-us", EnvironmentKind::Production);
     new.region = Some("us-east-1".into());
     new.kubernetes_namespace = Some("ml-prod".into());
@@ -20,7 +21,7 @@ pub async fn create_environment_and_find_it_by_name(reg: Registry) {
     assert_not_found(reg.environment(&"nowhere".into()).await, EntityKind::Environment);
 }
 
-pub async fn environment_names_are_unique(reg: Registry) {
+pub async fn environment_names_are_unique(reg: AnyRegistry) {
     environment(&reg, "dev", EnvironmentKind::Development).await;
     let again = reg
         .create_environment(NewEnvironment::new("dev", EnvironmentKind::Sandbox))
@@ -28,7 +29,7 @@ pub async fn environment_names_are_unique(reg: Registry) {
     assert_conflict(again, EntityKind::Environment, "name", "dev");
 }
 
-pub async fn environments_list_by_kind_active_only(reg: Registry) {
+pub async fn environments_list_by_kind_active_only(reg: AnyRegistry) {
     environment(&reg, "prod-b", EnvironmentKind::Production).await;
     let gone = environment(&reg, "prod-a", EnvironmentKind::Production).await;
     environment(&reg, "stage", EnvironmentKind::Staging).await;
@@ -52,7 +53,7 @@ pub async fn environments_list_by_kind_active_only(reg: Registry) {
     );
 }
 
-pub async fn updating_an_environment_audits_the_change(reg: Registry) {
+pub async fn updating_an_environment_audits_the_change(reg: AnyRegistry) {
     let env = environment(&reg, "edge", EnvironmentKind::Sandbox).await;
     let mut config = modelreg_core::validate::JsonObject::new();
     config.insert("gpu".into(), json!("T4"));
@@ -71,7 +72,7 @@ pub async fn updating_an_environment_audits_the_change(reg: Registry) {
     );
 }
 
-pub async fn deactivated_environment_refuses_deployments(reg: Registry) {
+pub async fn deactivated_environment_refuses_deployments(reg: AnyRegistry) {
     let env = environment(&reg, "old", EnvironmentKind::Staging).await;
     let deactivated = reg.deactivate_environment(&env.id.into()).await.unwrap();
     assert!(!deactivated.is_active);

@@ -4,8 +4,9 @@ use std::sync::Arc;
 use modelreg_core::history::HistoryEntry;
 use modelreg_core::time::{self, Timestamp};
 use modelreg_core::versions::VersionStatus;
-use modelreg_core::{EntityKind, Error, Page, Ref, Registry, Selector, VersionRef};
+use modelreg_core::{EntityKind, Error, Page, Ref, Selector, VersionRef};
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
 fn production(model: &str) -> VersionRef {
@@ -21,7 +22,7 @@ fn instant() -> Timestamp {
     time::now()
 }
 
-pub async fn every_status_change_and_alias_move_writes_a_history_row(reg: Registry) {
+pub async fn every_status_change_and_alias_move_writes_a_history_row(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "2.0.0").await;
@@ -75,7 +76,7 @@ pub async fn every_status_change_and_alias_move_writes_a_history_row(reg: Regist
     assert_eq!(page, history[2..5]);
 }
 
-pub async fn production_as_of_resolves_before_between_and_after_changes(reg: Registry) {
+pub async fn production_as_of_resolves_before_between_and_after_changes(reg: AnyRegistry) {
     let m = model(&reg, "fraud").await;
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "2.0.0").await;
@@ -109,7 +110,7 @@ pub async fn production_as_of_resolves_before_between_and_after_changes(reg: Reg
     );
 }
 
-pub async fn alias_as_of_resolves_before_between_and_after_moves(reg: Registry) {
+pub async fn alias_as_of_resolves_before_between_and_after_moves(reg: AnyRegistry) {
     let m = model(&reg, "fraud").await;
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "2.0.0").await;
@@ -127,7 +128,7 @@ pub async fn alias_as_of_resolves_before_between_and_after_moves(reg: Registry) 
     assert_not_found(reg.version_at(&champion, after).await, EntityKind::ModelVersion);
 }
 
-pub async fn as_of_says_what_it_cannot_answer(reg: Registry) {
+pub async fn as_of_says_what_it_cannot_answer(reg: AnyRegistry) {
     let m = model(&reg, "fraud").await;
     let before = instant();
     let v1 = version(&reg, &m, "1.0.0").await;
@@ -159,7 +160,7 @@ pub async fn as_of_says_what_it_cannot_answer(reg: Registry) {
     }
 }
 
-pub async fn concurrent_promotions_leave_a_history_that_replays_to_the_final_state(reg: Registry) {
+pub async fn concurrent_promotions_leave_a_history_that_replays_to_the_final_state(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let mut versions = Vec::new();
     for i in 0..10 {

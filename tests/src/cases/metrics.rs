@@ -1,14 +1,15 @@
 use chrono::{Duration, TimeZone, Utc};
 use modelreg_core::metrics::{Metric, MetricFilter, NewMetric, Split};
-use modelreg_core::{EntityKind, Page, Registry};
+use modelreg_core::{EntityKind, Page};
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
 fn values(metrics: &[Metric]) -> Vec<(&str, f64)> {
     metrics.iter().map(|m| (m.name.as_str(), m.value)).collect()
 }
 
-pub async fn metrics_list_newest_first_with_name_and_split_filters(reg: Registry) {
+pub async fn metrics_list_newest_first_with_name_and_split_filters(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let base = Utc.with_ymd_and_hms(2026, 2, 2, 0, 0, 0).unwrap();
@@ -63,7 +64,7 @@ pub async fn metrics_list_newest_first_with_name_and_split_filters(reg: Registry
     );
 }
 
-pub async fn latest_metrics_hold_the_newest_value_of_each_name(reg: Registry) {
+pub async fn latest_metrics_hold_the_newest_value_of_each_name(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let other = version(&reg, &m, "2.0.0").await;
@@ -79,7 +80,7 @@ pub async fn latest_metrics_hold_the_newest_value_of_each_name(reg: Registry) {
     assert_eq!(values(&latest), [("auc", 0.75), ("f1", 0.65)]);
 }
 
-pub async fn nan_and_infinite_metric_values_are_rejected(reg: Registry) {
+pub async fn nan_and_infinite_metric_values_are_rejected(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
@@ -98,7 +99,7 @@ pub async fn nan_and_infinite_metric_values_are_rejected(reg: Registry) {
     assert_eq!(stats(&reg).await.metrics, 4);
 }
 
-pub async fn metric_of_unknown_version_is_not_found(reg: Registry) {
+pub async fn metric_of_unknown_version_is_not_found(reg: AnyRegistry) {
     let result = reg
         .record_metric(&uuid::Uuid::new_v4().into(), NewMetric::new("acc", 1.0, Split::Test))
         .await;

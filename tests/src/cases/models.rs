@@ -3,15 +3,16 @@ use modelreg_core::environments::EnvironmentKind;
 use modelreg_core::metrics::{NewMetric, Split};
 use modelreg_core::models::{Model, ModelFilter, ModelUpdate, NewModel, RiskLevel};
 use modelreg_core::runs::NewRun;
-use modelreg_core::{AuditAction, EntityKind, Page, Registry};
+use modelreg_core::{AuditAction, EntityKind, Page};
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
 fn names(models: Vec<Model>) -> Vec<String> {
     models.into_iter().map(|m| m.name).collect()
 }
 
-pub async fn create_model_returns_defaults(reg: Registry) {
+pub async fn create_model_returns_defaults(reg: AnyRegistry) {
     let m = model(&reg, "fraud-detector").await;
     assert_eq!(m.risk_level, RiskLevel::Medium);
     assert!(m.is_active);
@@ -22,7 +23,7 @@ pub async fn create_model_returns_defaults(reg: Registry) {
     assert_eq!(reg.model(&"fraud-detector".into()).await.unwrap(), m);
 }
 
-pub async fn model_names_are_unique(reg: Registry) {
+pub async fn model_names_are_unique(reg: AnyRegistry) {
     model(&reg, "dup").await;
     assert_conflict(
         reg.create_model(NewModel::named("dup")).await,
@@ -32,7 +33,7 @@ pub async fn model_names_are_unique(reg: Registry) {
     );
 }
 
-pub async fn model_of_unknown_team_is_not_found(reg: Registry) {
+pub async fn model_of_unknown_team_is_not_found(reg: AnyRegistry) {
     let new = NewModel {
         team: Some(uuid::Uuid::new_v4().into()),
         ..NewModel::named("lost")
@@ -41,7 +42,7 @@ pub async fn model_of_unknown_team_is_not_found(reg: Registry) {
     assert_eq!(stats(&reg).await.models, 0);
 }
 
-pub async fn models_list_with_active_team_and_risk_filters(reg: Registry) {
+pub async fn models_list_with_active_team_and_risk_filters(reg: AnyRegistry) {
     let (t1, t2) = (team(&reg, "t1").await, team(&reg, "t2").await);
     for (name, team_id, risk, active) in [
         ("a", t1.id, RiskLevel::High, true),
@@ -83,7 +84,7 @@ pub async fn models_list_with_active_team_and_risk_filters(reg: Registry) {
     assert_eq!(names(list(high_active_t1).await.unwrap()), ["a"]);
 }
 
-pub async fn models_list_by_name_with_offset_and_limit(reg: Registry) {
+pub async fn models_list_by_name_with_offset_and_limit(reg: AnyRegistry) {
     for i in (0..7).rev() {
         model(&reg, &format!("m{i}")).await;
     }
@@ -94,7 +95,7 @@ pub async fn models_list_by_name_with_offset_and_limit(reg: Registry) {
     assert_eq!(names(page), ["m2", "m3", "m4"]);
 }
 
-pub async fn search_is_a_case_insensitive_substring_match(reg: Registry) {
+pub async fn search_is_a_case_insensitive_substring_match(reg: AnyRegistry) {
     for name in ["BERT-Classifier", "bert-tiny", "ResNet", "roberta"] {
         model(&reg, name).await;
     }
@@ -105,7 +106,7 @@ pub async fn search_is_a_case_insensitive_substring_match(reg: Registry) {
     assert_eq!(names(limited), ["BERT-Classifier"]);
 }
 
-pub async fn search_treats_percent_and_underscore_literally(reg: Registry) {
+pub async fn search_treats_percent_and_underscore_literally(reg: AnyRegistry) {
     for name in ["100%-recall", "100x-recall", "a_b", "axb", "back\\slash"] {
         model(&reg, name).await;
     }
@@ -124,7 +125,7 @@ pub async fn search_treats_percent_and_underscore_literally(reg: Registry) {
     );
 }
 
-pub async fn updating_a_model_moves_updated_at(reg: Registry) {
+pub async fn updating_a_model_moves_updated_at(reg: AnyRegistry) {
     let m = model(&reg, "evolving").await;
     let update = ModelUpdate {
         description: Some(Some("now documented".into())),
@@ -143,7 +144,7 @@ pub async fn updating_a_model_moves_updated_at(reg: Registry) {
     assert_eq!(changed, ["compliance_required", "description", "risk_level"]);
 }
 
-pub async fn an_update_that_changes_nothing_writes_nothing(reg: Registry) {
+pub async fn an_update_that_changes_nothing_writes_nothing(reg: AnyRegistry) {
     let m = model(&reg, "stable").await;
     let same = ModelUpdate {
         name: Some("stable".into()),
@@ -154,7 +155,7 @@ pub async fn an_update_that_changes_nothing_writes_nothing(reg: Registry) {
     assert_eq!(audit_of(&reg, EntityKind::Model, m.id).await.len(), 1);
 }
 
-pub async fn add_tag_creates_the_tag_and_twice_is_a_no_op(reg: Registry) {
+pub async fn add_tag_creates_the_tag_and_twice_is_a_no_op(reg: AnyRegistry) {
     let m = model(&reg, "tagged").await;
     assert!(reg.add_tag(&m.id.into(), "nlp").await.unwrap());
     assert!(!reg.add_tag(&m.id.into(), "nlp").await.unwrap());
@@ -169,7 +170,7 @@ pub async fn add_tag_creates_the_tag_and_twice_is_a_no_op(reg: Registry) {
     );
 }
 
-pub async fn remove_tag_unlinks_only_that_model(reg: Registry) {
+pub async fn remove_tag_unlinks_only_that_model(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     reg.add_tag(&a.id.into(), "shared").await.unwrap();
     reg.add_tag(&b.id.into(), "shared").await.unwrap();
@@ -185,7 +186,7 @@ pub async fn remove_tag_unlinks_only_that_model(reg: Registry) {
     assert_eq!(reg.tags_of_model(&b.id.into(), Page::default()).await.unwrap().len(), 1);
 }
 
-pub async fn models_are_listed_by_tag(reg: Registry) {
+pub async fn models_are_listed_by_tag(reg: AnyRegistry) {
     for name in ["z-model", "a-model", "untagged"] {
         let m = model(&reg, name).await;
         if name != "untagged" {
@@ -197,7 +198,7 @@ pub async fn models_are_listed_by_tag(reg: Registry) {
     assert!(reg.models_by_tag("unknown", Page::default()).await.unwrap().is_empty());
 }
 
-pub async fn tags_list_with_model_counts(reg: Registry) {
+pub async fn tags_list_with_model_counts(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     reg.add_tag(&a.id.into(), "prod").await.unwrap();
     reg.add_tag(&b.id.into(), "prod").await.unwrap();
@@ -208,7 +209,7 @@ pub async fn tags_list_with_model_counts(reg: Registry) {
     assert_eq!(counts, [("beta", 0), ("prod", 2)]);
 }
 
-pub async fn deleting_a_model_cascades_to_everything_below_it(reg: Registry) {
+pub async fn deleting_a_model_cascades_to_everything_below_it(reg: AnyRegistry) {
     let m = model(&reg, "doomed").await;
     let keep = model(&reg, "kept").await;
     let v = version(&reg, &m, "1.0.0").await;
@@ -239,7 +240,7 @@ pub async fn deleting_a_model_cascades_to_everything_below_it(reg: Registry) {
     assert_eq!(counts[&DeploymentStatus::Deploying], 1);
 }
 
-pub async fn model_with_versions_returns_a_page_newest_first_with_the_total(reg: Registry) {
+pub async fn model_with_versions_returns_a_page_newest_first_with_the_total(reg: AnyRegistry) {
     let m = model(&reg, "versioned").await;
     for semver in ["1.0.0", "1.1.0", "0.9.0"] {
         version(&reg, &m, semver).await;

@@ -4,24 +4,25 @@
 use modelreg_core::models::{ModelFilter, ModelUpdate, NewModel, RiskLevel};
 use modelreg_core::teams::NewTeam;
 use modelreg_core::versions::{VersionFilter, VersionStatus};
-use modelreg_core::{EntityKind, Page, Registry};
+use modelreg_core::{EntityKind, Page};
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
-pub async fn test_team_creation(reg: Registry) {
+pub async fn test_team_creation(reg: AnyRegistry) {
     let t = team(&reg, "ml-platform").await;
     assert_eq!(t.name, "ml-platform");
     assert!(t.active);
     assert!(t.created_at <= modelreg_core::time::now());
 }
 
-pub async fn test_team_unique_constraint(reg: Registry) {
+pub async fn test_team_unique_constraint(reg: AnyRegistry) {
     team(&reg, "duplicate-team").await;
     let again = reg.create_team(NewTeam::named("duplicate-team")).await;
     assert_conflict(again, EntityKind::Team, "name", "duplicate-team");
 }
 
-pub async fn test_model_creation(reg: Registry) {
+pub async fn test_model_creation(reg: AnyRegistry) {
     let t = team(&reg, "t").await;
     let new = NewModel {
         description: Some("BERT for sentiment analysis".into()),
@@ -35,7 +36,7 @@ pub async fn test_model_creation(reg: Registry) {
     assert_eq!(m.risk_level, RiskLevel::Medium);
 }
 
-pub async fn test_model_version_relationship(reg: Registry) {
+pub async fn test_model_version_relationship(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "1.1.0").await;
@@ -47,21 +48,21 @@ pub async fn test_model_version_relationship(reg: Registry) {
     assert!(versions.contains(&v1) && versions.contains(&v2));
 }
 
-pub async fn test_model_version_unique_constraint(reg: Registry) {
+pub async fn test_model_version_unique_constraint(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     version(&reg, &m, "1.0.0").await;
     let again = reg.register_version(&m.id.into(), other_artifact("1.0.0")).await;
     assert_mismatch(again, &["artifact_uri"]);
 }
 
-pub async fn test_model_cascade_delete(reg: Registry) {
+pub async fn test_model_cascade_delete(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     reg.delete_model(&m.id.into()).await.unwrap();
     assert_not_found(reg.version(&v.id.into()).await, EntityKind::ModelVersion);
 }
 
-pub async fn test_team_set_null_on_delete(reg: Registry) {
+pub async fn test_team_set_null_on_delete(reg: AnyRegistry) {
     let t = team(&reg, "t").await;
     let m = reg
         .create_model(NewModel {
@@ -74,7 +75,7 @@ pub async fn test_team_set_null_on_delete(reg: Registry) {
     assert_eq!(reg.model(&m.id.into()).await.unwrap().team_id, None);
 }
 
-pub async fn test_create_team(reg: Registry) {
+pub async fn test_create_team(reg: AnyRegistry) {
     let new = NewTeam {
         name: "ml-platform".into(),
         department: Some("Engineering".into()),
@@ -85,12 +86,12 @@ pub async fn test_create_team(reg: Registry) {
     assert_eq!(t.department.as_deref(), Some("Engineering"));
 }
 
-pub async fn test_get_team_by_name(reg: Registry) {
+pub async fn test_get_team_by_name(reg: AnyRegistry) {
     let t = team(&reg, "search-team").await;
     assert_eq!(reg.team(&"search-team".into()).await.unwrap().id, t.id);
 }
 
-pub async fn test_list_models_with_filters(reg: Registry) {
+pub async fn test_list_models_with_filters(reg: AnyRegistry) {
     let (t1, t2) = (team(&reg, "t1").await, team(&reg, "t2").await);
     for (name, team, active, risk) in [
         ("m1", &t1, true, RiskLevel::High),
@@ -125,7 +126,7 @@ pub async fn test_list_models_with_filters(reg: Registry) {
     assert!(results.iter().all(|m| m.is_active && m.risk_level == RiskLevel::High));
 }
 
-pub async fn test_get_latest_version(reg: Registry) {
+pub async fn test_get_latest_version(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     version(&reg, &m, "1.0.0").await;
     version(&reg, &m, "1.1.0").await;
@@ -135,7 +136,7 @@ pub async fn test_get_latest_version(reg: Registry) {
     assert_eq!(latest.semver, "2.0.0");
 }
 
-pub async fn test_get_model_summary(reg: Registry) {
+pub async fn test_get_model_summary(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "1.0.1").await;

@@ -4,14 +4,15 @@
 use modelreg_core::deployments::NewDeployment;
 use modelreg_core::environments::EnvironmentKind;
 use modelreg_core::metrics::{MetricFilter, NewMetric, Split};
-use modelreg_core::models::NewModel;
+use modelreg_core::models::{ModelUpdate, NewModel};
 use modelreg_core::runs::{NewRun, RunFilter};
 use modelreg_core::versions::VersionStatus;
-use modelreg_core::{EntityKind, Page, Ref, Registry, Selector, VersionRef};
+use modelreg_core::{EntityKind, Page, Ref, Selector, VersionRef};
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
-pub async fn a_version_is_reached_by_id_semver_latest_and_production(reg: Registry) {
+pub async fn a_version_is_reached_by_id_semver_latest_and_production(reg: AnyRegistry) {
     let m = model(&reg, "fraud").await;
     let v1 = version(&reg, &m, "1.2.0").await;
     let v2 = version(&reg, &m, "1.10.0").await;
@@ -36,7 +37,7 @@ pub async fn a_version_is_reached_by_id_semver_latest_and_production(reg: Regist
     }
 }
 
-pub async fn a_model_is_reached_by_id_and_by_name(reg: Registry) {
+pub async fn a_model_is_reached_by_id_and_by_name(reg: AnyRegistry) {
     let m = model(&reg, "churn").await;
     model(&reg, "other").await;
     for reference in [
@@ -65,7 +66,7 @@ pub async fn a_model_is_reached_by_id_and_by_name(reg: Registry) {
     assert_eq!((by_id.len(), &by_id), (1, &by_name));
 }
 
-pub async fn a_model_named_like_a_uuid_is_still_found_by_name(reg: Registry) {
+pub async fn a_model_named_like_a_uuid_is_still_found_by_name(reg: AnyRegistry) {
     let name = uuid::Uuid::new_v4().to_string();
     let m = model(&reg, &name).await;
     assert!(matches!(Ref::parse(&name), Ref::Id(_)), "the name parses as an id");
@@ -89,7 +90,7 @@ pub async fn a_model_named_like_a_uuid_is_still_found_by_name(reg: Registry) {
     assert_eq!(reg.model(&Ref::name(m.id.to_string())).await.unwrap(), twin);
 }
 
-pub async fn a_missing_model_is_not_found_under_its_reference(reg: Registry) {
+pub async fn a_missing_model_is_not_found_under_its_reference(reg: AnyRegistry) {
     let m = model(&reg, "present").await;
     version(&reg, &m, "1.0.0").await;
     let ghost = uuid::Uuid::new_v4();
@@ -116,7 +117,7 @@ pub async fn a_missing_model_is_not_found_under_its_reference(reg: Registry) {
     );
 }
 
-pub async fn a_missing_version_names_the_model_and_selector(reg: Registry) {
+pub async fn a_missing_version_names_the_model_and_selector(reg: AnyRegistry) {
     let m = model(&reg, "lonely").await;
     // Named by id, the key still names the model by its name.
     for model_ref in [Ref::name("lonely"), Ref::Id(m.id)] {
@@ -153,7 +154,7 @@ pub async fn a_missing_version_names_the_model_and_selector(reg: Registry) {
     assert_eq!(stats(&reg).await.training_runs, 0);
 }
 
-pub async fn changes_resolve_version_references_in_their_transaction(reg: Registry) {
+pub async fn changes_resolve_version_references_in_their_transaction(reg: AnyRegistry) {
     let m = reg
         .create_model(NewModel {
             team: Some(team(&reg, "owners").await.name.into()),
@@ -202,4 +203,36 @@ pub async fn changes_resolve_version_references_in_their_transaction(reg: Regist
     reg.delete_version(&production).await.unwrap();
     assert_not_found(reg.version(&v1.id.into()).await, EntityKind::ModelVersion);
     assert_eq!(reg.model(&"served".into()).await.unwrap().team_id, m.team_id);
+}
+
+/// Names that read as words of a path (`search`, `.`, `..`, `a/b`, `%20`)
+/// or as a marker (`name:x`) reach their model, its versions and a tag of
+/// the same name, as any name does.
+pub async fn names_that_look_like_paths_reach_their_model(reg: AnyRegistry) {
+    for name in ["search", ".", "..", "a/b", "a@b", "%20", "name:x", "?q=1#f"] {
+        let m = model(&reg, name).await;
+        assert_eq!(reg.model(&Ref::name(name)).await.unwrap(), m, "{name}");
+        let v = version(&reg, &m, "1.0.0").await;
+        let reference = VersionRef::semver(Ref::name(name), "1.0.0");
+        assert_eq!(reg.version(&reference).await.unwrap(), v, "{name}");
+        let update = ModelUpdate {
+            description: Some(Some(format!("the {name} model"))),
+            ..ModelUpdate::default()
+        };
+        let updated = reg.update_model(&Ref::name(name), update).await.unwrap();
+        assert_eq!(
+            updated.description.as_deref(),
+            Some(format!("the {name} model").as_str())
+        );
+        assert_eq!(
+            reg.list_versions(&Ref::name(name), Default::default(), Page::default())
+                .await
+                .unwrap(),
+            [v]
+        );
+        assert!(reg.add_tag(&Ref::name(name), name).await.unwrap(), "{name}");
+        let tagged = reg.models_by_tag(name, Page::default()).await.unwrap();
+        assert_eq!(tagged.iter().map(|m| m.id).collect::<Vec<_>>(), [m.id], "{name}");
+        assert!(reg.remove_tag(&Ref::name(name), name).await.unwrap(), "{name}");
+    }
 }

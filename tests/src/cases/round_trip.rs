@@ -34,7 +34,7 @@ use uuid::Uuid;
 
 pub use proptest;
 
-use crate::Backend;
+use crate::LocalBackend;
 
 /// Registries generated per run when `MODELREG_PROPTEST_CASES` is not set.
 pub const DEFAULT_CASES: u32 = 6;
@@ -832,14 +832,14 @@ fn assemble(
 /// Every generated registry, on this backend: written in bulk, each record
 /// reads back as written, and its export imported into an empty registry
 /// exports the same bytes.
-pub async fn whatever_is_accepted_reads_back_exports_and_imports_identically<B: Backend>(reg: Registry) {
+pub async fn whatever_is_accepted_reads_back_exports_and_imports_identically<B: LocalBackend>(reg: Registry) {
     let label = format!("round trip on {}", reg.backend());
     drop(reg);
     steps::check_registries(&label, |generated| async move {
-        let Some((source, source_guard)) = B::fresh().await else {
+        let Some((source, source_guard)) = B::fresh_local().await else {
             return Ok(());
         };
-        let Some((target, target_guard)) = B::fresh().await else {
+        let Some((target, target_guard)) = B::fresh_local().await else {
             return Ok(());
         };
         steps::write(&source, &generated).await?;

@@ -1,14 +1,15 @@
 use chrono::{Duration, TimeZone, Utc};
 use modelreg_core::runs::{NewRun, RunFilter, RunFinish, RunStatus, TrainingRun};
-use modelreg_core::{EntityKind, Page, Registry};
+use modelreg_core::{EntityKind, Page};
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
 fn names(runs: &[TrainingRun]) -> Vec<&str> {
     runs.iter().map(|r| r.run_name.as_str()).collect()
 }
 
-pub async fn start_run_returns_defaults(reg: Registry) {
+pub async fn start_run_returns_defaults(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let run = reg.start_run(&v.id.into(), NewRun::named("baseline")).await.unwrap();
@@ -26,7 +27,7 @@ pub async fn start_run_returns_defaults(reg: Registry) {
     );
 }
 
-pub async fn finishing_a_run_sets_completion_and_duration(reg: Registry) {
+pub async fn finishing_a_run_sets_completion_and_duration(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let start = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
@@ -64,7 +65,7 @@ pub async fn finishing_a_run_sets_completion_and_duration(reg: Registry) {
     assert_invalid(reg.finish_run(other.id, early).await, "completed_at");
 }
 
-pub async fn a_finished_run_cannot_finish_again(reg: Registry) {
+pub async fn a_finished_run_cannot_finish_again(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let run = reg.start_run(&v.id.into(), NewRun::named("r")).await.unwrap();
@@ -78,7 +79,7 @@ pub async fn a_finished_run_cannot_finish_again(reg: Registry) {
     assert_eq!(reg.run(run.id).await.unwrap().status, RunStatus::Failed);
 }
 
-pub async fn a_run_cannot_finish_as_running(reg: Registry) {
+pub async fn a_run_cannot_finish_as_running(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let run = reg.start_run(&v.id.into(), NewRun::named("r")).await.unwrap();
@@ -93,7 +94,7 @@ pub async fn a_run_cannot_finish_as_running(reg: Registry) {
     );
 }
 
-pub async fn runs_list_by_version_and_model_newest_first(reg: Registry) {
+pub async fn runs_list_by_version_and_model_newest_first(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
     let other = version(&reg, &model(&reg, "other").await, "1.0.0").await;
@@ -137,7 +138,7 @@ pub async fn runs_list_by_version_and_model_newest_first(reg: Registry) {
     );
 }
 
-pub async fn runs_with_equal_start_times_list_in_a_stable_order(reg: Registry) {
+pub async fn runs_with_equal_start_times_list_in_a_stable_order(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     let at = Utc.with_ymd_and_hms(2026, 5, 5, 5, 5, 5).unwrap();
@@ -171,7 +172,7 @@ pub async fn runs_with_equal_start_times_list_in_a_stable_order(reg: Registry) {
     assert_eq!(paged, first, "pages neither skip nor repeat a tied run");
 }
 
-pub async fn cost_summary_matches_hand_computed_totals(reg: Registry) {
+pub async fn cost_summary_matches_hand_computed_totals(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     let va = version(&reg, &a, "1.0.0").await;
     let vb = version(&reg, &b, "1.0.0").await;
@@ -201,7 +202,7 @@ pub async fn cost_summary_matches_hand_computed_totals(reg: Registry) {
     );
 }
 
-pub async fn negative_or_non_finite_hours_and_costs_are_rejected(reg: Registry) {
+pub async fn negative_or_non_finite_hours_and_costs_are_rejected(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     for hours in [-0.5, f64::NAN, f64::INFINITY] {

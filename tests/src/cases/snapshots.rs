@@ -17,7 +17,7 @@ use modelreg_core::versions::VersionStatus;
 use modelreg_core::{Error, Ref, Registry, Selector, VersionRef};
 use tokio::task::JoinHandle;
 
-use crate::Backend;
+use crate::LocalBackend;
 use crate::fixtures::*;
 
 const ROUNDS: usize = 3;
@@ -128,7 +128,7 @@ fn nonzero(counts: &BTreeMap<RecordKind, u64>) -> BTreeMap<RecordKind, u64> {
     counts.iter().filter(|(_, n)| **n > 0).map(|(k, n)| (*k, *n)).collect()
 }
 
-pub async fn an_export_under_concurrent_writes_is_one_snapshot<B: Backend>(source: Registry) {
+pub async fn an_export_under_concurrent_writes_is_one_snapshot<B: LocalBackend>(source: Registry) {
     crate::sample::fill(&source).await;
     for round in 0..ROUNDS {
         let writers = Writers::start(&source, round).await;
@@ -149,7 +149,7 @@ pub async fn an_export_under_concurrent_writes_is_one_snapshot<B: Backend>(sourc
             counts,
             "round {round}: the file holds what its header says"
         );
-        let (target, guard) = B::fresh().await.expect("a fresh target");
+        let (target, guard) = B::fresh_local().await.expect("a fresh target");
         let summary = import(&target, &lines, false)
             .await
             .unwrap_or_else(|e| panic!("round {round}: the export imports into an empty registry: {e}"));
@@ -159,10 +159,10 @@ pub async fn an_export_under_concurrent_writes_is_one_snapshot<B: Backend>(sourc
     }
 }
 
-pub async fn a_copy_under_concurrent_writes_is_one_snapshot<B: Backend>(source: Registry) {
+pub async fn a_copy_under_concurrent_writes_is_one_snapshot<B: LocalBackend>(source: Registry) {
     crate::sample::fill(&source).await;
     for round in 0..ROUNDS {
-        let (target, guard) = B::fresh().await.expect("a fresh target");
+        let (target, guard) = B::fresh_local().await.expect("a fresh target");
         let writers = Writers::start(&source, round).await;
         let before = writers.writes();
         let copied = target.copy_from(&source, false, &mut writers.interleaved()).await;

@@ -1,10 +1,11 @@
 use modelreg_core::teams::{NewTeam, TeamFilter, TeamUpdate};
-use modelreg_core::{AuditAction, EntityKind, Page, Registry};
+use modelreg_core::{AuditAction, EntityKind, Page};
 use serde_json::json;
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
-pub async fn create_team_returns_defaults(reg: Registry) {
+pub async fn create_team_returns_defaults(reg: AnyRegistry) {
     let new = NewTeam {
         name: "ml-platform".into(),
         department: Some("Engineering".into()),
@@ -16,25 +17,25 @@ pub async fn create_team_returns_defaults(reg: Registry) {
     assert_eq!(reg.team(&team.id.into()).await.unwrap(), team);
 }
 
-pub async fn team_names_are_unique(reg: Registry) {
+pub async fn team_names_are_unique(reg: AnyRegistry) {
     team(&reg, "vision").await;
     let again = reg.create_team(NewTeam::named("vision")).await;
     assert_conflict(again, EntityKind::Team, "name", "vision");
     assert_eq!(stats(&reg).await.teams, 1);
 }
 
-pub async fn team_is_found_by_id_and_name(reg: Registry) {
+pub async fn team_is_found_by_id_and_name(reg: AnyRegistry) {
     let t = team(&reg, "search").await;
     assert_eq!(reg.team(&"search".into()).await.unwrap().id, t.id);
     assert_eq!(reg.team(&t.id.into()).await.unwrap().name, "search");
 }
 
-pub async fn missing_team_is_not_found(reg: Registry) {
+pub async fn missing_team_is_not_found(reg: AnyRegistry) {
     assert_not_found(reg.team(&"nobody".into()).await, EntityKind::Team);
     assert_not_found(reg.team(&uuid::Uuid::new_v4().into()).await, EntityKind::Team);
 }
 
-pub async fn teams_list_by_name_with_offset_and_limit(reg: Registry) {
+pub async fn teams_list_by_name_with_offset_and_limit(reg: AnyRegistry) {
     for name in ["delta", "alpha", "charlie", "bravo", "echo"] {
         team(&reg, name).await;
     }
@@ -53,7 +54,7 @@ pub async fn teams_list_by_name_with_offset_and_limit(reg: Registry) {
     assert!(past_end.is_empty());
 }
 
-pub async fn teams_list_active_only(reg: Registry) {
+pub async fn teams_list_active_only(reg: AnyRegistry) {
     let a = team(&reg, "a").await;
     team(&reg, "b").await;
     reg.deactivate_team(&a.id.into()).await.unwrap();
@@ -66,7 +67,7 @@ pub async fn teams_list_active_only(reg: Registry) {
     assert_eq!(all.len(), 2);
 }
 
-pub async fn updating_a_team_audits_old_and_new_values(reg: Registry) {
+pub async fn updating_a_team_audits_old_and_new_values(reg: AnyRegistry) {
     let t = team(&reg, "nlp").await;
     let update = TeamUpdate {
         department: Some(Some("Research".into())),
@@ -88,7 +89,7 @@ pub async fn updating_a_team_audits_old_and_new_values(reg: Registry) {
     );
 }
 
-pub async fn renaming_a_team_to_a_taken_name_conflicts(reg: Registry) {
+pub async fn renaming_a_team_to_a_taken_name_conflicts(reg: AnyRegistry) {
     team(&reg, "taken").await;
     let t = team(&reg, "free").await;
     let update = TeamUpdate {
@@ -105,14 +106,14 @@ pub async fn renaming_a_team_to_a_taken_name_conflicts(reg: Registry) {
     assert_eq!(audit_of(&reg, EntityKind::Team, t.id).await.len(), 1);
 }
 
-pub async fn deactivating_a_team_is_a_soft_delete(reg: Registry) {
+pub async fn deactivating_a_team_is_a_soft_delete(reg: AnyRegistry) {
     let t = team(&reg, "legacy").await;
     let deactivated = reg.deactivate_team(&t.id.into()).await.unwrap();
     assert!(!deactivated.active);
     assert!(!reg.team(&t.id.into()).await.unwrap().active, "still there, inactive");
 }
 
-pub async fn deleting_a_team_leaves_its_models_without_team(reg: Registry) {
+pub async fn deleting_a_team_leaves_its_models_without_team(reg: AnyRegistry) {
     let t = team(&reg, "gone").await;
     let new = modelreg_core::models::NewModel {
         team: Some(t.id.into()),

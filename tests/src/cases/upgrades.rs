@@ -13,7 +13,7 @@ use modelreg_core::store::RecordKind;
 use modelreg_core::versions::{NewVersion, VersionStatus, VersionUpdate};
 use modelreg_core::{Ref, Selector, VersionRef};
 
-use crate::Backend;
+use crate::LocalBackend;
 use crate::fixtures::*;
 
 /// The export (format 1) that the schema-1 binary wrote of
@@ -443,7 +443,7 @@ pub mod schema_one {
 /// The format-1 export of the schema-1 fixture imports into an empty
 /// registry: every record as it was, and the status history its audit
 /// trail tells, rebuilt as schema 2's migration rebuilds it.
-pub async fn a_format_1_export_imports_with_every_record_and_the_history_its_audit_trail_tells<B: Backend>(
+pub async fn a_format_1_export_imports_with_every_record_and_the_history_its_audit_trail_tells<B: LocalBackend>(
     reg: Registry,
 ) {
     let lines: Vec<String> = FORMAT_ONE_EXPORT.lines().map(str::to_owned).collect();
@@ -486,7 +486,9 @@ pub async fn a_format_1_export_imports_with_every_record_and_the_history_its_aud
     // file again gives the same registry, to the byte; its export is of format 2.
     let exported = export(&reg).await;
     assert_eq!(header_and_counts(&exported).0.format_version, 2);
-    let Some((again, guard)) = B::fresh().await else { return };
+    let Some((again, guard)) = B::fresh_local().await else {
+        return;
+    };
     import(&again, &lines, false).await.expect("a second import");
     assert_eq!(export(&again).await[1..], exported[1..]);
     drop(guard);
@@ -498,7 +500,7 @@ pub async fn a_format_1_export_imports_with_every_record_and_the_history_its_aud
 /// the status history, version descriptions, edits) exports as format 2;
 /// that export imports into an empty registry whose export is the same,
 /// line for line, header included; and a copy carries the same.
-pub async fn aliases_history_and_descriptions_survive_export_import_and_copy<B: Backend>(source: Registry) {
+pub async fn aliases_history_and_descriptions_survive_export_import_and_copy<B: LocalBackend>(source: Registry) {
     crate::sample::fill(&source).await;
     let fraud = |semver: &str| VersionRef::semver("fraud-detector", semver);
     let described = NewVersion {
@@ -553,14 +555,14 @@ pub async fn aliases_history_and_descriptions_survive_export_import_and_copy<B: 
         "two versions have descriptions"
     );
 
-    let Some((imported, imported_guard)) = B::fresh().await else {
+    let Some((imported, imported_guard)) = B::fresh_local().await else {
         return;
     };
     let summary = import(&imported, &first, false).await.expect("import");
     assert_eq!((summary.total, summary.derived), (first.len() as u64 - 1, 0));
     assert_eq!(export(&imported).await, first, "export, import, export: the same lines");
 
-    let Some((copied, copied_guard)) = B::fresh().await else {
+    let Some((copied, copied_guard)) = B::fresh_local().await else {
         return;
     };
     let summary = copied.copy_from(&source, false, &mut |_, _| {}).await.expect("copy");

@@ -2,15 +2,16 @@ use modelreg_core::environments::EnvironmentKind;
 use modelreg_core::metrics::{NewMetric, Split};
 use modelreg_core::runs::NewRun;
 use modelreg_core::versions::{ModelVersion, NewVersion, VersionFilter, VersionStatus};
-use modelreg_core::{AuditAction, EntityKind, Page, Registry, VersionRef};
+use modelreg_core::{AuditAction, EntityKind, Page, VersionRef};
 
+use crate::AnyRegistry;
 use crate::fixtures::*;
 
 fn semvers(versions: &[ModelVersion]) -> Vec<&str> {
     versions.iter().map(|v| v.semver.as_str()).collect()
 }
 
-pub async fn register_version_returns_defaults(reg: Registry) {
+pub async fn register_version_returns_defaults(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     assert_eq!(v.status, VersionStatus::Registered);
@@ -19,7 +20,7 @@ pub async fn register_version_returns_defaults(reg: Registry) {
     assert_eq!(reg.version(&v.id.into()).await.unwrap(), v);
 }
 
-pub async fn semver_is_unique_per_model(reg: Registry) {
+pub async fn semver_is_unique_per_model(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     version(&reg, &a, "1.0.0").await;
     let again = reg.register_version(&a.id.into(), other_artifact("1.0.0")).await;
@@ -28,7 +29,7 @@ pub async fn semver_is_unique_per_model(reg: Registry) {
     assert_eq!(stats(&reg).await.model_versions, 2);
 }
 
-pub async fn invalid_semver_is_rejected(reg: Registry) {
+pub async fn invalid_semver_is_rejected(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     for bad in [
         "1",
@@ -51,7 +52,7 @@ pub async fn invalid_semver_is_rejected(reg: Registry) {
     assert_eq!(stats(&reg).await.model_versions, 0);
 }
 
-pub async fn prerelease_and_build_semvers_are_accepted(reg: Registry) {
+pub async fn prerelease_and_build_semvers_are_accepted(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     for ok in [
         "1.2.3",
@@ -63,7 +64,7 @@ pub async fn prerelease_and_build_semvers_are_accepted(reg: Registry) {
     }
 }
 
-pub async fn latest_means_highest_semver_precedence(reg: Registry) {
+pub async fn latest_means_highest_semver_precedence(reg: AnyRegistry) {
     // The example of DESIGN.md, verbatim.
     let m = model(&reg, "m").await;
     for semver in ["1.9.0", "1.10.0", "2.0.0-rc.1", "1.10.1"] {
@@ -84,7 +85,7 @@ pub async fn latest_means_highest_semver_precedence(reg: Registry) {
     );
 }
 
-pub async fn prerelease_ranks_below_its_release(reg: Registry) {
+pub async fn prerelease_ranks_below_its_release(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     for semver in ["2.0.0", "2.0.0-rc.2", "2.0.0-rc.10", "2.0.0-beta"] {
         version(&reg, &m, semver).await;
@@ -103,7 +104,7 @@ pub async fn prerelease_ranks_below_its_release(reg: Registry) {
     );
 }
 
-pub async fn equal_precedence_falls_back_to_newest(reg: Registry) {
+pub async fn equal_precedence_falls_back_to_newest(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     version(&reg, &m, "1.0.0+build.2").await;
     let newer = version(&reg, &m, "1.0.0+build.1").await;
@@ -113,7 +114,7 @@ pub async fn equal_precedence_falls_back_to_newest(reg: Registry) {
     );
 }
 
-pub async fn latest_of_a_status(reg: Registry) {
+pub async fn latest_of_a_status(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "1.1.0").await;
@@ -144,7 +145,7 @@ pub async fn latest_of_a_status(reg: Registry) {
     );
 }
 
-pub async fn versions_list_newest_first_with_status_filter_and_paging(reg: Registry) {
+pub async fn versions_list_newest_first_with_status_filter_and_paging(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let mut made = Vec::new();
     for semver in ["3.0.0", "1.0.0", "2.0.0", "0.1.0"] {
@@ -180,7 +181,7 @@ pub async fn versions_list_newest_first_with_status_filter_and_paging(reg: Regis
     );
 }
 
-pub async fn version_is_found_by_model_and_semver(reg: Registry) {
+pub async fn version_is_found_by_model_and_semver(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     let va = version(&reg, &a, "1.0.0").await;
     version(&reg, &b, "1.0.0").await;
@@ -191,7 +192,7 @@ pub async fn version_is_found_by_model_and_semver(reg: Registry) {
     );
 }
 
-pub async fn promoting_a_version_archives_the_previous_production_version(reg: Registry) {
+pub async fn promoting_a_version_archives_the_previous_production_version(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v1 = version(&reg, &m, "1.0.0").await;
     let v2 = version(&reg, &m, "2.0.0").await;
@@ -231,7 +232,7 @@ pub async fn promoting_a_version_archives_the_previous_production_version(reg: R
     );
 }
 
-pub async fn concurrent_promotions_leave_one_production_version(reg: Registry) {
+pub async fn concurrent_promotions_leave_one_production_version(reg: AnyRegistry) {
     let m = model(&reg, "contended").await;
     let mut ids = Vec::new();
     for i in 0..6 {
@@ -262,7 +263,7 @@ pub async fn concurrent_promotions_leave_one_production_version(reg: Registry) {
     }
 }
 
-pub async fn deprecated_is_terminal(reg: Registry) {
+pub async fn deprecated_is_terminal(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     reg.set_version_status(&v.id.into(), VersionStatus::Deprecated)
@@ -283,7 +284,7 @@ pub async fn deprecated_is_terminal(reg: Registry) {
     assert_eq!(audit_of(&reg, EntityKind::ModelVersion, v.id).await.len(), 2);
 }
 
-pub async fn setting_the_same_status_is_a_no_op(reg: Registry) {
+pub async fn setting_the_same_status_is_a_no_op(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let v = version(&reg, &m, "1.0.0").await;
     reg.set_version_status(&v.id.into(), VersionStatus::Production)
@@ -297,7 +298,7 @@ pub async fn setting_the_same_status_is_a_no_op(reg: Registry) {
     assert_eq!(audit_of(&reg, EntityKind::ModelVersion, v.id).await.len(), 2);
 }
 
-pub async fn production_versions_come_with_their_model(reg: Registry) {
+pub async fn production_versions_come_with_their_model(reg: AnyRegistry) {
     let (b, a) = (model(&reg, "b").await, model(&reg, "a").await);
     let vb = version(&reg, &b, "1.0.0").await;
     let va = version(&reg, &a, "2.0.0").await;
@@ -316,7 +317,7 @@ pub async fn production_versions_come_with_their_model(reg: Registry) {
     assert_eq!(pairs, [("a", "2.0.0"), ("b", "1.0.0")]);
 }
 
-pub async fn sizes_above_four_gib_round_trip(reg: Registry) {
+pub async fn sizes_above_four_gib_round_trip(reg: AnyRegistry) {
     let m = model(&reg, "llm").await;
     let size = 70_000_000_000_i64;
     let new = NewVersion {
@@ -333,7 +334,7 @@ pub async fn sizes_above_four_gib_round_trip(reg: Registry) {
     assert_eq!(reg.version(&v.id.into()).await.unwrap().size_bytes, Some(i64::MAX));
 }
 
-pub async fn checksum_is_validated_and_stored_lower_case(reg: Registry) {
+pub async fn checksum_is_validated_and_stored_lower_case(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let upper = "ABCDEF0123456789".repeat(4);
     let new = NewVersion {
@@ -359,7 +360,7 @@ pub async fn checksum_is_validated_and_stored_lower_case(reg: Registry) {
     }
 }
 
-pub async fn deleting_a_version_cascades_to_runs_metrics_and_deployments(reg: Registry) {
+pub async fn deleting_a_version_cascades_to_runs_metrics_and_deployments(reg: AnyRegistry) {
     let m = model(&reg, "m").await;
     let (v1, v2) = (version(&reg, &m, "1.0.0").await, version(&reg, &m, "2.0.0").await);
     let env = environment(&reg, "staging", EnvironmentKind::Staging).await;
@@ -380,7 +381,7 @@ pub async fn deleting_a_version_cascades_to_runs_metrics_and_deployments(reg: Re
     assert_not_found(reg.delete_version(&v1.id.into()).await, EntityKind::ModelVersion);
 }
 
-pub async fn version_of_unknown_model_is_not_found(reg: Registry) {
+pub async fn version_of_unknown_model_is_not_found(reg: AnyRegistry) {
     let result = reg
         .register_version(&uuid::Uuid::new_v4().into(), new_version("1.0.0"))
         .await;
@@ -396,7 +397,7 @@ pub async fn version_of_unknown_model_is_not_found(reg: Registry) {
     );
 }
 
-pub async fn version_is_found_by_model_name_and_semver(reg: Registry) {
+pub async fn version_is_found_by_model_name_and_semver(reg: AnyRegistry) {
     let (a, b) = (model(&reg, "a").await, model(&reg, "b").await);
     let va = version(&reg, &a, "1.0.0").await;
     version(&reg, &b, "1.0.0").await;

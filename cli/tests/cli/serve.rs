@@ -1,6 +1,7 @@
 //! `modelreg serve` as a process: the first line it prints, what it refuses
-//! to serve, and a graceful shutdown on SIGTERM. What the HTTP API answers
-//! is tested in `server/tests`.
+//! to serve, its request log, and a graceful shutdown on SIGTERM. What the
+//! HTTP API answers is tested in `server/tests`; the CLI as its client in
+//! `remote`.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -14,22 +15,24 @@ const TOKENS: &str = "ci:admin-token-0123456789,dash:reader-token-0123456789:ro"
 const PATIENCE: Duration = Duration::from_secs(60);
 
 /// A `modelreg serve` process on its own SQLite file, killed if a test fails.
-struct Server {
+pub struct Server {
     child: Child,
-    addr: String,
+    pub addr: String,
     stderr: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 /// Why a server did not start: its exit status and what it said on stderr.
 #[derive(Debug)]
-struct Refused {
+pub struct Refused {
     status: ExitStatus,
     stderr: String,
 }
 
 impl Server {
-    fn start(tokens: &str, extra: &[&str]) -> Result<Server, Refused> {
+    /// Starts a server with the API tokens `tokens` (and `extra` flags) on
+    /// its own new SQLite file; answers why it did not start, if it did not.
+    pub fn start(tokens: &str, extra: &[&str]) -> Result<Server, Refused> {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("api.db").display());
         let listen: &[&str] = if extra.contains(&"--listen") {

@@ -27,7 +27,9 @@ mod list;
 pub mod bad_input;
 pub mod cases;
 pub mod fixtures;
+pub mod generated;
 pub mod sample;
+pub mod schema_one;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -12,26 +12,43 @@ fn assert_phase(p: &Value, name: &str) {
     assert!(p["ops"].as_u64().unwrap() > 0, "{name} did something");
 }
 
-/// A small bench's report; `extra` flags replace the defaults they name.
-fn bench_report(s: &Sandbox, extra: &[&str]) -> Value {
-    let defaults = [
-        ("--models", "4"),
-        ("--versions-per-model", "3"),
-        ("--lookups", "20"),
-        ("--searches", "5"),
-        ("--workers", "2"),
-        ("--seconds", "1"),
-        // The counts alone, so that the phases are short and make exactly them.
-        ("--min-seconds", "0"),
-    ];
+/// The flags of a small bench, whose report the checks below read.
+const SMALL_BENCH: &[(&str, &str)] = &[
+    ("--models", "4"),
+    ("--versions-per-model", "3"),
+    ("--lookups", "20"),
+    ("--searches", "5"),
+    ("--workers", "2"),
+    ("--seconds", "1"),
+    // The counts alone, so that the phases are short and make exactly them.
+    ("--min-seconds", "0"),
+];
+
+/// The flags of the smallest bench that still runs every phase.
+pub(crate) const SMALLEST_BENCH: &[(&str, &str)] = &[
+    ("--models", "2"),
+    ("--versions-per-model", "2"),
+    ("--lookups", "5"),
+    ("--searches", "2"),
+    ("--workers", "1"),
+    ("--seconds", "1"),
+];
+
+/// `bench` with `flags` (each unless `extra` names it), then `extra`.
+pub(crate) fn bench_args<'a>(flags: &[(&'a str, &'a str)], extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["bench"];
-    for (flag, value) in defaults {
+    for &(flag, value) in flags {
         if !extra.contains(&flag) {
             args.extend([flag, value]);
         }
     }
     args.extend(extra);
-    s.json(&args)
+    args
+}
+
+/// A small bench's report; `extra` flags replace the defaults they name.
+fn bench_report(s: &Sandbox, extra: &[&str]) -> Value {
+    s.json(&bench_args(SMALL_BENCH, extra))
 }
 
 fn check_bench(report: &Value, backend: &str) {
@@ -134,25 +151,7 @@ fn repeated_runs_report_medians_with_their_spread_and_every_run() {
         spread["min"].as_f64().unwrap() <= spread["max"].as_f64().unwrap(),
         "{spread}"
     );
-    let out = s.run(&[
-        "bench",
-        "--models",
-        "2",
-        "--versions-per-model",
-        "2",
-        "--lookups",
-        "5",
-        "--searches",
-        "2",
-        "--workers",
-        "1",
-        "--seconds",
-        "1",
-        "--min-seconds",
-        "0",
-        "--repeat",
-        "2",
-    ]);
+    let out = s.run(&bench_args(SMALLEST_BENCH, &["--min-seconds", "0", "--repeat", "2"]));
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && table.contains("ops/s min–max"), "{table}");
 }

@@ -118,3 +118,18 @@ impl Sandbox {
 pub fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}"))
 }
+
+/// `version register VERSION --artifact ARTIFACT --framework FRAMEWORK`, then `extra`.
+pub fn register_args<'a>(version: &'a str, artifact: &'a str, framework: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "version",
+        "register",
+        version,
+        "--artifact",
+        artifact,
+        "--framework",
+        framework,
+    ];
+    args.extend_from_slice(extra);
+    args
+}

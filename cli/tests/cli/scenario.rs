@@ -3,7 +3,7 @@
 
 use modelreg_postgres::testing::TestDatabase;
 
-use crate::sandbox::{Sandbox, str_at};
+use crate::sandbox::{Sandbox, register_args, str_at};
 
 fn postgres_sandbox(db: &TestDatabase) -> Sandbox {
     Sandbox::with_url(db.url())
@@ -29,17 +29,12 @@ fn full_scenario(s: &Sandbox) {
     assert_eq!(model["team_id"], team["id"]);
     assert_eq!(model["risk_level"], "high");
 
-    let v1 = s.json(&[
-        "version",
-        "register",
+    let v1 = s.json(&register_args(
         "fraud@1.0.0",
-        "--artifact",
         "s3://m/1",
-        "--framework",
         "sklearn",
-        "--metadata",
-        r#"{"lr": 0.1}"#,
-    ]);
+        &["--metadata", r#"{"lr": 0.1}"#],
+    ));
     assert_eq!(v1["status"], "registered");
     assert_eq!(v1["metadata"]["lr"], 0.1);
     let v2 = s.json(&[
@@ -55,15 +50,7 @@ fn full_scenario(s: &Sandbox) {
         "5000000000",
     ]);
     assert_eq!(v2["size_bytes"], 5_000_000_000_i64);
-    s.json(&[
-        "version",
-        "register",
-        "fraud@2.0.0-rc.1",
-        "--artifact",
-        "s3://m/3",
-        "--framework",
-        "sklearn",
-    ]);
+    s.json(&register_args("fraud@2.0.0-rc.1", "s3://m/3", "sklearn", &[]));
     assert_eq!(s.json(&["version", "latest", "fraud"])["semver"], "1.1.0");
     assert_eq!(s.json(&["version", "list", "fraud"]).as_array().unwrap().len(), 3);
 
@@ -102,28 +89,19 @@ fn full_scenario(s: &Sandbox) {
         (Some(7.5), Some(1))
     );
 
-    s.json(&[
-        "metric",
-        "record",
-        "fraud@1.1.0",
-        "--name",
-        "auc",
-        "--value",
-        "0.91",
-        "--split",
-        "test",
-    ]);
-    s.json(&[
-        "metric",
-        "record",
-        "fraud@1.1.0",
-        "--name",
-        "auc",
-        "--value",
-        "0.93",
-        "--split",
-        "test",
-    ]);
+    for value in ["0.91", "0.93"] {
+        s.json(&[
+            "metric",
+            "record",
+            "fraud@1.1.0",
+            "--name",
+            "auc",
+            "--value",
+            value,
+            "--split",
+            "test",
+        ]);
+    }
     let latest = s.json(&["metric", "latest", "fraud@1.1.0"]);
     assert_eq!(latest.as_array().unwrap().len(), 1);
     assert_eq!(latest[0]["value"], 0.93);
@@ -226,50 +204,15 @@ fn full_scenario(s: &Sandbox) {
 /// Every error class with its exit code, and the registry unchanged.
 fn errors_and_exit_codes(s: &Sandbox) {
     s.json(&["model", "create", "m"]);
-    s.json(&[
-        "version",
-        "register",
-        "m@1.0.0",
-        "--artifact",
-        "a",
-        "--framework",
-        "onnx",
-    ]);
+    s.json(&register_args("m@1.0.0", "a", "onnx", &[]));
     let before = s.json(&["stats"]);
 
-    let e = s.fails(
-        &["version", "register", "m@1.x", "--artifact", "a", "--framework", "onnx"],
-        2,
-    );
+    let e = s.fails(&register_args("m@1.x", "a", "onnx", &[]), 2);
     assert!(e.starts_with("modelreg: invalid semver"), "{e}");
     assert_eq!(e.lines().count(), 1, "one line: {e}");
-    let e = s.fails(
-        &[
-            "version",
-            "register",
-            "m@2.0.0",
-            "--artifact",
-            "a",
-            "--framework",
-            "onnx",
-            "--metadata",
-            "[1]",
-        ],
-        2,
-    );
+    let e = s.fails(&register_args("m@2.0.0", "a", "onnx", &["--metadata", "[1]"]), 2);
     assert!(e.contains("metadata"), "{e}");
-    s.fails(
-        &[
-            "version",
-            "register",
-            "m@2.0.0",
-            "--artifact",
-            "a",
-            "--framework",
-            "caffe",
-        ],
-        2,
-    );
+    s.fails(&register_args("m@2.0.0", "a", "caffe", &[]), 2);
     s.fails(&["model", "create", " padded"], 2);
     s.fails(&["run", "show", "not-a-uuid"], 2);
     s.fails(&["no-such-command"], 2);
@@ -283,27 +226,8 @@ fn errors_and_exit_codes(s: &Sandbox) {
     let e = s.fails(&["model", "create", "m"], 4);
     assert!(e.contains("already exists"), "{e}");
     // The same registration again is the version registered; another artifact is a conflict.
-    s.json(&[
-        "version",
-        "register",
-        "m@1.0.0",
-        "--artifact",
-        "a",
-        "--framework",
-        "onnx",
-    ]);
-    let e = s.fails(
-        &[
-            "version",
-            "register",
-            "m@1.0.0",
-            "--artifact",
-            "b",
-            "--framework",
-            "onnx",
-        ],
-        4,
-    );
+    s.json(&register_args("m@1.0.0", "a", "onnx", &[]));
+    let e = s.fails(&register_args("m@1.0.0", "b", "onnx", &[]), 4);
     assert!(e.contains("artifact_uri"), "{e}");
 
     assert_eq!(s.json(&["stats"]), before, "failed commands changed nothing");

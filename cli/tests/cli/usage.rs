@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Sandbox, register_args};
 
 #[test]
 fn help_documents_every_command() {
@@ -159,18 +159,7 @@ fn a_bad_enum_value_names_the_field_and_exits_2() {
     let s = Sandbox::sqlite();
     for (args, field) in [
         (&["model", "create", "m", "--risk", "extreme"][..], "risk_level"),
-        (
-            &[
-                "version",
-                "register",
-                "m@1.0.0",
-                "--artifact",
-                "a",
-                "--framework",
-                "caffe",
-            ],
-            "framework",
-        ),
+        (&register_args("m@1.0.0", "a", "caffe", &[])[..], "framework"),
         (&["env", "create", "e", "--kind", "moon"], "kind"),
         (&["audit", "entity", "planet", "x"], "entity_type"),
     ] {

@@ -5,23 +5,13 @@
 use modelreg_postgres::testing::TestDatabase;
 use serde_json::Value;
 
-use crate::sandbox::{Sandbox, str_at};
+use crate::sandbox::{Sandbox, register_args, str_at};
 
 const CHECKSUM: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
 
 fn register(s: &Sandbox, version: &str, extra: &[&str]) -> Value {
     let artifact = format!("s3://m/{version}");
-    let mut args = vec![
-        "version",
-        "register",
-        version,
-        "--artifact",
-        &artifact,
-        "--framework",
-        "onnx",
-    ];
-    args.extend_from_slice(extra);
-    s.json(&args)
+    s.json(&register_args(version, &artifact, "onnx", extra))
 }
 
 fn stdout(s: &Sandbox, args: &[&str]) -> String {
@@ -158,17 +148,7 @@ fn edits(s: &Sandbox) {
     assert_eq!(updates, 2, "one audit event per edit: {events}");
 
     // Registering the same again: nothing changes, and it says so.
-    let args = [
-        "version",
-        "register",
-        "ranker@1.0.0",
-        "--artifact",
-        "s3://m/ranker@1.0.0",
-        "--framework",
-        "onnx",
-        "--checksum",
-        CHECKSUM,
-    ];
+    let args = register_args("ranker@1.0.0", "s3://m/ranker@1.0.0", "onnx", &["--checksum", CHECKSUM]);
     let again = s.json(&args);
     assert_eq!(
         (again["created"].as_bool(), again["semver"].as_str()),
@@ -181,18 +161,7 @@ fn edits(s: &Sandbox) {
     );
     let fresh = register(s, "ranker@1.1.0", &["--checksum", CHECKSUM]);
     assert_eq!(fresh["created"], true);
-    let e = s.fails(
-        &[
-            "version",
-            "register",
-            "ranker@1.1.0",
-            "--artifact",
-            "s3://other",
-            "--framework",
-            "onnx",
-        ],
-        4,
-    );
+    let e = s.fails(&register_args("ranker@1.1.0", "s3://other", "onnx", &[]), 4);
     assert!(e.contains("artifact_uri"), "{e}");
 
     // Lookup by content, across models; the upper-case spelling is the same checksum.

@@ -99,25 +99,12 @@ struct Flags<'a> {
     output: Option<OutputFormat>,
 }
 
-/// Where the registry lives when nothing says otherwise.
-pub fn default_database_path() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("modelreg")
-        .join("registry.db")
-}
-
-fn os_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "modelreg".to_owned())
-}
-
+/// The configuration when nothing says otherwise: the embedded registry of
+/// this user, changes made by the OS user.
 fn defaults() -> Config {
     Config {
-        database_url: format!("sqlite://{}", default_database_path().display()),
-        actor: os_user(),
+        database_url: modelreg_client::defaults::database_url(),
+        actor: modelreg_client::defaults::actor(),
         output: OutputFormat::Table,
         pg_pool_size: 10,
         pg_acquire_timeout_secs: 30,

@@ -14,6 +14,8 @@
 //! - [`Options`]: the token of a server (`Authorization: Bearer TOKEN`), the
 //!   actor of an in-process registry's changes, the connect and request
 //!   timeouts and the retries of a remote one. `Debug` never shows the token.
+//! - [`defaults`]: the embedded registry's file and URL, and the default
+//!   actor (the OS user), as the CLI and the Python package take them.
 //! - [`RemoteRegistry`]`::connect(url, &options)`: the registry of a
 //!   `modelreg serve`, over one pooled HTTP client (rustls; connections are
 //!   kept and reused). Reads (GET) are retried on a connection failure or a
@@ -27,6 +29,7 @@
 //! the error body read back into typed errors, `bodies` the request bodies
 //! JSON cannot say alone, `export` the streamed export).
 
+pub mod defaults;
 mod open;
 mod remote;
 

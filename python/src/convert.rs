@@ -38,14 +38,17 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, Py
             let items = items.iter().map(|v| json_to_py(py, v)).collect::<PyResult<Vec<_>>>()?;
             Ok(PyList::new(py, items)?.into_any())
         }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (key, value) in map {
-                dict.set_item(key, json_to_py(py, value)?)?;
-            }
-            Ok(dict.into_any())
-        }
+        Value::Object(map) => Ok(json_object_to_py(py, map)?.into_any()),
     }
+}
+
+/// A JSON object as a Python dict.
+pub fn json_object_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, value) in map {
+        dict.set_item(key, json_to_py(py, value)?)?;
+    }
+    Ok(dict)
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> PyErr {

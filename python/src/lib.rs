@@ -5,7 +5,6 @@
 //! while the registry works on one tokio runtime shared by the module.
 
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use modelreg_core::Actor;
@@ -37,26 +36,6 @@ pub(crate) fn wait<T: Send>(
     py.detach(|| runtime().block_on(future)).map_err(errors::to_py)
 }
 
-// The two defaults below repeat cli/src/config.rs's `default_database_path`
-// and `os_user`; they belong in one place both can use (modelreg-client).
-
-/// Where the CLI keeps its registry when nothing says otherwise.
-fn default_url() -> String {
-    let path = dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("modelreg")
-        .join("registry.db");
-    format!("sqlite://{}", path.display())
-}
-
-/// The CLI's default actor: the OS user name.
-fn default_actor() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "modelreg".to_owned())
-}
-
 /// Opens a registry.
 ///
 /// With no URL, the default embedded registry, the one the `modelreg`
@@ -78,11 +57,11 @@ fn open(
 ) -> PyResult<registry::Registry> {
     let (url, create) = match url {
         Some(url) => (url, create),
-        None => (default_url(), true),
+        None => (modelreg_client::defaults::database_url(), true),
     };
     let options = modelreg_client::Options {
         token,
-        actor: Some(Actor::new(actor.unwrap_or_else(default_actor)).map_err(errors::to_py)?),
+        actor: Some(Actor::new(actor.unwrap_or_else(modelreg_client::defaults::actor)).map_err(errors::to_py)?),
         create,
         ..modelreg_client::Options::default()
     };

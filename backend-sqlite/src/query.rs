@@ -1,195 +1,82 @@
-//! The query language on SQLite: a compiled query as one SELECT. Field
-//! names map to fixed fragments (core's FROM clause and column aliases);
-//! every value is a bound parameter.
+//! The query language on SQLite: how this dialect writes what core's
+//! [`Statement`] leaves to it, and the query run on a reader connection.
 
 use async_trait::async_trait;
 use modelreg_core::Result;
-use modelreg_core::query::sql::{self, OWN};
-use modelreg_core::query::{Compiled, Cond, Direction, Expr, Multi, Operand, Scalar, Test};
+use modelreg_core::query::sql::OWN;
+use modelreg_core::query::statement::{Dialect, Hits, Statement};
+use modelreg_core::query::{Compiled, Scalar, Test};
 use modelreg_core::record::Record;
 use modelreg_core::store::QueryReads;
-use modelreg_core::tables::{ColumnType, Table, Value};
+use modelreg_core::tables::{ColumnType, Value};
 use rusqlite::Connection;
 
 use crate::SqliteStore;
 use crate::row::{Param, all};
 
-/// The SQL being written and the values it binds.
-struct Builder {
-    entity: modelreg_core::query::Entity,
-    params: Vec<Value>,
-}
+/// SQLite's way of writing a query: `?N` placeholders; text compares by
+/// its bytes already; JSON through `json_type` and `json_extract`.
+pub(crate) struct Sqlite;
 
-impl Builder {
-    fn bind(&mut self, value: Value) -> String {
-        self.params.push(value);
-        format!("?{}", self.params.len())
+impl Dialect for Sqlite {
+    const TRUE: &'static str = "1";
+    const FALSE: &'static str = "0";
+
+    fn placeholder(n: usize) -> String {
+        format!("?{n}")
     }
 
-    fn scalar(&mut self, scalar: &Scalar) -> String {
-        self.bind(match scalar {
-            Scalar::Text(s) => Value::Text(s.clone()),
-            Scalar::Int(n) => Value::Int(*n),
-            Scalar::Float(f) => Value::Float(*f),
-            Scalar::Bool(b) => Value::Bool(*b),
-            Scalar::Time(t) => Value::Time(*t),
-            Scalar::Uuid(u) => Value::Uuid(*u),
-        })
+    fn ordered(expr: &str, _: ColumnType) -> String {
+        expr.to_owned()
     }
 
-    fn expr(&mut self, expr: &Expr) -> String {
-        match expr {
-            Expr::And(parts) if parts.is_empty() => "1".to_owned(),
-            Expr::Or(parts) if parts.is_empty() => "0".to_owned(),
-            Expr::And(parts) => self.join(parts, " AND "),
-            Expr::Or(parts) => self.join(parts, " OR "),
-            Expr::Not(inner) => format!("NOT ({})", self.expr(inner)),
-            Expr::Cond(cond) => self.cond(cond),
+    fn contains(text: &str, needle: &str) -> String {
+        format!("instr(lower({text}), {needle}) > 0")
+    }
+
+    fn float(expr: &str) -> String {
+        format!("CAST({expr} AS REAL)")
+    }
+
+    fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String {
+        let quoted: Vec<String> = path.iter().map(|key| format!("\"{key}\"")).collect();
+        let path = statement.bind(Value::Text(format!("$.{}", quoted.join("."))));
+        let column = format!("{OWN}.{column}");
+        let kind = format!("json_type({column}, {path})");
+        let value = format!("json_extract({column}, {path})");
+        match test {
+            Test::IsNull => format!("({kind} IS NULL OR {kind} = 'null')"),
+            Test::Contains(needle) => {
+                let holds = statement.contains(&value, needle);
+                format!("CASE WHEN {kind} = 'text' THEN {holds} END")
+            }
+            Test::Cmp(op, literal @ Scalar::Float(_)) => {
+                let literal = statement.scalar(literal);
+                format!(
+                    "CASE WHEN {kind} IN ('integer', 'real') THEN CAST({value} AS REAL) {} {literal} END",
+                    op.sql()
+                )
+            }
+            Test::Cmp(op, Scalar::Bool(b)) => {
+                let literal = statement.bind(Value::Bool(*b));
+                format!(
+                    "CASE WHEN {kind} IN ('true', 'false') THEN ({kind} = 'true') {} {literal} END",
+                    op.sql()
+                )
+            }
+            Test::Cmp(op, literal) => {
+                let literal = statement.scalar(literal);
+                format!("CASE WHEN {kind} = 'text' THEN {value} {} {literal} END", op.sql())
+            }
         }
     }
-
-    fn join(&mut self, parts: &[Expr], separator: &str) -> String {
-        let parts: Vec<String> = parts.iter().map(|p| format!("({})", self.expr(p))).collect();
-        parts.join(separator)
-    }
-
-    fn cond(&mut self, cond: &Cond) -> String {
-        match &cond.operand {
-            Operand::Column { relation, column } => {
-                let (expr, declared) = sql::column(self.entity, *relation, column);
-                match &cond.test {
-                    Test::IsNull => format!("{expr} IS NULL"),
-                    Test::Contains(needle) => {
-                        let needle = self.bind(Value::Text(needle.clone()));
-                        format!("instr(lower({expr}), {needle}) > 0")
-                    }
-                    // An integer column compared with a fraction compares as floats everywhere.
-                    Test::Cmp(op, value @ Scalar::Float(_))
-                        if matches!(declared.ty, ColumnType::Int | ColumnType::Int32) =>
-                    {
-                        let value = self.scalar(value);
-                        format!("CAST({expr} AS REAL) {} {value}", op.sql())
-                    }
-                    Test::Cmp(op, value) => {
-                        let value = self.scalar(value);
-                        format!("{expr} {} {value}", op.sql())
-                    }
-                }
-            }
-            Operand::Json { column, path } => {
-                let quoted: Vec<String> = path.iter().map(|key| format!("\"{key}\"")).collect();
-                let path = self.bind(Value::Text(format!("$.{}", quoted.join("."))));
-                let column = format!("{OWN}.{column}");
-                let kind = format!("json_type({column}, {path})");
-                let value = format!("json_extract({column}, {path})");
-                match &cond.test {
-                    Test::IsNull => format!("({kind} IS NULL OR {kind} = 'null')"),
-                    Test::Contains(needle) => {
-                        let needle = self.bind(Value::Text(needle.clone()));
-                        format!("CASE WHEN {kind} = 'text' THEN instr(lower({value}), {needle}) > 0 END")
-                    }
-                    Test::Cmp(op, value_scalar @ Scalar::Float(_)) => {
-                        let literal = self.scalar(value_scalar);
-                        format!(
-                            "CASE WHEN {kind} IN ('integer', 'real') THEN CAST({value} AS REAL) {} {literal} END",
-                            op.sql()
-                        )
-                    }
-                    Test::Cmp(op, Scalar::Bool(b)) => {
-                        let literal = self.bind(Value::Bool(*b));
-                        format!(
-                            "CASE WHEN {kind} IN ('true', 'false') THEN ({kind} = 'true') {} {literal} END",
-                            op.sql()
-                        )
-                    }
-                    Test::Cmp(op, value_scalar) => {
-                        let literal = self.scalar(value_scalar);
-                        format!("CASE WHEN {kind} = 'text' THEN {value} {} {literal} END", op.sql())
-                    }
-                }
-            }
-            Operand::Any(Multi::Tag) => {
-                let rows = format!("model_tags mt JOIN tags tg ON tg.id = mt.tag_id WHERE mt.model_id = {OWN}.id");
-                match &cond.test {
-                    Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM {rows})"),
-                    Test::Contains(needle) => {
-                        let needle = self.bind(Value::Text(needle.clone()));
-                        format!("EXISTS (SELECT 1 FROM {rows} AND instr(lower(tg.name), {needle}) > 0)")
-                    }
-                    Test::Cmp(op, value) => {
-                        let value = self.scalar(value);
-                        format!("EXISTS (SELECT 1 FROM {rows} AND tg.name {} {value})", op.sql())
-                    }
-                }
-            }
-            // As a set of ids, so that a registry-wide `alias = …` starts from the few aliases.
-            Operand::Any(Multi::Alias) => match &cond.test {
-                Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM model_aliases a WHERE a.version_id = {OWN}.id)"),
-                Test::Contains(needle) => {
-                    let needle = self.bind(Value::Text(needle.clone()));
-                    format!(
-                        "{OWN}.id IN (SELECT a.version_id FROM model_aliases a WHERE instr(lower(a.name), {needle}) > 0)"
-                    )
-                }
-                Test::Cmp(op, value) => {
-                    let value = self.scalar(value);
-                    format!(
-                        "{OWN}.id IN (SELECT a.version_id FROM model_aliases a WHERE a.name {} {value})",
-                        op.sql()
-                    )
-                }
-            },
-        }
-    }
-}
-
-/// The SELECT of `query` and its parameters; sort values come as `sk0`, `sk1`, ….
-fn statement(query: &Compiled) -> (String, Vec<Value>) {
-    let mut builder = Builder {
-        entity: query.entity,
-        params: Vec::new(),
-    };
-    let filter = builder.expr(&query.filter);
-    let mut keys = Vec::new();
-    let mut order = Vec::new();
-    for (i, key) in query.sort.iter().enumerate() {
-        let (expr, _) = sql::column(query.entity, key.relation, key.column);
-        keys.push(format!("{expr} AS sk{i}"));
-        order.push(match key.direction {
-            Direction::Asc => format!("{expr} ASC NULLS FIRST"),
-            Direction::Desc => format!("{expr} DESC NULLS LAST"),
-        });
-    }
-    let limit = builder.bind(Value::Int(query.limit.into()));
-    let offset = builder.bind(Value::Int(i64::try_from(query.offset).unwrap_or(i64::MAX)));
-    let text = format!(
-        "SELECT {}, {} FROM {} WHERE {filter} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        Table::of(sql::listed(query.entity)).select_list(OWN, ""),
-        keys.join(", "),
-        sql::from_clause(query.entity),
-        order.join(", "),
-    );
-    (text, builder.params)
 }
 
 fn run(conn: &Connection, query: &Compiled) -> Result<Vec<(Record, Vec<Value>)>> {
-    let (text, params) = statement(query);
-    let kind = sql::listed(query.entity);
-    let types: Vec<ColumnType> = query
-        .sort
-        .iter()
-        .map(|k| sql::column(query.entity, k.relation, k.column).1.ty)
-        .collect();
+    let (text, params) = Statement::<Sqlite>::select(query);
+    let hits = Hits::of(query);
     let bound: Vec<Param> = params.iter().map(Param).collect();
-    all(conn, &text, rusqlite::params_from_iter(bound), |row| {
-        let record = Record::read(kind, row, "")?;
-        let keys = types
-            .iter()
-            .enumerate()
-            .map(|(i, ty)| modelreg_core::tables::Row::value(row, &format!("sk{i}"), *ty))
-            .collect::<Result<_>>()?;
-        Ok((record, keys))
-    })
+    all(conn, &text, rusqlite::params_from_iter(bound), |row| hits.read(row))
 }
 
 #[async_trait]
@@ -213,7 +100,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate_to(&mut conn, migrations::latest(MIGRATIONS)).unwrap();
         let query = Query::filter(filter).compile(Entity::Versions, Expr::all()).unwrap();
-        let (text, params) = statement(&query);
+        let (text, params) = Statement::<Sqlite>::select(&query);
         let bound: Vec<Param> = params.iter().map(Param).collect();
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
         let steps = stmt
@@ -238,7 +125,7 @@ mod tests {
         let query = Query::filter("model.name = 'x'' OR 1=1 --' and metadata.\"a\".b contains '%_'")
             .compile(Entity::Versions, Expr::all())
             .unwrap();
-        let (text, params) = statement(&query);
+        let (text, params) = Statement::<Sqlite>::select(&query);
         assert!(!text.contains("OR 1=1") && !text.contains("%_"), "{text}");
         assert!(params.contains(&Value::Text("x' OR 1=1 --".into())));
         assert!(params.contains(&Value::Text("$.\"a\".\"b\"".into())));

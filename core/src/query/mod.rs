@@ -22,6 +22,7 @@ pub mod fields;
 mod lexer;
 mod parser;
 pub mod sql;
+pub mod statement;
 
 use uuid::Uuid;
 

@@ -1,7 +1,7 @@
 //! What every backend's SQL for a query shares: the rows a listing reads
 //! (its FROM clause, the same SQL on every dialect) and the alias and table
-//! of each related row. The dialects differ only in how they write a
-//! condition, which each backend compiles from [`super::Compiled`].
+//! of each related row. [`super::statement`] writes the SELECT of a
+//! [`super::Compiled`] from them for every dialect.
 
 use super::{Entity, Relation};
 use crate::record::RecordKind;

@@ -1,0 +1,211 @@
+//! A compiled query as one SELECT, written once for every dialect: the
+//! filter's `and`/`or`/`not`, column, tag and alias conditions, the sort and
+//! the page. A [`Dialect`] supplies only what the engines write differently
+//! (placeholders, byte-wise text order, substring tests, casts and JSON
+//! access). Every value is a bound parameter; field names map to fixed
+//! fragments of [`sql`].
+
+use std::marker::PhantomData;
+
+use super::sql::{self, OWN};
+use super::{Compiled, Cond, Direction, Expr, Multi, Operand, Scalar, Test};
+use crate::Result;
+use crate::record::Record;
+use crate::tables::{ColumnType, Row, Table, Value};
+
+/// What one SQL engine writes its own way.
+pub trait Dialect: Sized {
+    /// A condition that always holds.
+    const TRUE: &'static str;
+    /// A condition that never holds.
+    const FALSE: &'static str;
+
+    /// The placeholder of the `n`-th bound value (from 1).
+    fn placeholder(n: usize) -> String;
+
+    /// `expr` as it compares and sorts: text by its bytes, as core's evaluator does.
+    fn ordered(expr: &str, ty: ColumnType) -> String;
+
+    /// Whether the text `text` holds `needle` (a placeholder of lower-case
+    /// text), ignoring ASCII case only.
+    fn contains(text: &str, needle: &str) -> String;
+
+    /// An integer expression as a floating-point number.
+    fn float(expr: &str) -> String;
+
+    /// The condition `test` on the JSON value at `path` in the listed row's
+    /// `column`; unknown (NULL) where that value's JSON type does not take part.
+    fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String;
+}
+
+/// The SQL of one query being written, and the values it binds.
+pub struct Statement<D> {
+    entity: super::Entity,
+    params: Vec<Value>,
+    dialect: PhantomData<D>,
+}
+
+impl<D: Dialect> Statement<D> {
+    /// The SELECT of `query` and its parameters. Each row holds the listed
+    /// record's columns and the sort values as `sk0`, `sk1`, … (read them
+    /// back with [`Hits`]).
+    pub fn select(query: &Compiled) -> (String, Vec<Value>) {
+        let mut statement = Statement::<D> {
+            entity: query.entity,
+            params: Vec::new(),
+            dialect: PhantomData,
+        };
+        let filter = statement.expr(&query.filter);
+        let mut keys = Vec::new();
+        let mut order = Vec::new();
+        for (i, key) in query.sort.iter().enumerate() {
+            let (expr, declared) = sql::column(query.entity, key.relation, key.column);
+            let sorted = D::ordered(&expr, declared.ty);
+            keys.push(format!("{expr} AS sk{i}"));
+            order.push(match key.direction {
+                Direction::Asc => format!("{sorted} ASC NULLS FIRST"),
+                Direction::Desc => format!("{sorted} DESC NULLS LAST"),
+            });
+        }
+        let limit = statement.bind(Value::Int(query.limit.into()));
+        let offset = statement.bind(Value::Int(i64::try_from(query.offset).unwrap_or(i64::MAX)));
+        let text = format!(
+            "SELECT {}, {} FROM {} WHERE {filter} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            Table::of(sql::listed(query.entity)).select_list(OWN, ""),
+            keys.join(", "),
+            sql::from_clause(query.entity),
+            order.join(", "),
+        );
+        (text, statement.params)
+    }
+
+    /// Binds `value` and returns its placeholder.
+    pub fn bind(&mut self, value: Value) -> String {
+        self.params.push(value);
+        D::placeholder(self.params.len())
+    }
+
+    /// Binds a literal of the query and returns its placeholder.
+    pub fn scalar(&mut self, scalar: &Scalar) -> String {
+        self.bind(match scalar {
+            Scalar::Text(s) => Value::Text(s.clone()),
+            Scalar::Int(n) => Value::Int(*n),
+            Scalar::Float(f) => Value::Float(*f),
+            Scalar::Bool(b) => Value::Bool(*b),
+            Scalar::Time(t) => Value::Time(*t),
+            Scalar::Uuid(u) => Value::Uuid(*u),
+        })
+    }
+
+    /// Whether the text `text` holds the lower-case `needle`.
+    pub fn contains(&mut self, text: &str, needle: &str) -> String {
+        let needle = self.bind(Value::Text(needle.to_owned()));
+        D::contains(text, &needle)
+    }
+
+    fn expr(&mut self, expr: &Expr) -> String {
+        match expr {
+            Expr::And(parts) if parts.is_empty() => D::TRUE.to_owned(),
+            Expr::Or(parts) if parts.is_empty() => D::FALSE.to_owned(),
+            Expr::And(parts) => self.join(parts, " AND "),
+            Expr::Or(parts) => self.join(parts, " OR "),
+            Expr::Not(inner) => format!("NOT ({})", self.expr(inner)),
+            Expr::Cond(cond) => self.cond(cond),
+        }
+    }
+
+    fn join(&mut self, parts: &[Expr], separator: &str) -> String {
+        let parts: Vec<String> = parts.iter().map(|p| format!("({})", self.expr(p))).collect();
+        parts.join(separator)
+    }
+
+    fn cond(&mut self, cond: &Cond) -> String {
+        match &cond.operand {
+            Operand::Column { relation, column } => {
+                let (expr, declared) = sql::column(self.entity, *relation, column);
+                match &cond.test {
+                    Test::IsNull => format!("{expr} IS NULL"),
+                    Test::Contains(needle) => self.contains(&expr, needle),
+                    // An integer column compared with a fraction compares as floats everywhere.
+                    Test::Cmp(op, value @ Scalar::Float(_))
+                        if matches!(declared.ty, ColumnType::Int | ColumnType::Int32) =>
+                    {
+                        let value = self.scalar(value);
+                        format!("{} {} {value}", D::float(&expr), op.sql())
+                    }
+                    Test::Cmp(op, value) => {
+                        let value = self.scalar(value);
+                        format!("{} {} {value}", D::ordered(&expr, declared.ty), op.sql())
+                    }
+                }
+            }
+            Operand::Json { column, path } => D::json(self, column, path, &cond.test),
+            Operand::Any(Multi::Tag) => {
+                let rows = format!("model_tags mt JOIN tags tg ON tg.id = mt.tag_id WHERE mt.model_id = {OWN}.id");
+                match &cond.test {
+                    Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM {rows})"),
+                    Test::Contains(needle) => {
+                        let holds = self.contains("tg.name", needle);
+                        format!("EXISTS (SELECT 1 FROM {rows} AND {holds})")
+                    }
+                    Test::Cmp(op, value) => {
+                        let value = self.scalar(value);
+                        let name = D::ordered("tg.name", ColumnType::Text);
+                        format!("EXISTS (SELECT 1 FROM {rows} AND {name} {} {value})", op.sql())
+                    }
+                }
+            }
+            // As a set of ids, so that a registry-wide `alias = …` starts from the few aliases.
+            Operand::Any(Multi::Alias) => {
+                let ids = "SELECT a.version_id FROM model_aliases a WHERE";
+                match &cond.test {
+                    Test::IsNull => {
+                        format!("NOT EXISTS (SELECT 1 FROM model_aliases a WHERE a.version_id = {OWN}.id)")
+                    }
+                    Test::Contains(needle) => {
+                        let holds = self.contains("a.name", needle);
+                        format!("{OWN}.id IN ({ids} {holds})")
+                    }
+                    Test::Cmp(op, value) => {
+                        let value = self.scalar(value);
+                        let name = D::ordered("a.name", ColumnType::Text);
+                        format!("{OWN}.id IN ({ids} {name} {} {value})", op.sql())
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads the rows of [`Statement::select`]: each the listed record and its sort values.
+pub struct Hits {
+    kind: crate::record::RecordKind,
+    keys: Vec<ColumnType>,
+}
+
+impl Hits {
+    /// The reader of `query`'s rows.
+    pub fn of(query: &Compiled) -> Hits {
+        let keys = query
+            .sort
+            .iter()
+            .map(|key| sql::column(query.entity, key.relation, key.column).1.ty)
+            .collect();
+        Hits {
+            kind: sql::listed(query.entity),
+            keys,
+        }
+    }
+
+    /// One row: the record and its sort values.
+    pub fn read(&self, row: &dyn Row) -> Result<(Record, Vec<Value>)> {
+        let record = Record::read(self.kind, row, "")?;
+        let keys = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| row.value(&format!("sk{i}"), *ty))
+            .collect::<Result<_>>()?;
+        Ok((record, keys))
+    }
+}

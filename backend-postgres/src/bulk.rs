@@ -186,10 +186,24 @@ pub(crate) async fn set_indexes_aside(conn: &mut PgConnection) -> Result<Vec<Str
     Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
-/// Builds the indexes a bulk load set aside.
+/// Builds the indexes a bulk load set aside, then gathers the planner's
+/// statistics of the registry's tables: a registry loaded by COPY has none
+/// until autovacuum comes by, and without them PostgreSQL reads one model's
+/// versions by walking the whole creation-time index (measured at 1M
+/// versions: 169 ms where the model's index takes 0.14 ms). ANALYZE samples
+/// a fixed number of rows per table (about a second at that size).
 pub(crate) async fn build_indexes(conn: &mut PgConnection, indexes: &[String]) -> Result<()> {
     for sql in indexes {
         conn.execute(AssertSqlSafe(sql.as_str())).await.map_err(error::db)?;
+    }
+    let tables: Vec<(String,)> = sqlx::query_as("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(error::db)?;
+    for (table,) in &tables {
+        conn.execute(AssertSqlSafe(format!("ANALYZE \"{table}\"")))
+            .await
+            .map_err(error::db)?;
     }
     Ok(())
 }

@@ -1,12 +1,12 @@
 //! What only the PostgreSQL backend has: the pool, TLS, password hygiene,
 //! migrations and the schema guard, snapshots, concurrent tag creation,
-//! read-only servers, the write queue's statement size, and constraints
-//! that hold against raw SQL.
+//! read-only servers, the write queue's statement size, constraints
+//! that hold against raw SQL, and planner statistics after a bulk load.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use modelreg_core::models::{NewModel, Tag};
+use modelreg_core::models::{Model, NewModel, RiskLevel, Tag};
 use modelreg_core::store::{Record, RecordKind, RecordReads, Snapshots, StoreInfo, Transactional};
 use modelreg_core::versions::{Framework, ModelVersion, NewVersion, VersionStatus};
 use modelreg_core::{Actor, Error, Ref, Registry, VersionRef};
@@ -425,4 +425,43 @@ async fn closing_the_pool_makes_later_calls_unavailable() {
     ] {
         assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
     }
+}
+
+#[tokio::test]
+async fn a_bulk_load_leaves_the_planner_statistics_of_what_it_loaded() {
+    let Some(db) = TestDatabase::create().await else { return };
+    let store = db.store().await;
+    let pool = store.pool().clone();
+    let reg = store.into_registry(actor());
+    let now = modelreg_core::time::now();
+    let models: Vec<Record> = (0..50)
+        .map(|i| {
+            Record::Model(Model {
+                id: Uuid::now_v7(),
+                name: format!("loaded-{i}"),
+                description: None,
+                use_case: None,
+                team_id: None,
+                risk_level: RiskLevel::Medium,
+                compliance_required: false,
+                is_active: true,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+        .collect();
+    let mut load = reg.bulk_load().await.unwrap();
+    load.add(models).await.unwrap();
+    assert_eq!(load.finish().await.unwrap(), 50);
+    // Only ANALYZE fills pg_stats; COPY and CREATE INDEX do not.
+    let analyzed: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT tablename::text FROM pg_stats WHERE schemaname = current_schema() ORDER BY 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let analyzed: Vec<&str> = analyzed.iter().map(|(t,)| t.as_str()).collect();
+    assert!(
+        analyzed.contains(&"models") && analyzed.contains(&"audit_events"),
+        "{analyzed:?}"
+    );
 }

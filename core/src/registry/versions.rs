@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::{Registry, resolve};
 use crate::audit::AuditAction;
 use crate::error::{EntityKind, Error, Result};
-use crate::refs::{Ref, VersionRef};
+use crate::refs::{Ref, Selector, VersionRef};
 use crate::store::{Page, Record};
 use crate::validate;
 use crate::versions::{self, ModelVersion, NewVersion, VersionFilter, VersionStatus, VersionUpdate, VersionWithModel};
@@ -91,6 +91,22 @@ impl Registry {
 
     /// The version of highest SemVer precedence (optionally of one status).
     pub async fn latest_version(&self, model: &Ref, status: Option<VersionStatus>) -> Result<Option<ModelVersion>> {
+        // By the model's name, `@latest` and `@production` are one query;
+        // only when that finds nothing is the model looked up on its own
+        // (to answer whether the model or its version is missing).
+        let selector = match status {
+            None => Some(Selector::Latest),
+            Some(VersionStatus::Production) => Some(Selector::Production),
+            Some(_) => None,
+        };
+        if let (Ref::Name(name), Some(selector)) = (model, selector)
+            && let Some(found) = self
+                .store
+                .version_in_named_model(&validate::nfc(name), &selector)
+                .await?
+        {
+            return Ok(Some(found));
+        }
         let found = self.model(model).await?;
         self.store.latest_version(found.id, VersionFilter { status }).await
     }

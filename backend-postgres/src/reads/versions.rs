@@ -78,28 +78,35 @@ impl VersionReads for PostgresStore {
     }
 
     async fn version_in_named_model(&self, model: &str, selector: &Selector) -> Result<Option<ModelVersion>> {
+        // The model's id first, as its own step: the versions are then read
+        // by an index on the model whatever the statistics say (after a
+        // load with no production version, the planner took `status =
+        // 'production'` for rare and read every production version instead).
         let query = match selector {
             Selector::Semver(semver) => sqlx::query(sql!(
-                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = $1 AND v.semver = $2",
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
+                 WHERE m.id = (SELECT id FROM models WHERE name = $1) AND v.semver = $2",
                 joined_columns()
             ))
             .bind(model)
             .bind(semver.as_str()),
             Selector::Production => sqlx::query(sql!(
                 "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
-                 WHERE m.name = $1 AND v.status = 'production'",
+                 WHERE m.id = (SELECT id FROM models WHERE name = $1) AND v.status = 'production'",
                 joined_columns()
             ))
             .bind(model),
             Selector::Latest => sqlx::query(sql!(
-                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = $1
+                "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
+                 WHERE m.id = (SELECT id FROM models WHERE name = $1)
                  ORDER BY v.precedence DESC, v.created_at DESC, v.id DESC LIMIT 1",
                 joined_columns()
             ))
             .bind(model),
             Selector::Alias(alias) => sqlx::query(sql!(
                 "SELECT {} FROM model_aliases a JOIN models m ON m.id = a.model_id
-                 JOIN model_versions v ON v.id = a.version_id WHERE m.name = $1 AND a.name = $2",
+                 JOIN model_versions v ON v.id = a.version_id
+                 WHERE m.id = (SELECT id FROM models WHERE name = $1) AND a.name = $2",
                 joined_columns()
             ))
             .bind(model)

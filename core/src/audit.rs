@@ -115,3 +115,22 @@ pub fn diff<T: Serialize>(old: &T, new: &T) -> Result<JsonObject> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// What cannot be recorded is an error, never an empty `{}` in the trail.
+    #[test]
+    fn a_snapshot_that_cannot_be_made_is_an_error_not_an_empty_object() {
+        let not_an_object = snapshot(&"text").unwrap_err();
+        assert!(matches!(not_an_object, Error::Internal { .. }), "{not_an_object:?}");
+        let keys_json_cannot_hold: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+        let unserializable = snapshot(&keys_json_cannot_hold).unwrap_err();
+        assert!(matches!(unserializable, Error::Internal { .. }), "{unserializable:?}");
+        let fine = snapshot(&serde_json::json!({"a": 1})).unwrap();
+        assert_eq!(fine.get("a"), Some(&serde_json::json!(1)));
+    }
+}

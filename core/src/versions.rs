@@ -357,6 +357,16 @@ mod tests {
         versions
     }
 
+    /// A stored semver that does not parse is an error, never an empty key
+    /// (which would sort it below every version as "latest" is decided).
+    #[test]
+    fn a_semver_that_does_not_parse_has_no_precedence_key() {
+        for text in ["", "1.2", "v1.2.3", "1.2.3.4", "01.2.3", "1.2.3-"] {
+            assert!(precedence_key(text).is_err(), "{text:?}");
+        }
+        assert!(precedence_key("1.2.3-rc.1").is_ok());
+    }
+
     #[test]
     fn precedence_key_orders_as_semver_does_within_releases_and_pre_releases() {
         let pre_releases = vec![

@@ -3,8 +3,10 @@
 //! on both at once. Concurrent promotions of one model's versions all
 //! succeed (none answers 5xx), leave exactly one production version, and
 //! leave a history in which every promotion archived the version it
-//! replaced; the same registration sent to both servers at once creates the
-//! version once and answers the others as already done.
+//! replaced, each change with its audit event; a write acknowledged by one
+//! server is read by the other at once; the same registration sent to both
+//! servers at once creates the version once and answers the others as
+//! already done.
 
 use std::sync::Arc;
 
@@ -12,7 +14,7 @@ use modelreg_client::{Options, RemoteRegistry};
 use modelreg_core::history::HistoryEntry;
 use modelreg_core::models::NewModel;
 use modelreg_core::versions::{Framework, NewVersion, VersionStatus};
-use modelreg_core::{Actor, Page, Ref, Registry, RegistryApi, VersionRef};
+use modelreg_core::{Actor, AuditAction, EntityKind, Page, Ref, Registry, RegistryApi, VersionRef};
 use modelreg_postgres::testing::TestDatabase;
 use modelreg_postgres::{PostgresOptions, PostgresStore};
 use modelreg_server::{AppOptions, RequestLog, parse_tokens};
@@ -142,6 +144,29 @@ async fn two_servers_on_one_database_take_concurrent_promotions_without_a_5xx() 
     }
     assert_eq!(current, Some(production.id), "the chain ends at the production version");
     assert!(promotions >= VERSIONS.min(CLIENTS), "promotions happened: {promotions}");
+
+    // Every status change is audited: one update event of a version per change in the history.
+    let mut audited = 0;
+    for version in &versions {
+        let events = on_b
+            .audit_of_entity(EntityKind::ModelVersion, version.id, Page::new(0, 10_000).unwrap())
+            .await
+            .unwrap();
+        audited += events.iter().filter(|e| e.action == AuditAction::Update).count();
+    }
+    let changed = changes.iter().filter(|c| c.from_status.is_some()).count();
+    assert_eq!(audited, changed, "one audit event per status change");
+
+    // A write acknowledged by one server is read by the other at once.
+    for i in 0..10 {
+        let (writer, reader) = if i % 2 == 0 { (&on_a, &on_b) } else { (&on_b, &on_a) };
+        let new = NewVersion::new(format!("2.{i}.0"), format!("s3://m/2.{i}.0"), Framework::Onnx);
+        let written = writer.register_version(&Ref::name("contested"), new).await.unwrap();
+        let read = reader
+            .version(&VersionRef::semver("contested", format!("2.{i}.0")))
+            .await;
+        assert_eq!(read.unwrap(), written, "read through the other server");
+    }
 
     // One registration sent to both servers at once: created once, the rest answered as done.
     let sends: Vec<_> = (0..8)

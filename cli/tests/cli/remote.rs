@@ -1,8 +1,9 @@
 //! The CLI against a server (`--database-url http://…` with
 //! `MODELREG_TOKEN`): the README's first-use walkthrough answers the same
 //! JSON with the same exit codes as on a registry of its own; a missing
-//! token is told what to set; commands about the database itself refuse a
-//! server; and `bench` runs its workload through the server.
+//! token is told what to set; a token may come from the configuration file;
+//! every command about the database itself refuses a server; and `bench`
+//! runs its workload through the server.
 
 use std::process::{Command, Output};
 
@@ -131,6 +132,66 @@ fn without_its_token_a_server_refuses_and_the_cli_says_what_to_set() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("MODELREG_TOKEN"), "{stderr}");
     assert!(!stderr.contains(SECRET));
+}
+
+#[test]
+fn every_command_on_the_database_itself_refuses_a_server() {
+    let server = Server::start(&format!("readme:{SECRET}"), &[]).expect("the server starts");
+    let remote = Place::remote(&server);
+    let url = format!("http://{}", server.addr);
+    let file = remote.home.path().join("elsewhere.db");
+    let file = file.display();
+    let source = remote.home.path().join("source.db");
+    let source = source.display();
+    let made = remote.run(&format!("modelreg --database-url sqlite://{source} init"));
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    for line in [
+        "modelreg init".to_owned(),
+        "modelreg db status".to_owned(),
+        "modelreg db upgrade".to_owned(),
+        "modelreg db downgrade --to 2 --yes".to_owned(),
+        "modelreg db history".to_owned(),
+        format!("modelreg db backup --to {file}"),
+        "modelreg db reset --yes".to_owned(),
+        "modelreg db drop --yes".to_owned(),
+        "modelreg import registry.jsonl".to_owned(),
+        format!("modelreg copy --from {url} --to sqlite://{file}"),
+        format!("modelreg copy --from sqlite://{source} --to {url}"),
+    ] {
+        let out = remote.run(&line);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "`{line}`: {stderr}");
+        assert!(stderr.contains("is a modelreg server"), "`{line}`: {stderr}");
+    }
+    let out = remote.run("modelreg model list");
+    assert!(out.status.success(), "the server is still there and empty");
+}
+
+#[test]
+fn a_token_in_the_configuration_file_reaches_the_server() {
+    let server = Server::start(&format!("readme:{SECRET}"), &[]).expect("the server starts");
+    let place = Place {
+        home: tempfile::tempdir().unwrap(),
+        env: Vec::new(),
+    };
+    let config = place.home.path().join("modelreg-remote.toml");
+    std::fs::write(
+        &config,
+        format!("database_url = \"http://{}\"\ntoken = \"{SECRET}\"\n", server.addr),
+    )
+    .unwrap();
+    let out = place.run(&format!(
+        "modelreg --config {} model create from-config",
+        config.display()
+    ));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = Place::remote(&server).run("modelreg model list");
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("from-config"));
+    let info = place.run(&format!("modelreg --config {} info", config.display()));
+    assert!(
+        !String::from_utf8_lossy(&info.stdout).contains(SECRET),
+        "info masks the token"
+    );
 }
 
 #[test]

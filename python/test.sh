@@ -30,6 +30,7 @@ if [ -z "${MODELREG_BIN:-}" ]; then
 fi
 
 echo "== pytest python/tests"
+export MODELREG_TEST_REQUIRE_SERVER=1
 # Run from the tests' folder so that `modelreg` is the installed package, not ./modelreg.
 cd tests
 exec "$venv/bin/python" -m pytest -q "$@"

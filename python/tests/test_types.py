@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime
 import os
+import re
 import subprocess
 import sys
 import typing
@@ -113,3 +114,14 @@ def test_the_stub_matches_the_module() -> None:
         env={**os.environ, "MYPY_CACHE_DIR": os.devnull},
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_filter_example_in_a_docstring_is_accepted(tmp_path: Path) -> None:
+    examples = 0
+    with modelreg.open(f"sqlite://{tmp_path / 'r.db'}", create=True) as reg:
+        for method in ("models", "versions", "runs", "deployments", "audit"):
+            doc = " ".join((getattr(modelreg.Registry, method).__doc__ or "").split())
+            for example in re.findall(r'filter \("([^"]+)"\)', doc):
+                list(getattr(reg, method)(filter=example))
+                examples += 1
+    assert examples >= 1

@@ -51,7 +51,7 @@ macro_rules! queries {
 }
 
 queries! {
-    /// Models matching a query: filter ("risk_level = 'high' and tags =
+    /// Models matching a query: filter ("risk_level = 'high' and tag =
     /// 'fraud'"), sort ("name asc"), limit, and page_token (a page's next) or offset.
     fn models(*) => find_models;
 

@@ -15,15 +15,7 @@ use uuid::Uuid;
 
 use crate::error::db;
 
-/// A statement built once, from constants and the table declarations
-/// (never from user data), and kept for the life of the process.
-macro_rules! sql {
-    ($($format:tt)*) => {{
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!($($format)*));
-        SQL.as_str()
-    }};
-}
-pub(crate) use sql;
+pub(crate) use modelreg_core::sql;
 
 /// Whether a read inside a write transaction locks the rows it returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

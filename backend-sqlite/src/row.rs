@@ -13,15 +13,7 @@ use uuid::Uuid;
 
 use crate::error::db;
 
-/// A statement built once, from constants and the table declarations
-/// (never from user data), and kept for the life of the process.
-macro_rules! sql {
-    ($($format:tt)*) => {{
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!($($format)*));
-        SQL.as_str()
-    }};
-}
-pub(crate) use sql;
+pub(crate) use modelreg_core::sql;
 
 /// The read columns of `kind`'s table, as `alias.column AS {prefix}column`.
 pub(crate) fn columns(kind: RecordKind, alias: &str, prefix: &str) -> String {

@@ -322,3 +322,14 @@ from_row!(
 
 #[cfg(test)]
 mod tests;
+
+/// A statement built once, from constants and the table declarations
+/// (never from user data), and kept for the life of the process: the
+/// backends' `sql!("SELECT {} FROM …", columns)`.
+#[macro_export]
+macro_rules! sql {
+    ($($format:tt)*) => {{
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!($($format)*));
+        SQL.as_str()
+    }};
+}

@@ -28,6 +28,7 @@ pub mod bad_input;
 pub mod cases;
 pub mod fixtures;
 pub mod generated;
+pub mod migrated;
 pub mod sample;
 pub mod schema_one;
 

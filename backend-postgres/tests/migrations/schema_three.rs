@@ -3,27 +3,9 @@
 //! schema 3 with every row as it was and the same query answers, its two
 //! indexes added, and goes back to schema 2 as it was.
 
-use modelreg_core::query::Query;
+use modelreg_conformance::migrated::schema_three_answers as answers;
 
 use super::*;
-
-/// Registry-wide version queries that schema 3's indexes serve, and one they do not.
-const QUERIES: [&str; 4] = [
-    "status = 'production'",
-    "created_at >= '2020-01-01' and created_at < '2100-01-01'",
-    "status = 'archived' or alias = 'champion'",
-    "metadata.auc >= 0.5",
-];
-
-/// What each of [`QUERIES`] answers: the versions' ids, in order.
-async fn answers(reg: &Registry) -> Vec<Vec<uuid::Uuid>> {
-    let mut all = Vec::new();
-    for text in QUERIES {
-        let listing = reg.find_versions(None, &Query::filter(text)).await.expect(text);
-        all.push(listing.items.iter().map(|v| v.id).collect());
-    }
-    all
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_schema_2_database_with_new_writes_upgrades_to_schema_3_and_back_keeping_every_row() {

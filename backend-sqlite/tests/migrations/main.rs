@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use modelreg_conformance::cases::upgrades::schema_one;
 use modelreg_conformance::fixtures::actor;
+use modelreg_conformance::migrated::{FIXTURE_ROWS, LATEST, SCHEMA_TWO_TABLES, applied};
 use modelreg_core::Registry;
 use modelreg_core::store::StoreInfo;
 use modelreg_sqlite::{Location, SqliteOptions, SqliteStore};
@@ -21,34 +22,6 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/fixtures/schema1.sqlite");
-
-/// What the fixture holds, per its README: table and rows.
-const FIXTURE_ROWS: [(&str, usize); 11] = [
-    ("audit_events", 206),
-    ("deployments", 13),
-    ("environments", 4),
-    ("metrics", 54),
-    ("model_tags", 12),
-    ("model_versions", 18),
-    ("models", 7),
-    ("schema_migrations", 1),
-    ("tags", 9),
-    ("teams", 3),
-    ("training_runs", 18),
-];
-
-/// The latest schema, which opening with migrations reaches.
-const LATEST: i64 = 3;
-
-/// The migrations a database at [`LATEST`] records.
-fn applied() -> Vec<(i64, String)> {
-    [(1, "init"), (2, "versions_history"), (3, "query_indexes")]
-        .map(|(n, name)| (n, name.to_owned()))
-        .to_vec()
-}
-
-/// The tables schema 2 adds.
-const SCHEMA_TWO_TABLES: [&str; 3] = ["alias_history", "model_aliases", "status_history"];
 
 /// A copy of the fixture in a directory of its own (removed when dropped).
 struct Fixture {

@@ -11,7 +11,7 @@ use modelreg_core::deployments::DeploymentStatus;
 use modelreg_core::environments::EnvironmentKind;
 use modelreg_core::metrics::Split;
 use modelreg_core::models::RiskLevel;
-use modelreg_core::query::{Query, quote};
+use modelreg_core::query::Query;
 use modelreg_core::runs::RunStatus;
 use modelreg_core::time::{self, Timestamp};
 use modelreg_core::validate::{self, JsonObject};
@@ -66,15 +66,6 @@ impl QueryArgs {
             offset: page.offset,
             limit: Some(page.limit),
         }
-    }
-}
-
-/// Adds a fixed filter of a command (`--status production`) to a query as
-/// the condition `FIELD = 'VALUE'`, ANDed with any `--filter`.
-pub fn and_equals(query: Query, field: &str, value: Option<&str>) -> Query {
-    match value {
-        Some(value) => query.and(&format!("{field} = {}", quote(value))),
-        None => query,
     }
 }
 

@@ -4,7 +4,7 @@ use clap::Subcommand;
 use modelreg_core::{EntityKind, Error, Ref, RegistryApi, Result, VersionRef};
 use uuid::Uuid;
 
-use crate::args::{PageArgs, QueryArgs, and_equals, one_of};
+use crate::args::{PageArgs, QueryArgs, one_of};
 use crate::session::Ctx;
 
 const COLUMNS: &[&str] = &["timestamp", "actor", "action", "entity_type", "entity_id", "changes"];
@@ -63,7 +63,7 @@ pub async fn run(cmd: AuditCmd, ctx: &Ctx) -> Result<()> {
         }
         AuditCmd::Actor { actor, query, page } => {
             let found = reg
-                .find_audit(&and_equals(query.query(page), "actor", Some(&actor)))
+                .find_audit(&query.query(page).and_equals("actor", Some(&actor)))
                 .await?;
             (found.items, found.next, query)
         }
@@ -74,8 +74,8 @@ pub async fn run(cmd: AuditCmd, ctx: &Ctx) -> Result<()> {
             page,
         } => {
             let id = entity_id(reg, entity_type, &key).await?.to_string();
-            let wanted = and_equals(query.query(page), "entity_type", Some(entity_type.as_str()));
-            let found = reg.find_audit(&and_equals(wanted, "entity_id", Some(&id))).await?;
+            let wanted = query.query(page).and_equals("entity_type", Some(entity_type.as_str()));
+            let found = reg.find_audit(&wanted.and_equals("entity_id", Some(&id))).await?;
             (found.items, found.next, query)
         }
     };

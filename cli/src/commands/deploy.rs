@@ -4,7 +4,7 @@ use clap::Subcommand;
 use modelreg_core::deployments::{DeploymentFilter, DeploymentStatus, NewDeployment};
 use modelreg_core::{Ref, Result, VersionRef};
 
-use crate::args::{PageArgs, QueryArgs, VersionArg, and_equals, one_of, parse_id};
+use crate::args::{PageArgs, QueryArgs, VersionArg, one_of, parse_id};
 use crate::commands::names::{Label, print_page};
 use crate::session::Ctx;
 
@@ -121,7 +121,7 @@ pub async fn run(cmd: DeployCmd, ctx: &Ctx) -> Result<()> {
                     (reg.deployments_of_version(version, filter, page.page()?).await?, None)
                 }
                 _ => {
-                    let wanted = and_equals(query.query(page), "status", status.map(|s| s.as_str()));
+                    let wanted = query.query(page).and_equals("status", status.map(|s| s.as_str()));
                     let found = reg.find_deployments(env.as_ref(), version.as_ref(), &wanted).await?;
                     (found.items, found.next)
                 }

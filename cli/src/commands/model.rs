@@ -9,7 +9,7 @@ use modelreg_core::store::MAX_LIMIT;
 use modelreg_core::{Page, Ref, RegistryApi, Result};
 use serde_json::{Value, json};
 
-use crate::args::{PageArgs, QueryArgs, and_equals, one_of};
+use crate::args::{PageArgs, QueryArgs, one_of};
 use crate::commands::report::DRIFT_COLUMNS;
 use crate::commands::tag::COLUMNS as TAG_COLUMNS;
 use crate::commands::version::{ALIAS_COLUMNS, COLUMNS as VERSION_COLUMNS};
@@ -163,8 +163,8 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<(), Failure> {
                 Some(team) => Some(reg.team(&team).await?.name),
                 None => None,
             };
-            let mut wanted = and_equals(query.query(page), "team", team.as_deref());
-            wanted = and_equals(wanted, "risk_level", risk.map(|r| r.as_str()));
+            let mut wanted = query.query(page).and_equals("team", team.as_deref());
+            wanted = wanted.and_equals("risk_level", risk.map(|r| r.as_str()));
             if active {
                 wanted = wanted.and("is_active = true");
             }

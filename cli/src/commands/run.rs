@@ -4,7 +4,7 @@ use clap::Subcommand;
 use modelreg_core::runs::{NewRun, RunFilter, RunFinish, RunStatus};
 use modelreg_core::{Ref, Result, VersionRef};
 
-use crate::args::{PageArgs, QueryArgs, VersionArg, and_equals, json_object, one_of, parse_id};
+use crate::args::{PageArgs, QueryArgs, VersionArg, json_object, one_of, parse_id};
 use crate::commands::names::{Label, print_page};
 use crate::session::Ctx;
 
@@ -141,7 +141,7 @@ pub async fn run(cmd: RunCmd, ctx: &Ctx) -> Result<()> {
                 (Some(version), _, false) => (reg.runs_of_version(version, filter, page.page()?).await?, None),
                 (None, Some(model), false) => (reg.runs_of_model(model, filter, page.page()?).await?, None),
                 _ => {
-                    let wanted = and_equals(query.query(page), "status", status.map(|s| s.as_str()));
+                    let wanted = query.query(page).and_equals("status", status.map(|s| s.as_str()));
                     let found = reg.find_runs(model.as_ref(), version.as_ref(), &wanted).await?;
                     (found.items, found.next)
                 }

@@ -278,6 +278,16 @@ impl Query {
         });
         self
     }
+
+    /// This query with `field = 'value'` added with `and` when there is a
+    /// value: a front end's fixed filter (`--status production`,
+    /// `?team=fraud`) as a condition of the query language.
+    pub fn and_equals(self, field: &str, value: Option<&str>) -> Query {
+        match value {
+            Some(value) => self.and(&format!("{field} = {}", quote(value))),
+            None => self,
+        }
+    }
 }
 
 /// Parses a filter of `entity`'s fields.

@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::listing::{Found, QueryParams, and_equals};
+use super::listing::{Found, query_params};
 use super::page;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Query};
@@ -46,13 +46,7 @@ struct AuditQuery {
         headers(("X-Next-Page-Token" = String, description = "With the query language: the `page_token` of the next page, absent on the last"))),
         (status = 422, body = ErrorBody)))]
 async fn audit(Acting(reg): Acting, Query(q): Query<AuditQuery>) -> ApiResult<Found<AuditEvent>> {
-    let params = QueryParams {
-        filter: q.filter,
-        sort: q.sort,
-        page_token: q.page_token,
-        skip: q.skip,
-        limit: q.limit,
-    };
+    let params = query_params!(q);
     let entity = match (q.entity_type, q.entity_id) {
         (Some(kind), Some(id)) => Some((kind, id)),
         (None, None) => None,
@@ -76,11 +70,11 @@ async fn audit(Acting(reg): Acting, Query(q): Query<AuditQuery>) -> ApiResult<Fo
     }
     let mut query = params.query()?;
     if let Some((kind, id)) = entity {
-        query = and_equals(query, "entity_type", kind.as_str());
-        query = and_equals(query, "entity_id", &id.to_string());
+        query = query.and_equals("entity_type", Some(kind.as_str()));
+        query = query.and_equals("entity_id", Some(&id.to_string()));
     }
     if let Some(actor) = &q.actor {
-        query = and_equals(query, "actor", actor);
+        query = query.and_equals("actor", Some(actor));
     }
     Ok(Found::Page(reg.find_audit(&query).await?))
 }

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::listing::{Found, QueryParams, and_equals};
+use super::listing::{Found, query_params};
 use super::{Paging, VERSION_PARAM, created, page, parse_id, parse_version, reference, version_ref};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
@@ -140,13 +140,7 @@ fn nested_in_deployment(error: Error) -> ApiError {
 async fn list_deployments(Acting(reg): Acting, Query(q): Query<DeploymentQuery>) -> ApiResult<Found<Deployment>> {
     let version = version_of(q.version.as_deref(), q.model.as_deref(), q.semver.as_deref())?;
     let environment = q.environment.as_deref().map(reference);
-    let params = QueryParams {
-        filter: q.filter,
-        sort: q.sort,
-        page_token: q.page_token,
-        skip: q.skip,
-        limit: q.limit,
-    };
+    let params = query_params!(q);
     let filter = DeploymentFilter { status: q.status };
     if !params.given() {
         match (&environment, &version) {
@@ -161,10 +155,7 @@ async fn list_deployments(Acting(reg): Acting, Query(q): Query<DeploymentQuery>)
             _ => {}
         }
     }
-    let mut query = params.query()?;
-    if let Some(status) = q.status {
-        query = and_equals(query, "status", status.as_str());
-    }
+    let query = params.query()?.and_equals("status", q.status.map(|s| s.as_str()));
     Ok(Found::Page(
         reg.find_deployments(environment.as_ref(), version.as_ref(), &query)
             .await?,

@@ -10,12 +10,10 @@
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use modelreg_core::query::{Listing, Query, quote};
+use modelreg_core::query::{Listing, Query};
 use serde::Serialize;
 
-use super::MAX_SKIP;
 use crate::error::ApiResult;
-use modelreg_core::Error;
 
 /// The response header that carries the token of the next page.
 pub(crate) const NEXT_PAGE_HEADER: &str = "x-next-page-token";
@@ -46,6 +44,20 @@ impl<T: Serialize> IntoResponse for Found<T> {
     }
 }
 
+/// The [`QueryParams`] of a request's query struct, whose fields have the same names.
+macro_rules! query_params {
+    ($q:ident) => {
+        $crate::routes::listing::QueryParams {
+            filter: $q.filter,
+            sort: $q.sort,
+            page_token: $q.page_token,
+            skip: $q.skip,
+            limit: $q.limit,
+        }
+    };
+}
+pub(crate) use query_params;
+
 /// The query-language parameters of a request, and its paging.
 pub(crate) struct QueryParams {
     pub(crate) filter: Option<String>,
@@ -64,10 +76,7 @@ impl QueryParams {
     /// The query the parameters make, as the library takes it (a page token
     /// with a `skip` is refused by the library, naming `offset`).
     pub(crate) fn query(self) -> ApiResult<Query> {
-        let offset = self.skip.unwrap_or(0);
-        if offset > MAX_SKIP {
-            return Err(Error::invalid("skip", format!("must be at most {MAX_SKIP} (got {offset})")).into());
-        }
+        let offset = super::checked_skip(self.skip)?;
         Ok(Query {
             filter: self.filter,
             sort: self.sort,
@@ -76,9 +85,4 @@ impl QueryParams {
             limit: self.limit,
         })
     }
-}
-
-/// Adds `field = 'value'` to `query` (the fixed filter of a list route as a condition).
-pub(crate) fn and_equals(query: Query, field: &str, value: &str) -> Query {
-    query.and(&format!("{field} = {}", quote(value)))
 }

@@ -86,11 +86,16 @@ fn created<T>(value: T) -> (StatusCode, Json<T>) {
 /// The page `skip`/`limit` ask for (defaults: 0 and 100); a refusal names
 /// the parameter as the API documents it.
 fn page(skip: Option<u64>, limit: Option<u32>) -> ApiResult<Page> {
+    Ok(Page::new(checked_skip(skip)?, limit.unwrap_or(DEFAULT_LIMIT))?)
+}
+
+/// `skip` (default 0), refused beyond [`MAX_SKIP`] naming the parameter.
+fn checked_skip(skip: Option<u64>) -> ApiResult<u64> {
     let skip = skip.unwrap_or(0);
     if skip > MAX_SKIP {
         return Err(Error::invalid("skip", format!("must be at most {MAX_SKIP} (got {skip})")).into());
     }
-    Ok(Page::new(skip, limit.unwrap_or(DEFAULT_LIMIT))?)
+    Ok(skip)
 }
 
 /// The largest `skip` (the registry counts in signed 64 bits).

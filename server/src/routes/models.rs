@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::listing::{Found, QueryParams, and_equals};
+use super::listing::{Found, query_params};
 use super::{Paging, created, page, reference};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
@@ -71,13 +71,7 @@ async fn create_model(Acting(reg): Acting, Body(new): Body<NewModel>) -> ApiResu
         (status = 404, description = "Unknown team", body = ErrorBody)))]
 async fn list_models(Acting(reg): Acting, Query(q): Query<ModelQuery>) -> ApiResult<Found<Model>> {
     let team = q.team.as_deref().map(reference);
-    let params = QueryParams {
-        filter: q.filter,
-        sort: q.sort,
-        page_token: q.page_token,
-        skip: q.skip,
-        limit: q.limit,
-    };
+    let params = query_params!(q);
     if !params.given() {
         let filter = ModelFilter {
             active_only: q.active_only.unwrap_or(false),
@@ -91,10 +85,10 @@ async fn list_models(Acting(reg): Acting, Query(q): Query<ModelQuery>) -> ApiRes
         query = query.and("is_active = true");
     }
     if let Some(team) = team {
-        query = and_equals(query, "team", &reg.team(&team).await?.name);
+        query = query.and_equals("team", Some(&reg.team(&team).await?.name));
     }
     if let Some(risk) = q.risk_level {
-        query = and_equals(query, "risk_level", risk.as_str());
+        query = query.and_equals("risk_level", Some(risk.as_str()));
     }
     Ok(Found::Page(reg.find_models(&query).await?))
 }

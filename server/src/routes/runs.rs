@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::listing::{Found, QueryParams, and_equals};
+use super::listing::{Found, query_params};
 use super::{VERSION_PARAM, created, page, parse_id, parse_version, reference, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
@@ -168,17 +168,8 @@ async fn version_runs(
         headers(("X-Next-Page-Token" = String, description = "The `page_token` of the next page, absent on the last"))),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn find_runs(Acting(reg): Acting, Query(q): Query<RunsQuery>) -> ApiResult<Found<TrainingRun>> {
-    let params = QueryParams {
-        filter: q.filter,
-        sort: q.sort,
-        page_token: q.page_token,
-        skip: q.skip,
-        limit: q.limit,
-    };
-    let mut query = params.query()?;
-    if let Some(status) = q.status {
-        query = and_equals(query, "status", status.as_str());
-    }
+    let params = query_params!(q);
+    let query = params.query()?.and_equals("status", q.status.map(|s| s.as_str()));
     let model = q.model.as_deref().map(reference);
     let version = q.version.as_deref().map(parse_version).transpose()?;
     Ok(Found::Page(

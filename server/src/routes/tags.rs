@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Paging, name_segment, page, reference};
+use super::{Paging, name_segment, reference};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -62,7 +62,7 @@ async fn remove_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String
 #[utoipa::path(get, path = "/v1/tags", tag = "models", params(Paging),
     responses((status = 200, body = Vec<TagUsage>)))]
 async fn list_tags(Acting(reg): Acting, Query(p): Query<Paging>) -> ApiResult<Json<Vec<TagUsage>>> {
-    Ok(Json(reg.list_tags(page(p.skip, p.limit)?).await?))
+    Ok(Json(reg.list_tags(p.page()?).await?))
 }
 
 /// The models carrying a tag, by name.
@@ -73,9 +73,7 @@ async fn models_by_tag(
     Path(tag): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Vec<Model>>> {
-    Ok(Json(
-        reg.models_by_tag(name_segment(&tag), page(p.skip, p.limit)?).await?,
-    ))
+    Ok(Json(reg.models_by_tag(name_segment(&tag), p.page()?).await?))
 }
 
 /// Change a tag's description (absent fields are kept, `null` clears).

@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::listing::{Found, QueryParams, and_equals};
+use super::listing::{Found, query_params};
 use super::model_versions::VersionStatusBody;
 use super::{Paging, VERSION_PARAM, name_segment, parse_version, reference};
 use crate::error::{ApiResult, ErrorBody};
@@ -58,17 +58,8 @@ struct AtQuery {
         headers(("X-Next-Page-Token" = String, description = "The `page_token` of the next page, absent on the last"))),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn find_versions(Acting(reg): Acting, Query(q): Query<VersionsQuery>) -> ApiResult<Found<ModelVersion>> {
-    let params = QueryParams {
-        filter: q.filter,
-        sort: q.sort,
-        page_token: q.page_token,
-        skip: q.skip,
-        limit: q.limit,
-    };
-    let mut query = params.query()?;
-    if let Some(status) = q.status {
-        query = and_equals(query, "status", status.as_str());
-    }
+    let params = query_params!(q);
+    let query = params.query()?.and_equals("status", q.status.map(|s| s.as_str()));
     let model = q.model.as_deref().map(reference);
     Ok(Found::Page(reg.find_versions(model.as_ref(), &query).await?))
 }

@@ -11,7 +11,7 @@ use modelreg_core::versions::{Framework, NewVersion, VersionFilter, VersionStatu
 use modelreg_core::{EntityKind, Error, Ref, Result, VersionRef};
 use serde_json::json;
 
-use crate::args::{PageArgs, QueryArgs, VersionArg, and_equals, json_object, one_of, parse_time};
+use crate::args::{PageArgs, QueryArgs, VersionArg, json_object, one_of, parse_time};
 use crate::commands::names::{Label, print_page};
 use crate::confirm::{YesArg, confirm};
 use crate::failure::Failure;
@@ -206,7 +206,7 @@ pub async fn run(cmd: VersionCmd, ctx: &Ctx) -> Result<(), Failure> {
                     out.list(&versions, COLUMNS)
                 }
                 _ => {
-                    let wanted = and_equals(query.query(page), "status", status.map(|s| s.as_str()));
+                    let wanted = query.query(page).and_equals("status", status.map(|s| s.as_str()));
                     let found = reg.find_versions(model.as_ref(), &wanted).await?;
                     let (labelled, columns) = match model {
                         Some(_) => (&[][..], COLUMNS),

@@ -192,7 +192,8 @@ fn compared<D: Dialect>(expr: &str, ty: ColumnType, op: CmpOp) -> String {
 /// Reads the rows of [`Statement::select`]: each the listed record and its sort values.
 pub struct Hits {
     kind: crate::record::RecordKind,
-    keys: Vec<ColumnType>,
+    /// Each sort value's column name in the row (`sk0`, …) and its type.
+    keys: Vec<(String, ColumnType)>,
 }
 
 impl Hits {
@@ -201,7 +202,13 @@ impl Hits {
         let keys = query
             .sort
             .iter()
-            .map(|key| sql::column(query.entity, key.relation, key.column).1.ty)
+            .enumerate()
+            .map(|(i, key)| {
+                (
+                    format!("sk{i}"),
+                    sql::column(query.entity, key.relation, key.column).1.ty,
+                )
+            })
             .collect();
         Hits {
             kind: sql::listed(query.entity),
@@ -212,11 +219,8 @@ impl Hits {
     /// One row: the record and its sort values.
     pub fn read(&self, row: &dyn Row) -> Result<(Record, Vec<Value>)> {
         let record = Record::read(self.kind, row, "")?;
-        let keys = self
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, ty)| row.value(&format!("sk{i}"), *ty))
+        let keys = (self.keys.iter())
+            .map(|(name, ty)| row.value(name, *ty))
             .collect::<Result<_>>()?;
         Ok((record, keys))
     }

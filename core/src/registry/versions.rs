@@ -91,21 +91,22 @@ impl Registry {
 
     /// The version of highest SemVer precedence (optionally of one status).
     pub async fn latest_version(&self, model: &Ref, status: Option<VersionStatus>) -> Result<Option<ModelVersion>> {
-        // By the model's name, `@latest` and `@production` are one query;
-        // only when that finds nothing is the model looked up on its own
-        // (to answer whether the model or its version is missing).
+        // `@latest` and `@production` resolve as references do (by the
+        // model's name in one query); a missing version is no answer.
         let selector = match status {
             None => Some(Selector::Latest),
             Some(VersionStatus::Production) => Some(Selector::Production),
             Some(_) => None,
         };
-        if let (Ref::Name(name), Some(selector)) = (model, selector)
-            && let Some(found) = self
-                .store
-                .version_in_named_model(&validate::nfc(name), &selector)
-                .await?
-        {
-            return Ok(Some(found));
+        if let Some(selector) = selector {
+            return match self.version(&VersionRef::of(model.clone(), selector)).await {
+                Ok(found) => Ok(Some(found)),
+                Err(Error::NotFound {
+                    entity: EntityKind::ModelVersion,
+                    ..
+                }) => Ok(None),
+                Err(e) => Err(e),
+            };
         }
         let found = self.model(model).await?;
         self.store.latest_version(found.id, VersionFilter { status }).await

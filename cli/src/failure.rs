@@ -43,7 +43,7 @@ impl fmt::Display for Failure {
 }
 
 /// The code of an error, as the HTTP API names it (and `schema_too_new`).
-fn code(error: &Error) -> &'static str {
+pub(crate) fn code(error: &Error) -> &'static str {
     match error {
         Error::Invalid { .. } => "invalid",
         Error::NotFound { .. } => "not_found",

@@ -48,13 +48,18 @@ async fn open_local(loaded: &Loaded, creates: Creates) -> Result<Registry> {
 pub async fn open_registry(loaded: &Loaded, creates: Creates) -> Result<Arc<dyn RegistryApi>> {
     let config = &loaded.config;
     if let Backend::Server(url) = Backend::of(&config.database_url)? {
-        let mut options = modelreg_client::Options::default();
-        if !config.token.is_empty() {
-            options = options.token(config.token.clone());
-        }
-        return modelreg_client::open(&url, options).await;
+        return open_server(&url, (!config.token.is_empty()).then_some(config.token.as_str())).await;
     }
     Ok(Arc::new(open_local(loaded, creates).await?))
+}
+
+/// The registry behind the server at `url`, through the client, with `token`.
+pub async fn open_server(url: &str, token: Option<&str>) -> Result<Arc<dyn RegistryApi>> {
+    let mut options = modelreg_client::Options::default();
+    if let Some(token) = token {
+        options = options.token(token);
+    }
+    modelreg_client::open(url, options).await
 }
 
 /// Opens the configured registry, runs `command` on it and closes it.

@@ -35,4 +35,4 @@ mod remote;
 
 pub use modelreg_core::RegistryApi;
 pub use open::{Options, open};
-pub use remote::RemoteRegistry;
+pub use remote::{RemoteRegistry, path_segment};

@@ -61,23 +61,13 @@ pub async fn serve(reg: Registry) -> Result<Served> {
     })
 }
 
-/// The registry behind the server at `url`, through the client.
-pub async fn client(url: &str, token: Option<&str>) -> Result<Arc<dyn RegistryApi>> {
-    let mut options = modelreg_client::Options::default();
-    if let Some(token) = token {
-        options = options.token(token);
-    }
-    modelreg_client::open(url, options).await
-}
-
 /// Each phase's throughput through HTTP over its throughput in this process.
 pub fn ratios(in_process: &Value, through_http: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for (phase, path) in super::summary::PHASES {
         let at = |report: &Value| path.iter().fold(report, |v, k| &v[*k])["ops_per_sec"].as_f64();
         if let (Some(local), Some(remote)) = (at(in_process), at(through_http)) {
-            let name = phase.split_whitespace().collect::<Vec<_>>().join(" ");
-            out.insert(name, json!(ratio(remote, local)));
+            out.insert(super::summary::ratio_key(phase), json!(ratio(remote, local)));
         }
     }
     Value::Object(out)
@@ -98,7 +88,7 @@ pub async fn concurrency(
     let http = reqwest::Client::builder()
         .build()
         .map_err(|e| Error::internal(format!("cannot make an HTTP client: {e}")))?;
-    let production = format!("{url}/v1/models/{}/production", encode(model));
+    let production = format!("{url}/v1/models/{}/production", modelreg_client::path_segment(model));
     let healthz = format!("{url}/healthz");
     let time = Duration::from_secs(args.seconds);
     let mut clients = BTreeMap::new();
@@ -166,16 +156,6 @@ async fn load(
         );
     }
     Ok(figures(&mut all, start.elapsed()))
-}
-
-/// A name as one URL path segment.
-fn encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Deletes the models this run made on a server it does not own (their

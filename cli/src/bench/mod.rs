@@ -162,7 +162,7 @@ async fn measure_local(args: &BenchArgs, scratch: &Scratch, reg: &Registry) -> R
     if args.http {
         let served = http::serve(reg.clone()).await?;
         eprintln!("the workload through HTTP, on {}", served.url);
-        let remote = http::client(&served.url, None).await?;
+        let remote = crate::session::open_server(&served.url, None).await?;
         let prefix = "http-";
         let through = phases::measure(
             args,
@@ -194,7 +194,7 @@ async fn measure_server(args: &BenchArgs, url: &str, token: Option<&str>) -> Res
             "--scale and --http need a scratch database of this process; against a server, run the default workload",
         ));
     }
-    let remote = http::client(url, token).await?;
+    let remote = crate::session::open_server(url, token).await?;
     remote.check_ready().await?;
     let prefix = format!("bench-{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     eprintln!("modelreg bench through {url}, on models named {prefix}…");

@@ -60,8 +60,11 @@ fn phase_table(report: &Value, spread: Option<&Value>, ratios: Option<&Value>) -
             row.push(format!("{min:.0}–{max:.0}"));
         }
         if let Some(ratios) = ratios {
-            let key = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            row.push(ratios[&key].as_f64().map_or("-".to_owned(), |r| format!("{r:.2}")));
+            row.push(
+                ratios[&ratio_key(name)]
+                    .as_f64()
+                    .map_or("-".to_owned(), |r| format!("{r:.2}")),
+            );
         }
         table.add_row(row);
     }
@@ -161,4 +164,10 @@ pub fn print_summary(report: &Value) -> Result<()> {
         report["peak_rss_bytes"].as_f64().unwrap_or(0.0) / 1048576.0
     ))?;
     Ok(())
+}
+
+/// The key of a phase (a label of [`PHASES`]) in the report's ratios: its
+/// words, single-spaced.
+pub fn ratio_key(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -43,16 +43,11 @@ pub struct WriterReport {
     pub errors: BTreeMap<String, u64>,
 }
 
+/// An error's kind in the report: its code, with a storage failure as `storage`.
 fn error_kind(e: &Error) -> &'static str {
     match e {
-        Error::NotFound { .. } => "not_found",
-        Error::Conflict { .. } | Error::Mismatch { .. } => "conflict",
-        Error::Invalid { .. } => "invalid",
-        Error::SchemaTooNew { .. } => "schema_too_new",
-        // Locked or busy past the timeout, or out of connections.
-        Error::Unavailable { .. } => "unavailable",
         Error::Storage { .. } => "storage",
-        Error::Internal { .. } => "internal",
+        other => crate::failure::code(other),
     }
 }
 

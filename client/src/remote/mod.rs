@@ -252,6 +252,13 @@ async fn read_json<T: DeserializeOwned>(response: Response, what: &str) -> Resul
         .map_err(|e| Error::internal(format!("{what}: the server's answer is not what modelreg expects: {e}")))
 }
 
+/// `segment` percent-encoded as one URL path segment (see [`encode_segment`]).
+pub fn path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    encode_segment(segment, &mut out);
+    out
+}
+
 /// Appends `segment` to `out`, percent-encoded so that it stays one path
 /// segment: everything but ASCII letters, digits, `-`, `_` and `~` is encoded.
 fn encode_segment(segment: &str, out: &mut String) {

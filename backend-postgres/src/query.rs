@@ -60,10 +60,8 @@ impl Dialect for Postgres {
             }
             Test::Cmp(op, literal @ Scalar::Float(_)) => {
                 let literal = statement.scalar(literal);
-                format!(
-                    "CASE WHEN {kind} = 'number' THEN {text}::float8 {} {literal} END",
-                    op.sql()
-                )
+                let number = Self::float(&text);
+                format!("CASE WHEN {kind} = 'number' THEN {number} {} {literal} END", op.sql())
             }
             Test::Cmp(op, literal @ Scalar::Bool(_)) => {
                 let literal = statement.scalar(literal);

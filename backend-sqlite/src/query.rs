@@ -52,13 +52,14 @@ impl Dialect for Sqlite {
             }
             Test::Cmp(op, literal @ Scalar::Float(_)) => {
                 let literal = statement.scalar(literal);
+                let number = Self::float(&value);
                 format!(
-                    "CASE WHEN {kind} IN ('integer', 'real') THEN CAST({value} AS REAL) {} {literal} END",
+                    "CASE WHEN {kind} IN ('integer', 'real') THEN {number} {} {literal} END",
                     op.sql()
                 )
             }
-            Test::Cmp(op, Scalar::Bool(b)) => {
-                let literal = statement.bind(Value::Bool(*b));
+            Test::Cmp(op, literal @ Scalar::Bool(_)) => {
+                let literal = statement.scalar(literal);
                 format!(
                     "CASE WHEN {kind} IN ('true', 'false') THEN ({kind} = 'true') {} {literal} END",
                     op.sql()

@@ -33,7 +33,6 @@ pub(crate) struct SqliteTx<'a> {
     queued: Vec<(Record, Write)>,
     /// Whether the transaction wrote (or queued) anything.
     wrote: bool,
-    finished: bool,
     /// Rows written by the queued writes sent so far.
     written: u64,
     /// The indexes a bulk load set aside, to build again at its end.
@@ -77,7 +76,6 @@ impl Transactional for SqliteStore {
             last_write: &self.last_write,
             queued: Vec::new(),
             wrote: false,
-            finished: false,
             written: 0,
             set_aside: Vec::new(),
         }))
@@ -167,10 +165,9 @@ impl SqliteTx<'_> {
 }
 
 impl Drop for SqliteTx<'_> {
+    /// A change neither committed nor undone yet (it still holds the writer) is undone.
     fn drop(&mut self) {
-        if !self.finished {
-            self.abandon();
-        }
+        self.abandon();
     }
 }
 
@@ -342,7 +339,6 @@ impl Tx for SqliteTx<'_> {
                 Err(e)
             }
         };
-        self.finished = true;
         match &result {
             Ok(()) if self.wrote => self.last_write.succeeded(),
             Ok(()) => {}

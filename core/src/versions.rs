@@ -291,6 +291,18 @@ pub fn parse_semver(text: &str) -> Result<semver::Version> {
     })
 }
 
+/// How "latest" orders a model's versions, as SQL over the versions
+/// table under `alias` (none: `""`): the highest [`precedence_key`] first,
+/// ties by the newest, then by id. Every backend's "latest" reads this.
+pub fn latest_first(alias: &str) -> String {
+    let at = if alias.is_empty() {
+        String::new()
+    } else {
+        format!("{alias}.")
+    };
+    format!("{at}precedence DESC, {at}created_at DESC, {at}id DESC")
+}
+
 /// A string whose byte order is "latest" order, so that "latest" is an
 /// indexed `ORDER BY` on every backend. Releases rank above every
 /// pre-release (after 1.9.0, 1.10.0, 2.0.0-rc.1 and 1.10.1 the latest is

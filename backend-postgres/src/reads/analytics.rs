@@ -7,6 +7,7 @@ use modelreg_core::models::Model;
 use modelreg_core::store::{AnalyticsReads, Page, RecordKind};
 use modelreg_core::tables::table_counts;
 use modelreg_core::time::Timestamp;
+use modelreg_core::versions::latest_first;
 use uuid::Uuid;
 
 use crate::PostgresStore;
@@ -15,18 +16,19 @@ use crate::row::{all, columns, entities, get, one, sql};
 #[async_trait]
 impl AnalyticsReads for PostgresStore {
     async fn model_summary(&self, model: Uuid) -> Result<ModelSummary> {
-        let query = sqlx::query(
+        let query = sqlx::query(sql!(
             "WITH v AS (SELECT id, semver, status, precedence, created_at FROM model_versions WHERE model_id = $1),
                   r AS (SELECT gpu_hours, cost_usd FROM training_runs WHERE version_id IN (SELECT id FROM v))
              SELECT
                 (SELECT count(*) FROM v) AS version_count,
                 (SELECT count(*) FROM r) AS training_run_count,
                 (SELECT count(*) FROM deployments WHERE version_id IN (SELECT id FROM v)) AS deployment_count,
-                (SELECT semver FROM v ORDER BY precedence DESC, created_at DESC, id DESC LIMIT 1) AS latest_version,
+                (SELECT semver FROM v ORDER BY {} LIMIT 1) AS latest_version,
                 (SELECT semver FROM v WHERE status = 'production') AS production_version,
                 (SELECT coalesce(sum(gpu_hours), 0)::float8 FROM r) AS total_gpu_hours,
                 (SELECT coalesce(sum(cost_usd), 0)::float8 FROM r) AS total_cost_usd",
-        );
+            latest_first("")
+        ));
         one(&self.pool, query.bind(model)).await
     }
 

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use modelreg_core::store::{Page, RecordKind, VersionReads};
-use modelreg_core::versions::{ModelVersion, VersionFilter, VersionWithModel};
+use modelreg_core::versions::{ModelVersion, VersionFilter, VersionWithModel, latest_first};
 use modelreg_core::{Result, Selector};
 use sqlx::PgExecutor;
 use uuid::Uuid;
@@ -48,8 +48,9 @@ pub(crate) async fn latest(
     let sql = select!(
         lock,
         "SELECT {} FROM model_versions WHERE model_id = $1 AND ($2::text IS NULL OR status = $2)
-         ORDER BY precedence DESC, created_at DESC, id DESC LIMIT 1",
-        version_columns()
+         ORDER BY {} LIMIT 1",
+        version_columns(),
+        latest_first("")
     );
     entity(
         conn,
@@ -99,8 +100,9 @@ impl VersionReads for PostgresStore {
             Selector::Latest => sqlx::query(sql!(
                 "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id
                  WHERE m.id = (SELECT id FROM models WHERE name = $1)
-                 ORDER BY v.precedence DESC, v.created_at DESC, v.id DESC LIMIT 1",
-                joined_columns()
+                 ORDER BY {} LIMIT 1",
+                joined_columns(),
+                latest_first("v")
             ))
             .bind(model),
             Selector::Alias(alias) => sqlx::query(sql!(

@@ -6,6 +6,7 @@ use modelreg_core::models::Model;
 use modelreg_core::store::{AnalyticsReads, Page, RecordKind};
 use modelreg_core::tables::{FromRow, table_counts};
 use modelreg_core::time::{self, Timestamp};
+use modelreg_core::versions::latest_first;
 use modelreg_core::{Error, Result};
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -22,19 +23,22 @@ pub(crate) fn one<T: FromRow>(conn: &Connection, sql: &str, params: impl rusqlit
 fn model_summary(conn: &Connection, model: Uuid) -> Result<ModelSummary> {
     one(
         conn,
-        "SELECT
+        sql!(
+            "SELECT
             (SELECT count(*) FROM model_versions WHERE model_id = ?1) AS version_count,
             (SELECT count(*) FROM training_runs r JOIN model_versions v ON v.id = r.version_id
                 WHERE v.model_id = ?1) AS training_run_count,
             (SELECT count(*) FROM deployments d JOIN model_versions v ON v.id = d.version_id
                 WHERE v.model_id = ?1) AS deployment_count,
             (SELECT semver FROM model_versions WHERE model_id = ?1
-                ORDER BY precedence DESC, created_at DESC, id DESC LIMIT 1) AS latest_version,
+                ORDER BY {} LIMIT 1) AS latest_version,
             (SELECT semver FROM model_versions WHERE model_id = ?1 AND status = 'production') AS production_version,
             (SELECT coalesce(sum(r.gpu_hours), 0.0) FROM training_runs r JOIN model_versions v ON v.id = r.version_id
                 WHERE v.model_id = ?1) AS total_gpu_hours,
             (SELECT coalesce(sum(r.cost_usd), 0.0) FROM training_runs r JOIN model_versions v ON v.id = r.version_id
                 WHERE v.model_id = ?1) AS total_cost_usd",
+            latest_first("")
+        ),
         [id(model)],
     )
 }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use modelreg_core::store::{Page, RecordKind, VersionReads};
-use modelreg_core::versions::{ModelVersion, VersionFilter, VersionWithModel};
+use modelreg_core::versions::{ModelVersion, VersionFilter, VersionWithModel, latest_first};
 use modelreg_core::{Result, Selector};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
@@ -63,8 +63,9 @@ fn in_named_model(conn: &Connection, model: &str, selector: &Selector) -> Result
             conn,
             sql!(
                 "SELECT {} FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ?1
-                 ORDER BY v.precedence DESC, v.created_at DESC, v.id DESC LIMIT 1",
-                joined_columns()
+                 ORDER BY {} LIMIT 1",
+                joined_columns(),
+                latest_first("v")
             ),
             [model],
         ),
@@ -97,8 +98,9 @@ pub(crate) fn latest(conn: &Connection, model: Uuid, filter: VersionFilter) -> R
         conn,
         sql!(
             "SELECT {} FROM model_versions WHERE model_id = ?1 AND (?2 IS NULL OR status = ?2)
-             ORDER BY precedence DESC, created_at DESC, id DESC LIMIT 1",
-            version_columns()
+             ORDER BY {} LIMIT 1",
+            version_columns(),
+            latest_first("")
         ),
         params![id(model), filter.status.map(|s| s.as_str())],
     )

@@ -439,6 +439,7 @@ fn parse_record(line: &str) -> Result<Record> {
     })?;
     // An integer literal beyond 64 bits would have become an inexact float.
     if let Some((path, literal)) = validate::wide_integer(line) {
+        let path: Vec<String> = path.iter().map(ToString::to_string).collect();
         let field = path.get(1).map_or("record", |f| crate::error::field_name(f));
         return Err(Error::invalid(
             field,

@@ -34,9 +34,7 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8], components: Option<&Compo
             Some("body"),
         ));
     };
-    if modelreg_core::validate::json_text("body", text).is_err()
-        && let Some(refusal) = wide_integer(text, components, schema)
-    {
+    if let Some(refusal) = wide_integer(text, components, schema) {
         return Err(refusal);
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -63,7 +61,7 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8], components: Option<&Compo
 /// 422 naming the field of the first integer literal of `text` beyond 64
 /// bits, when there is one.
 fn wide_integer(text: &str, components: Option<&Components>, schema: &str) -> Option<ApiError> {
-    let (path, literal) = json_path::wide_integer(text)?;
+    let (path, literal) = modelreg_core::validate::wide_integer(text)?;
     let (field, inner) = json_path::documented_field(components, schema, &path);
     let at = inner.map(|inner| format!("at {inner}: ")).unwrap_or_default();
     Some(invalid(

@@ -1,19 +1,15 @@
-//! Paths in a JSON body: where an integer literal beyond 64 bits sits, and
-//! which documented field a path names (the fields of the request schemas
-//! down to a free-form JSON object such as `metadata`, whose inner path is
-//! not a field of the API).
+//! Paths in a JSON body: how the API shows them, and which documented
+//! field a path names (the fields of the request schemas down to a
+//! free-form JSON object such as `metadata`, whose inner path is not a field
+//! of the API).
 
 use std::fmt::Write as _;
 
 use utoipa::openapi::schema::{ArrayItems, Schema};
 use utoipa::openapi::{Components, RefOr};
 
-/// One step down a JSON document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Step {
-    Key(String),
-    Index(usize),
-}
+/// One step down a JSON document (core's, which finds wide integers).
+pub(crate) use modelreg_core::validate::JsonStep as Step;
 
 /// `a.b[0].c`, as the API and core validation write paths.
 pub(crate) fn display(path: &[Step]) -> String {
@@ -31,91 +27,6 @@ pub(crate) fn display(path: &[Step]) -> String {
         }
     }
     shown
-}
-
-/// The first integer literal of `text` (valid JSON) outside the 64-bit
-/// range, with its path. Which literals are out of range is core's rule
-/// ([`modelreg_core::validate::json_text`]), asked of each literal alone.
-pub(crate) fn wide_integer(text: &str) -> Option<(Vec<Step>, String)> {
-    /// Per open container: an array, or an object and whether a key is on the path.
-    enum Open {
-        Array,
-        Object { keyed: bool },
-    }
-    let bytes = text.as_bytes();
-    let mut path: Vec<Step> = Vec::new();
-    let mut open: Vec<Open> = Vec::new();
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        match byte {
-            b'{' => {
-                open.push(Open::Object { keyed: false });
-                i += 1;
-            }
-            b'[' => {
-                open.push(Open::Array);
-                path.push(Step::Index(0));
-                i += 1;
-            }
-            b'}' | b']' => {
-                if let Some(Open::Array | Open::Object { keyed: true }) = open.pop() {
-                    path.pop();
-                }
-                i += 1;
-            }
-            b',' => {
-                match open.last_mut() {
-                    Some(Open::Array) => {
-                        if let Some(Step::Index(n)) = path.last_mut() {
-                            *n += 1;
-                        }
-                    }
-                    Some(Open::Object { keyed }) if *keyed => {
-                        path.pop();
-                        *keyed = false;
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            b'"' => {
-                let start = i;
-                i += 1;
-                while let Some(&b) = bytes.get(i) {
-                    match b {
-                        b'\\' => i += 2,
-                        b'"' => break,
-                        _ => i += 1,
-                    }
-                }
-                i += 1;
-                // A string where an object expects a key is the key.
-                if let Some(Open::Object { keyed }) = open.last_mut()
-                    && !*keyed
-                {
-                    let raw = text.get(start..i.min(text.len())).unwrap_or_default();
-                    let key = serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_owned());
-                    path.push(Step::Key(key));
-                    *keyed = true;
-                }
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while bytes
-                    .get(i)
-                    .is_some_and(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
-                {
-                    i += 1;
-                }
-                let literal = text.get(start..i).unwrap_or_default();
-                if modelreg_core::validate::json_text("body", literal).is_err() {
-                    return Some((path, literal.to_owned()));
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 /// The field `path` names as the API documents it (`body` for the body
@@ -198,8 +109,9 @@ fn is_null(schema: &RefOr<Schema>) -> bool {
 mod tests {
     use super::*;
 
+    /// Core's scan of a body, with the path as the API shows it.
     fn found(text: &str) -> Option<(String, String)> {
-        wide_integer(text).map(|(path, literal)| (display(&path), literal))
+        modelreg_core::validate::wide_integer(text).map(|(path, literal)| (display(&path), literal))
     }
 
     #[test]

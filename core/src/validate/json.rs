@@ -93,12 +93,33 @@ fn check_json_value(field: &'static str, path: &mut String, value: &Value, depth
     }
 }
 
+/// One step down a JSON document: a key of an object, or an index of an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonStep {
+    /// The value of this key.
+    Key(String),
+    /// The item at this index.
+    Index(usize),
+}
+
+impl std::fmt::Display for JsonStep {
+    /// A key as itself, an index as `[index]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonStep::Key(key) => f.write_str(key),
+            JsonStep::Index(index) => write!(f, "[{index}]"),
+        }
+    }
+}
+
 /// The first integer literal of JSON `text` outside the 64-bit range (which
 /// parsing would turn into an inexact float), with the path of keys and
-/// `[index]`es leading to it. Strings are skipped; other errors are left to the parser.
-pub fn wide_integer(text: &str) -> Option<(Vec<String>, String)> {
+/// indexes leading to it. Strings are skipped; other errors are left to the
+/// parser. Keys are decoded only for the path of a literal found.
+pub fn wide_integer(text: &str) -> Option<(Vec<JsonStep>, String)> {
     enum Frame {
-        Object(Option<String>),
+        /// An object, and the span of the key on the path (with its quotes).
+        Object(Option<(usize, usize)>),
         Array(usize),
     }
     let bytes = text.as_bytes();
@@ -126,7 +147,9 @@ pub fn wide_integer(text: &str) -> Option<(Vec<String>, String)> {
                 if let Some(Frame::Object(key @ None)) = stack.last_mut()
                     && rest.starts_with(':')
                 {
-                    *key = Some(serde_json::from_str(text.get(start..=i)?).ok()?);
+                    // A key that does not decode leaves the text to the parser.
+                    serde_json::from_str::<serde::de::IgnoredAny>(text.get(start..=i)?).ok()?;
+                    *key = Some((start, i));
                 }
             }
             b'-' | b'0'..=b'9' => {
@@ -137,13 +160,16 @@ pub fn wide_integer(text: &str) -> Option<(Vec<String>, String)> {
                 let literal = &text[start..=i];
                 let integral = !literal.contains(['.', 'e', 'E']);
                 if integral && literal.parse::<i64>().is_err() && literal.parse::<u64>().is_err() {
-                    let path = stack
-                        .iter()
-                        .map(|frame| match frame {
-                            Frame::Object(key) => key.clone().unwrap_or_default(),
-                            Frame::Array(index) => format!("[{index}]"),
-                        })
-                        .collect();
+                    let mut path = Vec::with_capacity(stack.len());
+                    for frame in &stack {
+                        path.push(match frame {
+                            Frame::Object(Some((from, to))) => {
+                                JsonStep::Key(serde_json::from_str(&text[*from..=*to]).ok()?)
+                            }
+                            Frame::Object(None) => JsonStep::Key(String::new()),
+                            Frame::Array(index) => JsonStep::Index(*index),
+                        });
+                    }
                     return Some((path, literal.to_owned()));
                 }
             }
@@ -165,7 +191,7 @@ pub fn json_text(field: &'static str, text: &str) -> Result<()> {
             format!(
                 "at {}: the integer {literal} is outside the 64-bit range and would lose precision; store it as a string",
                 std::iter::once(field.to_owned())
-                    .chain(path)
+                    .chain(path.iter().map(ToString::to_string))
                     .collect::<Vec<_>>()
                     .join(".")
             ),

@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 mod json;
 
 pub use json::{
-    MAX_JSON_BYTES, MAX_JSON_DEPTH, audit_changes, canonical_float, canonical_json, into_json_object, json_object,
-    json_text, json_type, parse_json_object, wide_integer,
+    JsonStep, MAX_JSON_BYTES, MAX_JSON_DEPTH, audit_changes, canonical_float, canonical_json, into_json_object,
+    json_object, json_text, json_type, parse_json_object, wide_integer,
 };
 
 /// A JSON object as stored in `metadata`, `hyperparameters`, `environment`, `config`.

@@ -108,14 +108,12 @@ impl VersionArg {
 
 /// An instant given as RFC 3339 (`2026-05-01T12:00:00Z`, any offset), to the microsecond.
 pub fn parse_time(field: &'static str, text: &str) -> Result<Timestamp> {
-    chrono::DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| time::truncate(t.with_timezone(&chrono::Utc)))
-        .map_err(|e| {
-            Error::invalid(
-                field,
-                format!("{text:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z ({e})"),
-            )
-        })
+    time::parse_rfc3339(text.trim()).map_err(|e| {
+        Error::invalid(
+            field,
+            format!("{text:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z ({e})"),
+        )
+    })
 }
 
 /// The id of a run or deployment.

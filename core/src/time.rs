@@ -40,3 +40,9 @@ pub fn from_micros(micros: i64) -> Result<Timestamp> {
 pub fn truncate(t: Timestamp) -> Timestamp {
     from_micros(t.timestamp_micros()).unwrap_or(t)
 }
+
+/// An RFC 3339 instant (`2026-05-01T12:00:00Z`, any offset) in UTC, to the
+/// microsecond as stored.
+pub fn parse_rfc3339(text: &str) -> Result<Timestamp, chrono::ParseError> {
+    chrono::DateTime::parse_from_rfc3339(text).map(|t| truncate(t.with_timezone(&chrono::Utc)))
+}

@@ -250,8 +250,8 @@ pub(crate) fn syntax_error(what: &'static str, pos: Pos, reason: impl std::fmt::
 /// Parses an RFC 3339 time (`2026-05-01T12:00:00Z`, any offset) or a date
 /// (`2026-05-01`, midnight UTC), to the microsecond.
 pub(crate) fn parse_time(text: &str) -> std::result::Result<Timestamp, String> {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(crate::time::truncate(t.with_timezone(&chrono::Utc)));
+    if let Ok(t) = crate::time::parse_rfc3339(text) {
+        return Ok(t);
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         && let Some(t) = d.and_hms_opt(0, 0, 0)

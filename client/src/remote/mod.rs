@@ -165,11 +165,10 @@ impl RemoteRegistry {
         params: &Params,
         body: Option<&[u8]>,
     ) -> Result<T> {
-        let what = self.describe(&method, segments);
         let response = self
-            .send(method, segments, params, body, Some(self.request_timeout))
+            .send(method.clone(), segments, params, body, Some(self.request_timeout))
             .await?;
-        read_json(response, &what).await
+        read_json(response, || self.describe(&method, segments)).await
     }
 
     /// `GET` with query parameters.
@@ -198,7 +197,6 @@ impl RemoteRegistry {
         segments: &[&str],
         body: &impl Serialize,
     ) -> Result<(T, bool)> {
-        let what = self.describe(&Method::POST, segments);
         let response = self
             .send(
                 Method::POST,
@@ -209,7 +207,10 @@ impl RemoteRegistry {
             )
             .await?;
         let created = response.status() == StatusCode::CREATED;
-        Ok((read_json(response, &what).await?, created))
+        Ok((
+            read_json(response, || self.describe(&Method::POST, segments)).await?,
+            created,
+        ))
     }
 
     /// `DELETE` answered with 204.
@@ -227,7 +228,7 @@ impl RemoteRegistry {
 
     /// `GET` of a listing through the query language: its rows and the next page's token.
     pub(crate) async fn listing<T: DeserializeOwned>(&self, segments: &[&str], params: Params) -> Result<Listing<T>> {
-        let what = self.describe(&Method::GET, segments);
+        let what = || self.describe(&Method::GET, segments);
         let response = self
             .send(Method::GET, segments, &params, None, Some(self.request_timeout))
             .await?;
@@ -235,21 +236,26 @@ impl RemoteRegistry {
             Some(value) => Some(
                 value
                     .to_str()
-                    .map_err(|_| Error::internal(format!("{what}: the next page token is not text")))?
+                    .map_err(|_| Error::internal(format!("{}: the next page token is not text", what())))?
                     .to_owned(),
             ),
             None => None,
         };
-        let items = read_json(response, &what).await?;
+        let items = read_json(response, what).await?;
         Ok(Listing { items, next })
     }
 }
 
-/// The JSON of a successful answer, as a `T`.
-async fn read_json<T: DeserializeOwned>(response: Response, what: &str) -> Result<T> {
-    let bytes = response.bytes().await.map_err(|e| errors::from_transport(e, what))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::internal(format!("{what}: the server's answer is not what modelreg expects: {e}")))
+/// The JSON of a successful answer, as a `T`; `what` describes the request
+/// (only for an error, so that a success formats nothing).
+async fn read_json<T: DeserializeOwned>(response: Response, what: impl Fn() -> String) -> Result<T> {
+    let bytes = response.bytes().await.map_err(|e| errors::from_transport(e, &what()))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::internal(format!(
+            "{}: the server's answer is not what modelreg expects: {e}",
+            what()
+        ))
+    })
 }
 
 /// `segment` percent-encoded as one URL path segment (see [`encode_segment`]).

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Page;
 use modelreg_core::metrics::{Metric, MetricFilter, NewMetric, Split};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,6 +32,18 @@ struct MetricQuery {
     limit: Option<u32>,
 }
 
+impl MetricQuery {
+    /// The filter and the page these parameters ask for.
+    fn wanted(self) -> ApiResult<(MetricFilter, Page)> {
+        let page = page(self.skip, self.limit)?;
+        let filter = MetricFilter {
+            name: self.name,
+            split: self.split,
+        };
+        Ok((filter, page))
+    }
+}
+
 /// Record a metric of a version.
 #[utoipa::path(post, path = "/v1/models/{name}/versions/{semver}/metrics", tag = "metrics",
     params(("name" = String, Path, description = "The model's name or id"), ("semver" = String, Path, description = "A SemVer, an alias, `latest` or `production`")),
@@ -53,11 +66,7 @@ async fn list_metrics(
     Path((name, semver)): Path<(String, String)>,
     Query(q): Query<MetricQuery>,
 ) -> ApiResult<Json<Vec<Metric>>> {
-    let page = page(q.skip, q.limit)?;
-    let filter = MetricFilter {
-        name: q.name,
-        split: q.split,
-    };
+    let (filter, page) = q.wanted()?;
     Ok(Json(
         reg.metrics_of_version(&version_ref(&name, &semver), &filter, page)
             .await?,
@@ -97,11 +106,7 @@ async fn version_metrics(
     Path(version): Path<String>,
     Query(q): Query<MetricQuery>,
 ) -> ApiResult<Json<Vec<Metric>>> {
-    let page = page(q.skip, q.limit)?;
-    let filter = MetricFilter {
-        name: q.name,
-        split: q.split,
-    };
+    let (filter, page) = q.wanted()?;
     Ok(Json(
         reg.metrics_of_version(&parse_version(&version)?, &filter, page).await?,
     ))

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Page;
 use modelreg_core::runs::{CostSummary, NewRun, RunFilter, RunFinish, RunStatus, TrainingRun};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -27,6 +28,13 @@ struct RunQuery {
     /// At most this many results, 1..=10000 (default 100)
     #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
+}
+
+impl RunQuery {
+    /// The filter and the page these parameters ask for.
+    fn wanted(self) -> ApiResult<(RunFilter, Page)> {
+        Ok((RunFilter { status: self.status }, page(self.skip, self.limit)?))
+    }
 }
 
 /// Which runs, and how to sort and page them.
@@ -85,11 +93,9 @@ async fn runs_of_version(
     Path((name, semver)): Path<(String, String)>,
     Query(q): Query<RunQuery>,
 ) -> ApiResult<Json<Vec<TrainingRun>>> {
-    let filter = RunFilter { status: q.status };
     let version = version_ref(&name, &semver);
-    Ok(Json(
-        reg.runs_of_version(&version, filter, page(q.skip, q.limit)?).await?,
-    ))
+    let (filter, page) = q.wanted()?;
+    Ok(Json(reg.runs_of_version(&version, filter, page).await?))
 }
 
 /// Runs of every version of a model, newest first.
@@ -101,11 +107,8 @@ async fn runs_of_model(
     Path(name): Path<String>,
     Query(q): Query<RunQuery>,
 ) -> ApiResult<Json<Vec<TrainingRun>>> {
-    let filter = RunFilter { status: q.status };
-    Ok(Json(
-        reg.runs_of_model(&reference(&name), filter, page(q.skip, q.limit)?)
-            .await?,
-    ))
+    let (filter, page) = q.wanted()?;
+    Ok(Json(reg.runs_of_model(&reference(&name), filter, page).await?))
 }
 
 /// A run by id.
@@ -155,11 +158,9 @@ async fn version_runs(
     Path(version): Path<String>,
     Query(q): Query<RunQuery>,
 ) -> ApiResult<Json<Vec<TrainingRun>>> {
-    let filter = RunFilter { status: q.status };
     let version = parse_version(&version)?;
-    Ok(Json(
-        reg.runs_of_version(&version, filter, page(q.skip, q.limit)?).await?,
-    ))
+    let (filter, page) = q.wanted()?;
+    Ok(Json(reg.runs_of_version(&version, filter, page).await?))
 }
 
 /// The runs a query finds: across the registry, of one model or of one version.

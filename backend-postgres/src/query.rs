@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use modelreg_core::query::sql::OWN;
 use modelreg_core::query::statement::{Dialect, Hits, Statement};
-use modelreg_core::query::{Compiled, Scalar, Test};
+use modelreg_core::query::{Compiled, JsonPart, JsonRank, Scalar, Test};
 use modelreg_core::record::Record;
 use modelreg_core::store::QueryReads;
 use modelreg_core::tables::{ColumnType, Value};
@@ -45,13 +45,7 @@ impl Dialect for Postgres {
     }
 
     fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String {
-        let mut at = format!("{OWN}.{column}");
-        for key in &path[..path.len().saturating_sub(1)] {
-            at = format!("{at} -> {}", statement.bind(Value::Text(key.clone())));
-        }
-        let last = statement.bind(Value::Text(path.last().cloned().unwrap_or_default()));
-        let (json, text) = (format!("({at} -> {last})"), format!("({at} ->> {last})"));
-        let kind = format!("jsonb_typeof{json}");
+        let JsonAt { json, text, kind } = json_at(statement, column, path);
         match test {
             Test::IsNull => format!("({json} IS NULL OR {kind} = 'null')"),
             Test::Contains(needle) => {
@@ -78,6 +72,46 @@ impl Dialect for Postgres {
                 )
             }
         }
+    }
+
+    fn json_part(statement: &mut Statement<Self>, column: &str, path: &[String], part: JsonPart) -> String {
+        let JsonAt { kind, text, .. } = json_at(statement, column, path);
+        match part {
+            JsonPart::Rank => format!(
+                "CASE {kind} WHEN 'number' THEN {number} WHEN 'string' THEN {string} \
+                 WHEN 'boolean' THEN CASE {text} WHEN 'true' THEN {yes} ELSE {no} END \
+                 WHEN 'object' THEN {composite} WHEN 'array' THEN {composite} END",
+                number = JsonRank::Number.value(),
+                string = JsonRank::String.value(),
+                no = JsonRank::False.value(),
+                yes = JsonRank::True.value(),
+                composite = JsonRank::Composite.value(),
+            ),
+            JsonPart::Number => format!("CASE WHEN {kind} = 'number' THEN {} END", Self::float(&text)),
+            JsonPart::Text => format!("CASE WHEN {kind} = 'string' THEN {text} END"),
+        }
+    }
+}
+
+/// The value at a path in a JSON column: as JSON, as text, and its JSON type.
+struct JsonAt {
+    json: String,
+    text: String,
+    kind: String,
+}
+
+/// The value at `path` in the listed row's `column`, every key a bound parameter.
+fn json_at(statement: &mut Statement<Postgres>, column: &str, path: &[String]) -> JsonAt {
+    let mut at = format!("{OWN}.{column}");
+    for key in &path[..path.len().saturating_sub(1)] {
+        at = format!("{at} -> {}", statement.bind(Value::Text(key.clone())));
+    }
+    let last = statement.bind(Value::Text(path.last().cloned().unwrap_or_default()));
+    let json = format!("({at} -> {last})");
+    JsonAt {
+        kind: format!("jsonb_typeof{json}"),
+        text: format!("({at} ->> {last})"),
+        json,
     }
 }
 

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use modelreg_core::Result;
 use modelreg_core::query::sql::OWN;
 use modelreg_core::query::statement::{Dialect, Hits, Statement};
-use modelreg_core::query::{Compiled, Scalar, Test};
+use modelreg_core::query::{Compiled, JsonPart, JsonRank, Scalar, Test};
 use modelreg_core::record::Record;
 use modelreg_core::store::QueryReads;
 use modelreg_core::tables::{ColumnType, Value};
@@ -39,11 +39,7 @@ impl Dialect for Sqlite {
     }
 
     fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String {
-        let quoted: Vec<String> = path.iter().map(|key| format!("\"{key}\"")).collect();
-        let path = statement.bind(Value::Text(format!("$.{}", quoted.join("."))));
-        let column = format!("{OWN}.{column}");
-        let kind = format!("json_type({column}, {path})");
-        let value = format!("json_extract({column}, {path})");
+        let (kind, value) = json_at(statement, column, path);
         match test {
             Test::IsNull => format!("({kind} IS NULL OR {kind} = 'null')"),
             Test::Contains(needle) => {
@@ -71,6 +67,39 @@ impl Dialect for Sqlite {
             }
         }
     }
+
+    fn json_part(statement: &mut Statement<Self>, column: &str, path: &[String], part: JsonPart) -> String {
+        let (kind, value) = json_at(statement, column, path);
+        match part {
+            JsonPart::Rank => format!(
+                "CASE {kind} WHEN 'integer' THEN {number} WHEN 'real' THEN {number} WHEN 'text' THEN {string} \
+                 WHEN 'false' THEN {no} WHEN 'true' THEN {yes} WHEN 'object' THEN {composite} \
+                 WHEN 'array' THEN {composite} END",
+                number = JsonRank::Number.value(),
+                string = JsonRank::String.value(),
+                no = JsonRank::False.value(),
+                yes = JsonRank::True.value(),
+                composite = JsonRank::Composite.value(),
+            ),
+            JsonPart::Number => format!(
+                "CASE WHEN {kind} IN ('integer', 'real') THEN {} END",
+                Self::float(&value)
+            ),
+            JsonPart::Text => format!("CASE WHEN {kind} = 'text' THEN {value} END"),
+        }
+    }
+}
+
+/// The JSON type (`json_type`) and the value (`json_extract`) at `path` in
+/// the listed row's `column`, the path a bound parameter.
+fn json_at(statement: &mut Statement<Sqlite>, column: &str, path: &[String]) -> (String, String) {
+    let quoted: Vec<String> = path.iter().map(|key| format!("\"{key}\"")).collect();
+    let path = statement.bind(Value::Text(format!("$.{}", quoted.join("."))));
+    let column = format!("{OWN}.{column}");
+    (
+        format!("json_type({column}, {path})"),
+        format!("json_extract({column}, {path})"),
+    )
 }
 
 fn run(conn: &Connection, query: &Compiled) -> Result<Vec<(Record, Vec<Value>)>> {

@@ -105,7 +105,7 @@ pub async fn read_phases(
 
 /// Phase q: queries on the indexed fields (a model, a status, a creation
 /// window, an alias), registry-wide where the field allows, and a metadata
-/// filter over one model's versions.
+/// filter and a metadata sort over one model's versions.
 async fn query_phase(
     reg: &dyn RegistryApi,
     loaded: &Loaded<'_>,
@@ -155,5 +155,13 @@ async fn query_phase(
     })
     .await?;
     figures.insert("metadata", in_metadata);
+    let by_metadata = Query::default().sorted("metadata.epochs desc");
+    let sorted = run_for(span, |_| {
+        let model = loaded.model(rng.below(n));
+        let by_metadata = &by_metadata;
+        async move { reg.find_versions(Some(&model), by_metadata).await }
+    })
+    .await?;
+    figures.insert("metadata_sort", sorted);
     Ok(figures)
 }

@@ -20,6 +20,7 @@ pub const PHASES: &[(&str, &[&str])] = &[
     ("q  created_at window", &["q", "created_at"]),
     ("q  alias = champion", &["q", "alias"]),
     ("q  metadata, one model", &["q", "metadata"]),
+    ("q  sort by metadata, one model", &["q", "metadata_sort"]),
     ("f  writers (tasks)", &["f", "tasks"]),
     ("f  writers (processes)", &["f", "processes"]),
     ("g  raw insert, 1 writer", &["g", "one_writer"]),

@@ -69,6 +69,7 @@ fn check_bench(report: &Value, backend: &str) {
         ("q.created_at", &report["q"]["created_at"]),
         ("q.alias", &report["q"]["alias"]),
         ("q.metadata", &report["q"]["metadata"]),
+        ("q.metadata_sort", &report["q"]["metadata_sort"]),
         ("f.tasks", &report["f"]["tasks"]),
         ("g.one_writer", &report["g"]["one_writer"]),
         ("g.writers", &report["g"]["writers"]),

@@ -101,10 +101,7 @@ impl Cursor {
         // Built from the last key outwards: after = beyond(k1) or (at(k1) and after(k2…)).
         let mut rest = Expr::Or(Vec::new());
         for (key, value) in sort.iter().zip(&self.values).rev() {
-            let operand = Operand::Column {
-                relation: key.relation,
-                column: key.column,
-            };
+            let operand = Operand::Term(key.term.clone());
             let test = |test| {
                 Expr::Cond(Cond {
                     operand: operand.clone(),

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{CmpOp, Compiled, Cond, Direction, Entity, Expr, Multi, Operand, Relation, Scalar, Test};
+use super::{
+    CmpOp, Compiled, Cond, Direction, Entity, Expr, JsonPart, JsonRank, Multi, Operand, Relation, Scalar, Term, Test,
+};
 use crate::store::{Record, RecordKind};
 use crate::tables::{Table, Value};
 
@@ -93,7 +95,7 @@ impl Dataset {
                 let keys = query
                     .sort
                     .iter()
-                    .map(|k| row.column(k.relation, k.column).unwrap_or(Value::Null))
+                    .map(|k| row.term(&k.term).unwrap_or(Value::Null))
                     .collect();
                 (row.own.clone(), keys)
             })
@@ -155,6 +157,27 @@ fn compare(value: &Value, scalar: &Scalar) -> Option<Ordering> {
         (Value::Time(a), Scalar::Time(b)) => Some(a.cmp(b)),
         (Value::Uuid(a), Scalar::Uuid(b)) => Some(a.cmp(b)),
         _ => None,
+    }
+}
+
+/// One sort part of a JSON value (see [`JsonPart`]); JSON null has none.
+fn json_part(value: &serde_json::Value, part: JsonPart) -> Option<Value> {
+    use serde_json::Value as J;
+    match (part, value) {
+        (_, J::Null) => None,
+        (JsonPart::Rank, value) => Some(Value::Int(
+            match value {
+                J::Number(_) => JsonRank::Number,
+                J::String(_) => JsonRank::String,
+                J::Bool(false) => JsonRank::False,
+                J::Bool(true) => JsonRank::True,
+                J::Null | J::Array(_) | J::Object(_) => JsonRank::Composite,
+            }
+            .value(),
+        )),
+        (JsonPart::Number, J::Number(n)) => n.as_f64().map(Value::Float),
+        (JsonPart::Text, J::String(s)) => Some(Value::Text(s.clone())),
+        (JsonPart::Number | JsonPart::Text, _) => None,
     }
 }
 
@@ -231,10 +254,34 @@ impl Row<'_> {
         }
     }
 
+    /// The value at `path` in the listed row's JSON `column`, if there is one.
+    fn json(&self, column: &str, path: &[String]) -> Option<serde_json::Value> {
+        let Some(Value::Json(object)) = self.column(Relation::Own, column) else {
+            return None;
+        };
+        let mut at = object.get(path.first()?);
+        for key in &path[1..] {
+            at = at.and_then(|v| v.get(key));
+        }
+        at.cloned()
+    }
+
+    fn term(&self, term: &Term) -> Option<Value> {
+        match term {
+            Term::Column { relation, column } => self.column(*relation, column),
+            Term::JsonPart { column, path, part } => json_part(&self.json(column, path)?, *part),
+            Term::Extreme { multi, greatest } => {
+                let values = self.any(*multi).iter();
+                let extreme = if *greatest { values.max() } else { values.min() };
+                extreme.map(|v| Value::Text(v.clone()))
+            }
+        }
+    }
+
     fn test(&self, cond: &Cond) -> Option<bool> {
         match &cond.operand {
-            Operand::Column { relation, column } => {
-                let value = self.column(*relation, column);
+            Operand::Term(term) => {
+                let value = self.term(term);
                 match (&cond.test, value) {
                     (Test::IsNull, value) => Some(value.is_none()),
                     (_, None) => None,
@@ -244,15 +291,8 @@ impl Row<'_> {
                 }
             }
             Operand::Json { column, path } => {
-                let object = match self.column(Relation::Own, column) {
-                    Some(Value::Json(object)) => object,
-                    _ => return None,
-                };
-                let mut at = object.get(path.first()?);
-                for key in &path[1..] {
-                    at = at.and_then(|v| v.get(key));
-                }
-                match (&cond.test, at) {
+                let at = self.json(column, path);
+                match (&cond.test, at.as_ref()) {
                     (Test::IsNull, at) => Some(at.is_none_or(serde_json::Value::is_null)),
                     (Test::Cmp(op, Scalar::Float(x)), Some(serde_json::Value::Number(n))) => {
                         n.as_f64()?.partial_cmp(x).map(|o| holds(*op, o))

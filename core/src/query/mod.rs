@@ -15,6 +15,13 @@
 //! SemVer compares by the precedence "latest" uses. Sorts put missing values
 //! first when ascending, and always end with the id (in the direction of the
 //! last key), so the order is total.
+//!
+//! Every field sorts. A JSON path orders its values of mixed types as
+//! missing (or JSON null), numbers, strings, `false`, `true`, then objects
+//! and arrays (which tie among themselves); numbers by value, strings by
+//! bytes ([`JsonPart`]). A field with many values (a model's `tag`, a
+//! version's `alias`) sorts by its least value ascending and by its greatest
+//! descending, a row without any as a missing value.
 
 mod cursor;
 pub mod eval;
@@ -51,9 +58,9 @@ pub enum Scalar {
     Uuid(Uuid),
 }
 
-/// What a condition reads.
+/// One value of a row, which a condition can test and a sort orders by.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Operand {
+pub enum Term {
     /// A column of the listed row or of a related one.
     Column {
         /// The listed row or a related one.
@@ -61,6 +68,74 @@ pub enum Operand {
         /// The column's name in that row's table.
         column: &'static str,
     },
+    /// One part of the value at `path` in a JSON column of the listed row.
+    JsonPart {
+        /// The JSON column's name.
+        column: &'static str,
+        /// The keys to follow from the column's object, outermost first.
+        path: Vec<String>,
+        /// Which part.
+        part: JsonPart,
+    },
+    /// The least or the greatest of a row's many values; missing when it has none.
+    Extreme {
+        /// Which values.
+        multi: Multi,
+        /// The greatest (by bytes) rather than the least.
+        greatest: bool,
+    },
+}
+
+impl Term {
+    /// The column of the listed row or a related one called `column`.
+    pub fn column(relation: Relation, column: &'static str) -> Term {
+        Term::Column { relation, column }
+    }
+}
+
+/// A JSON value sorts by three terms, each missing where it does not apply:
+/// its rank (which orders the JSON types), its number, and its string. So
+/// every backend orders values of mixed types alike without comparing
+/// across types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonPart {
+    /// An integer [`JsonRank`]; missing for an absent key or JSON null.
+    Rank,
+    /// A number as a 64-bit float; missing for every other value.
+    Number,
+    /// A string; missing for every other value.
+    Text,
+}
+
+/// The rank of each JSON type in a sort ([`JsonPart::Rank`]), after an
+/// absent value or JSON null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i64)]
+pub enum JsonRank {
+    /// Any number.
+    Number = 1,
+    /// Any string.
+    String = 2,
+    /// `false`.
+    False = 3,
+    /// `true`.
+    True = 4,
+    /// An object or an array (they tie).
+    Composite = 5,
+}
+
+impl JsonRank {
+    /// The rank as SQL writes it and as a sort value reads back.
+    pub fn value(self) -> i64 {
+        self as i64
+    }
+}
+
+/// What a condition reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// One value of the row.
+    Term(Term),
     /// The value at `path` in a JSON column of the listed row.
     Json {
         /// The JSON column's name.
@@ -163,13 +238,11 @@ pub enum Direction {
     Desc,
 }
 
-/// One key of a sort: a column of the listed or a related row.
+/// One key of a sort: a value of the listed row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SortKey {
-    /// The listed row or a related one.
-    pub relation: Relation,
-    /// The column's name in that row's table.
-    pub column: &'static str,
+    /// What it orders by.
+    pub term: Term,
     /// Ascending or descending.
     pub direction: Direction,
 }
@@ -181,7 +254,8 @@ pub struct Compiled {
     pub entity: Entity,
     /// Which rows are kept (a page token's position included).
     pub filter: Expr,
-    /// The sort keys; the last is always the listed row's id.
+    /// The sort keys (a JSON path gives three, see [`JsonPart`]); the last
+    /// is always the listed row's id.
     pub sort: Vec<SortKey>,
     /// How many of the kept rows to skip.
     pub offset: u64,

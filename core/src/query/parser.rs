@@ -3,7 +3,7 @@
 
 use super::fields::{Entity, Field, FieldType, Relation, Source};
 use super::lexer::{Pos, Token, tokens};
-use super::{CmpOp, Cond, Direction, Expr, Operand, Scalar, SortKey, Test, syntax_error};
+use super::{CmpOp, Cond, Direction, Expr, JsonPart, Operand, Scalar, SortKey, Term, Test, syntax_error};
 use crate::error::Result;
 
 struct Parser {
@@ -34,23 +34,7 @@ pub(super) fn sort(entity: Entity, text: &str) -> Result<Vec<SortKey>> {
     };
     let mut keys = Vec::new();
     loop {
-        let (field, pos) = p.field()?;
-        let (relation, column) = match (field.source, field.ty) {
-            (Source::Column(relation, _), FieldType::Semver) => (relation, "precedence"),
-            (Source::Column(relation, column), _) => (relation, column),
-            _ => {
-                return Err(syntax_error(
-                    "sort",
-                    pos,
-                    format!(
-                        "cannot sort by `{}`; sort {} by one of {}",
-                        field.name,
-                        entity.as_str(),
-                        sortable(entity).join(", ")
-                    ),
-                ));
-            }
-        };
+        let FieldAt(field, path) = p.field_with_path()?;
         let direction = match p.peek() {
             Token::Asc => {
                 p.at += 1;
@@ -62,11 +46,21 @@ pub(super) fn sort(entity: Entity, text: &str) -> Result<Vec<SortKey>> {
             }
             _ => Direction::Asc,
         };
-        keys.push(SortKey {
-            relation,
-            column,
-            direction,
-        });
+        let sort_key = |term| SortKey { term, direction };
+        match field.source {
+            Source::Column(relation, column) => keys.push(sort_key(Term::column(relation, column_of(&field, column)))),
+            Source::Json(column) => keys.extend([JsonPart::Rank, JsonPart::Number, JsonPart::Text].map(|part| {
+                sort_key(Term::JsonPart {
+                    column,
+                    path: path.clone(),
+                    part,
+                })
+            })),
+            Source::Any(multi) => keys.push(sort_key(Term::Extreme {
+                multi,
+                greatest: direction == Direction::Desc,
+            })),
+        }
         match p.peek() {
             Token::Comma => p.at += 1,
             _ => {
@@ -77,24 +71,21 @@ pub(super) fn sort(entity: Entity, text: &str) -> Result<Vec<SortKey>> {
     }
     // Ties are broken by the id, in the last key's direction, which is the
     // order the indexes keep (`created_at DESC, id DESC`).
-    if !keys.iter().any(|k| k.relation == Relation::Own && k.column == "id") {
+    let id = Term::column(Relation::Own, "id");
+    if !keys.iter().any(|k| k.term == id) {
         let direction = keys.last().map_or(Direction::Asc, |k| k.direction);
-        keys.push(SortKey {
-            relation: Relation::Own,
-            column: "id",
-            direction,
-        });
+        keys.push(SortKey { term: id, direction });
     }
     Ok(keys)
 }
 
-fn sortable(entity: Entity) -> Vec<&'static str> {
-    entity
-        .fields()
-        .iter()
-        .filter(|f| matches!(f.source, Source::Column(..)))
-        .map(|f| f.name)
-        .collect()
+/// The column a field of a row reads: a SemVer compares and sorts by its precedence key.
+fn column_of(field: &Field, column: &'static str) -> &'static str {
+    if field.ty == FieldType::Semver {
+        "precedence"
+    } else {
+        column
+    }
 }
 
 /// The edit distance of two short names (for "did you mean").
@@ -186,10 +177,6 @@ impl Parser {
     }
 
     /// A field name, resolved against the entity's fields (JSON fields take a path).
-    fn field(&mut self) -> Result<(Field, Pos)> {
-        Ok(self.field_with_path()?.map_first(|(f, _)| f))
-    }
-
     fn field_with_path(&mut self) -> Result<FieldAt> {
         let (token, pos) = self.next();
         let Token::Ident(parts) = token else {
@@ -201,7 +188,7 @@ impl Parser {
         let fields = self.entity.fields();
         let name = parts.join(".");
         if let Some(field) = fields.iter().find(|f| f.name == name && f.ty != FieldType::Json) {
-            return Ok(FieldAt((*field, Vec::new()), pos));
+            return Ok(FieldAt(*field, Vec::new()));
         }
         if let Some(field) = fields.iter().find(|f| f.ty == FieldType::Json && f.name == parts[0]) {
             if parts.len() == 1 {
@@ -217,7 +204,7 @@ impl Parser {
                     format!("the JSON path segment {bad:?} is empty or holds a double quote"),
                 );
             }
-            return Ok(FieldAt((*field, path), pos));
+            return Ok(FieldAt(*field, path));
         }
         let best = fields
             .iter()
@@ -246,16 +233,9 @@ impl Parser {
     }
 
     fn condition(&mut self) -> Result<Expr> {
-        let FieldAt((field, path), _) = self.field_with_path()?;
+        let FieldAt(field, path) = self.field_with_path()?;
         let operand = match field.source {
-            Source::Column(relation, column) => Operand::Column {
-                relation,
-                column: if field.ty == FieldType::Semver {
-                    "precedence"
-                } else {
-                    column
-                },
-            },
+            Source::Column(relation, column) => Operand::Term(Term::column(relation, column_of(&field, column))),
             Source::Json(column) => Operand::Json { column, path },
             Source::Any(multi) => Operand::Any(multi),
         };
@@ -400,11 +380,5 @@ impl Parser {
     }
 }
 
-/// A field with its JSON path (empty for other fields) and where it was written.
-struct FieldAt((Field, Vec<String>), Pos);
-
-impl FieldAt {
-    fn map_first<T>(self, f: impl FnOnce((Field, Vec<String>)) -> T) -> (T, Pos) {
-        (f(self.0), self.1)
-    }
-}
+/// A field with its JSON path (empty for other fields).
+struct FieldAt(Field, Vec<String>);

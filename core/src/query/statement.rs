@@ -8,7 +8,7 @@
 use std::marker::PhantomData;
 
 use super::sql::{self, OWN};
-use super::{CmpOp, Compiled, Cond, Direction, Expr, Multi, Operand, Scalar, Test};
+use super::{CmpOp, Compiled, Cond, Direction, Entity, Expr, JsonPart, Multi, Operand, Scalar, Term, Test};
 use crate::Result;
 use crate::record::Record;
 use crate::tables::{ColumnType, Row, Table, Value};
@@ -36,11 +36,16 @@ pub trait Dialect: Sized {
     /// The condition `test` on the JSON value at `path` in the listed row's
     /// `column`; unknown (NULL) where that value's JSON type does not take part.
     fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String;
+
+    /// The value of `part` of the JSON value at `path` in the listed row's
+    /// `column`, NULL where that part does not apply ([`JsonPart`]); the
+    /// rank is one of [`super::JsonRank`]'s values.
+    fn json_part(statement: &mut Statement<Self>, column: &str, path: &[String], part: JsonPart) -> String;
 }
 
 /// The SQL of one query being written, and the values it binds.
 pub struct Statement<D> {
-    entity: super::Entity,
+    entity: Entity,
     params: Vec<Value>,
     dialect: PhantomData<D>,
 }
@@ -59,8 +64,8 @@ impl<D: Dialect> Statement<D> {
         let mut keys = Vec::new();
         let mut order = Vec::new();
         for (i, key) in query.sort.iter().enumerate() {
-            let (expr, declared) = sql::column(query.entity, key.relation, key.column);
-            let sorted = D::ordered(&expr, declared.ty);
+            let (expr, ty) = statement.term(&key.term);
+            let sorted = D::ordered(&expr, ty);
             keys.push(format!("{expr} AS sk{i}"));
             order.push(match key.direction {
                 Direction::Asc => format!("{sorted} ASC NULLS FIRST"),
@@ -121,27 +126,25 @@ impl<D: Dialect> Statement<D> {
 
     fn cond(&mut self, cond: &Cond) -> String {
         match &cond.operand {
-            Operand::Column { relation, column } => {
-                let (expr, declared) = sql::column(self.entity, *relation, column);
+            Operand::Term(term) => {
+                let (expr, ty) = self.term(term);
                 match &cond.test {
                     Test::IsNull => format!("{expr} IS NULL"),
                     Test::Contains(needle) => self.contains(&expr, needle),
                     // An integer column compared with a fraction compares as floats everywhere.
-                    Test::Cmp(op, value @ Scalar::Float(_))
-                        if matches!(declared.ty, ColumnType::Int | ColumnType::Int32) =>
-                    {
+                    Test::Cmp(op, value @ Scalar::Float(_)) if matches!(ty, ColumnType::Int | ColumnType::Int32) => {
                         let value = self.scalar(value);
                         format!("{} {} {value}", D::float(&expr), op.sql())
                     }
                     Test::Cmp(op, value) => {
                         let value = self.scalar(value);
-                        format!("{} {} {value}", compared::<D>(&expr, declared.ty, *op), op.sql())
+                        format!("{} {} {value}", compared::<D>(&expr, ty, *op), op.sql())
                     }
                 }
             }
             Operand::Json { column, path } => D::json(self, column, path, &cond.test),
             Operand::Any(Multi::Tag) => {
-                let rows = format!("model_tags mt JOIN tags tg ON tg.id = mt.tag_id WHERE mt.model_id = {OWN}.id");
+                let rows = rows_of(Multi::Tag);
                 match &cond.test {
                     Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM {rows})"),
                     Test::Contains(needle) => {
@@ -159,9 +162,7 @@ impl<D: Dialect> Statement<D> {
             Operand::Any(Multi::Alias) => {
                 let ids = "SELECT a.version_id FROM model_aliases a WHERE";
                 match &cond.test {
-                    Test::IsNull => {
-                        format!("NOT EXISTS (SELECT 1 FROM model_aliases a WHERE a.version_id = {OWN}.id)")
-                    }
+                    Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM {})", rows_of(Multi::Alias)),
                     Test::Contains(needle) => {
                         let holds = self.contains("a.name", needle);
                         format!("{OWN}.id IN ({ids} {holds})")
@@ -174,6 +175,51 @@ impl<D: Dialect> Statement<D> {
                 }
             }
         }
+    }
+
+    /// The SQL expression of `term` and the type of its values.
+    fn term(&mut self, term: &Term) -> (String, ColumnType) {
+        let ty = term_type(self.entity, term);
+        let expr = match term {
+            Term::Column { relation, column } => sql::column(self.entity, *relation, column).0,
+            Term::JsonPart { column, path, part } => D::json_part(self, column, path, *part),
+            Term::Extreme { multi, greatest } => {
+                let extreme = if *greatest { "max" } else { "min" };
+                let name = match multi {
+                    Multi::Tag => "tg.name",
+                    Multi::Alias => "a.name",
+                };
+                let name = D::ordered(name, ColumnType::Text);
+                format!("(SELECT {extreme}({name}) FROM {})", rows_of(*multi))
+            }
+        };
+        (expr, ty)
+    }
+}
+
+/// The rows of the listed row's tags (`tg`) or aliases (`a`), for `FROM`.
+fn rows_of(multi: Multi) -> String {
+    match multi {
+        Multi::Tag => format!("model_tags mt JOIN tags tg ON tg.id = mt.tag_id WHERE mt.model_id = {OWN}.id"),
+        Multi::Alias => format!("model_aliases a WHERE a.version_id = {OWN}.id"),
+    }
+}
+
+/// The type of `term`'s values in a listing of `entity`.
+fn term_type(entity: Entity, term: &Term) -> ColumnType {
+    match term {
+        Term::Column { relation, column } => sql::column(entity, *relation, column).1.ty,
+        // A CASE of integer literals: a 32-bit integer on PostgreSQL.
+        Term::JsonPart {
+            part: JsonPart::Rank, ..
+        } => ColumnType::Int32,
+        Term::JsonPart {
+            part: JsonPart::Number, ..
+        } => ColumnType::Float,
+        Term::JsonPart {
+            part: JsonPart::Text, ..
+        }
+        | Term::Extreme { .. } => ColumnType::Text,
     }
 }
 
@@ -203,12 +249,7 @@ impl Hits {
             .sort
             .iter()
             .enumerate()
-            .map(|(i, key)| {
-                (
-                    format!("sk{i}"),
-                    sql::column(query.entity, key.relation, key.column).1.ty,
-                )
-            })
+            .map(|(i, key)| (format!("sk{i}"), term_type(query.entity, &key.term)))
             .collect();
         Hits {
             kind: sql::listed(query.entity),

@@ -47,8 +47,10 @@ fn parse_errors_point_at_the_position_and_say_what_was_expected() {
     assert!(why.contains("no closing '"), "{why}");
     let why = reason(parse_filter(Entity::Models, "is_active > true"));
     assert!(why.contains("only be compared with = and !="), "{why}");
-    let why = reason(parse_sort(Entity::Versions, "metadata.auc desc"));
-    assert!(why.contains("cannot sort by `metadata`"), "{why}");
+    let why = reason(parse_sort(Entity::Versions, "metadata desc"));
+    assert!(why.contains("give a path"), "{why}");
+    let why = reason(parse_sort(Entity::Versions, "metadata.auc up"));
+    assert!(why.contains("column 14: expected `asc`, `desc`, `,`"), "{why}");
     let why = reason(parse_filter(Entity::Versions, "semver > 'one'"));
     assert!(why.contains("not a SemVer"), "{why}");
 }
@@ -94,18 +96,96 @@ fn fixed_filters_join_a_query_as_quoted_conditions() {
 #[test]
 fn sorts_end_with_the_id_and_semver_sorts_by_precedence() {
     let keys = parse_sort(Entity::Versions, "semver desc, model.name").unwrap();
-    let columns: Vec<_> = keys.iter().map(|k| (k.relation, k.column, k.direction)).collect();
+    let columns: Vec<_> = keys.iter().map(|k| (k.term.clone(), k.direction)).collect();
     assert_eq!(
         columns,
         [
-            (Relation::Own, "precedence", Direction::Desc),
-            (Relation::Model, "name", Direction::Asc),
-            (Relation::Own, "id", Direction::Asc),
+            (Term::column(Relation::Own, "precedence"), Direction::Desc),
+            (Term::column(Relation::Model, "name"), Direction::Asc),
+            (Term::column(Relation::Own, "id"), Direction::Asc),
         ]
     );
 }
 
+#[test]
+fn every_field_sorts_json_paths_by_three_parts_and_many_values_by_an_extreme() {
+    for entity in Entity::ALL {
+        for field in entity.fields() {
+            let name = match field.source {
+                Source::Json(_) => format!("{}.a", field.name),
+                _ => field.name.to_owned(),
+            };
+            for direction in ["asc", "desc"] {
+                parse_sort(entity, &format!("{name} {direction}"))
+                    .unwrap_or_else(|e| panic!("{} sorts by {name}: {e}", entity.as_str()));
+            }
+        }
+    }
+    let keys = parse_sort(Entity::Versions, "metadata.a.b desc, alias asc").unwrap();
+    let path = vec!["a".to_owned(), "b".to_owned()];
+    let terms: Vec<_> = keys.iter().map(|k| (k.term.clone(), k.direction)).collect();
+    let part = |part| Term::JsonPart {
+        column: "metadata",
+        path: path.clone(),
+        part,
+    };
+    assert_eq!(
+        terms,
+        [
+            (part(JsonPart::Rank), Direction::Desc),
+            (part(JsonPart::Number), Direction::Desc),
+            (part(JsonPart::Text), Direction::Desc),
+            (
+                Term::Extreme {
+                    multi: Multi::Alias,
+                    greatest: false
+                },
+                Direction::Asc
+            ),
+            (Term::column(Relation::Own, "id"), Direction::Asc),
+        ]
+    );
+    let keys = parse_sort(Entity::Models, "tag desc").unwrap();
+    assert_eq!(
+        keys[0].term,
+        Term::Extreme {
+            multi: Multi::Tag,
+            greatest: true
+        }
+    );
+}
+
 fn sample() -> (Dataset, Vec<Record>) {
+    sample_with(vec![
+        json!({"auc": 0.95, "tag": "b"}),
+        json!({"auc": "0.99"}),
+        json!({"auc": 0.5}),
+        json!({}),
+    ])
+}
+
+/// JSON values of every type at `auc`, in the order `metadata.auc asc` sorts them.
+fn mixed() -> Vec<(serde_json::Value, &'static str)> {
+    vec![
+        (json!({}), "missing"),
+        (json!({"auc": null}), "null"),
+        (json!({"auc": -1.5}), "-1.5"),
+        (json!({"auc": 2}), "2"),
+        (json!({"auc": 18446744073709551615u64}), "u64::MAX"),
+        (json!({"auc": ""}), "empty string"),
+        (json!({"auc": "B"}), "B"),
+        (json!({"auc": "a"}), "a"),
+        (json!({"auc": "é"}), "é"),
+        (json!({"auc": false}), "false"),
+        (json!({"auc": true}), "true"),
+        (json!({"auc": [1]}), "array"),
+        (json!({"auc": {"x": 1}}), "object"),
+    ]
+}
+
+/// A sample whose versions `1.0.0`, `1.1.0`, … hold `metadata` in turn,
+/// with ids in that order; `1.3.0` has no size.
+fn sample_with(metadata: Vec<serde_json::Value>) -> (Dataset, Vec<Record>) {
     let mut records = crate::record::tests::one_record_of_each_kind();
     let model_id = records
         .iter()
@@ -121,16 +201,10 @@ fn sample() -> (Dataset, Vec<Record>) {
             _ => None,
         })
         .unwrap();
-    let metadata = [
-        json!({"auc": 0.95, "tag": "b"}),
-        json!({"auc": "0.99"}),
-        json!({"auc": 0.5}),
-        json!({}),
-    ];
     let mut versions = Vec::new();
     for (i, meta) in metadata.into_iter().enumerate() {
         let version = crate::versions::ModelVersion {
-            id: uuid::Uuid::now_v7(),
+            id: uuid::Uuid::from_u128(i as u128 + 1),
             model_id,
             semver: format!("1.{i}.0"),
             size_bytes: if i == 3 { None } else { Some(i as i64 * 10) },
@@ -184,9 +258,32 @@ fn sorts_put_missing_values_first_ascending_and_last_descending() {
 }
 
 #[test]
+fn json_paths_sort_missing_then_numbers_strings_booleans_and_composites() {
+    let (metadata, names): (Vec<_>, Vec<_>) = mixed().into_iter().rev().unzip();
+    let (data, _) = sample_with(metadata);
+    let name_of = |semver: &str| names[semver.split('.').nth(1).unwrap().parse::<usize>().unwrap()];
+    let order = |sort| semvers(&data, "", sort).iter().map(|s| name_of(s)).collect::<Vec<_>>();
+    // Written in reverse, so ties (missing and null; array and object) are broken by the id.
+    let mut expected: Vec<_> = mixed().into_iter().map(|(_, name)| name).collect();
+    expected.swap(0, 1);
+    expected.swap(11, 12);
+    assert_eq!(order("metadata.auc asc"), expected);
+    expected.reverse();
+    assert_eq!(order("metadata.auc desc"), expected);
+}
+
+#[test]
 fn cursor_pages_cover_every_row_once_in_order() {
-    let (data, _) = sample();
-    for sort in ["size_bytes asc", "size_bytes desc", "semver desc", "created_at"] {
+    let (data, _) = sample_with(mixed().into_iter().map(|(json, _)| json).collect());
+    for sort in [
+        "size_bytes asc",
+        "size_bytes desc",
+        "semver desc",
+        "created_at",
+        "metadata.auc asc",
+        "metadata.auc desc, size_bytes",
+        "metadata.auc.x, semver desc",
+    ] {
         let all = semvers(&data, "", sort);
         let mut seen = Vec::new();
         let mut query = Query::default().sorted(sort).limit(1);

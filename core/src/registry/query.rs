@@ -8,7 +8,7 @@ use crate::audit::AuditEvent;
 use crate::deployments::Deployment;
 use crate::error::{Error, Result};
 use crate::models::Model;
-use crate::query::{CmpOp, Cond, Entity, Expr, Listing, Operand, Query, Relation, Scalar, Test};
+use crate::query::{CmpOp, Cond, Entity, Expr, Listing, Operand, Query, Relation, Scalar, Term, Test};
 use crate::record::Record;
 use crate::refs::{Ref, VersionRef};
 use crate::runs::TrainingRun;
@@ -41,7 +41,7 @@ listed!(Model => Model, ModelVersion => ModelVersion, TrainingRun => TrainingRun
 /// "The related row `relation` has this id".
 fn is(relation: Relation, id: Uuid) -> Expr {
     Expr::Cond(Cond {
-        operand: Operand::Column { relation, column: "id" },
+        operand: Operand::Term(Term::column(relation, "id")),
         test: Test::Cmp(CmpOp::Eq, Scalar::Uuid(id)),
     })
 }

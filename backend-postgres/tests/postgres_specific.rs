@@ -226,8 +226,9 @@ async fn the_schema_enforces_the_rules_against_raw_sql() {
             "ck__teams__name",
         ),
         (
+            // Checks run in the order of their names: schema 4's before schema 1's.
             "INSERT INTO teams (id, name, created_at) VALUES (gen_random_uuid(), E'bell\\x07', now())",
-            "ck__teams__name",
+            "ck__teams__chars__name",
         ),
         (
             "INSERT INTO metrics (id, version_id, name, value, split, recorded_at) \

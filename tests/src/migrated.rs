@@ -27,13 +27,18 @@ pub const FIXTURE_ROWS: [(&str, usize); 11] = [
 ];
 
 /// The latest schema, which opening with migrations reaches.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 /// The migrations a database at [`LATEST`] records.
 pub fn applied() -> Vec<(i64, String)> {
-    [(1, "init"), (2, "versions_history"), (3, "query_indexes")]
-        .map(|(n, name)| (n, name.to_owned()))
-        .to_vec()
+    [
+        (1, "init"),
+        (2, "versions_history"),
+        (3, "query_indexes"),
+        (4, "text_rules"),
+    ]
+    .map(|(n, name)| (n, name.to_owned()))
+    .to_vec()
 }
 
 /// The tables schema 2 adds.
@@ -74,4 +79,145 @@ pub async fn schema_three_answers(reg: &Registry) -> Vec<Vec<Uuid>> {
         all.push(listing.items.iter().map(|v| v.id).collect());
     }
     all
+}
+
+/// The rule of modelreg-core a text column keeps, which schema 4 repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRule {
+    /// A name or an actor: one line, and in NFC (the NFC check is
+    /// PostgreSQL's alone; SQLite cannot normalize).
+    Name,
+    /// A free text on one line.
+    Line,
+    /// A description: may hold tabs, line feeds and carriage returns.
+    Description,
+}
+
+/// Every text column schema 4 checks: table, column, the field its
+/// constraints name (`ck__<table>__chars__<field>`), and its rule.
+pub const TEXT_COLUMNS: [(&str, &str, &str, TextRule); 30] = {
+    use TextRule::{Description, Line, Name};
+    [
+        ("teams", "name", "name", Name),
+        ("teams", "department", "department", Line),
+        ("teams", "cost_center", "cost_center", Line),
+        ("tags", "name", "tag", Name),
+        ("tags", "description", "description", Description),
+        ("models", "name", "name", Name),
+        ("models", "description", "description", Description),
+        ("models", "use_case", "use_case", Line),
+        ("model_versions", "semver", "semver", Name),
+        ("model_versions", "artifact_uri", "artifact_uri", Line),
+        ("model_versions", "framework_version", "framework_version", Line),
+        ("model_versions", "python_version", "python_version", Line),
+        ("model_versions", "description", "description", Description),
+        ("training_runs", "run_name", "run_name", Name),
+        ("training_runs", "dataset_name", "dataset_name", Line),
+        ("training_runs", "dataset_version", "dataset_version", Line),
+        ("training_runs", "created_by", "created_by", Line),
+        ("metrics", "name", "name", Name),
+        ("environments", "name", "name", Name),
+        ("environments", "region", "region", Line),
+        ("environments", "kubernetes_namespace", "kubernetes_namespace", Line),
+        ("deployments", "name", "name", Name),
+        ("deployments", "endpoint_url", "endpoint_url", Line),
+        ("deployments", "cpu_request", "cpu_request", Line),
+        ("deployments", "memory_request", "memory_request", Line),
+        ("deployments", "deployed_by", "deployed_by", Line),
+        ("status_history", "actor", "actor", Name),
+        ("alias_history", "alias", "alias", Line),
+        ("alias_history", "actor", "actor", Name),
+        ("audit_events", "actor", "actor", Name),
+    ]
+};
+
+/// Text columns whose values come from a closed set or a stricter format
+/// (checked since schema 1 or 2), and derived columns: schema 4 leaves them.
+pub const CLOSED_TEXT_COLUMNS: [(&str, &str); 13] = [
+    ("models", "risk_level"),
+    ("model_versions", "framework"),
+    ("model_versions", "status"),
+    ("model_versions", "checksum_sha256"),
+    ("model_aliases", "name"),
+    ("training_runs", "status"),
+    ("metrics", "split"),
+    ("environments", "kind"),
+    ("deployments", "status"),
+    ("status_history", "from_status"),
+    ("status_history", "to_status"),
+    ("audit_events", "entity_type"),
+    ("audit_events", "action"),
+];
+
+/// Whether modelreg-core refuses `c` in a column of `rule`.
+fn refuses(rule: TextRule, c: char) -> bool {
+    let value = format!("a{c}b");
+    match rule {
+        TextRule::Name | TextRule::Line => modelreg_core::validate::text("field", &value, 10).is_err(),
+        TextRule::Description => modelreg_core::validate::description("field", &value, 10).is_err(),
+    }
+}
+
+/// Every character modelreg-core refuses in a column of `rule` but U+0000
+/// (which PostgreSQL cannot store and SQLite's GLOB cannot see), and every
+/// character next to one of them that it accepts (in a value in NFC): what
+/// schema 4 must refuse, and the edges of its ranges that it must not.
+pub fn refused_and_neighbours(rule: TextRule) -> (Vec<char>, Vec<char>) {
+    let refused: Vec<char> = (1..=0x10FFFF_u32)
+        .filter_map(char::from_u32)
+        .filter(|c| refuses(rule, *c))
+        .collect();
+    let mut neighbours: Vec<char> = refused
+        .iter()
+        .flat_map(|c| [(*c as u32).checked_sub(1), Some(*c as u32 + 1)])
+        .flatten()
+        .filter_map(char::from_u32)
+        .filter(|c| *c != '\0' && !refuses(rule, *c))
+        .filter(|c| modelreg_core::validate::nfc(&holding(*c)) == holding(*c))
+        .collect();
+    neighbours.sort_unstable();
+    neighbours.dedup();
+    (refused, neighbours)
+}
+
+/// The value a test writes into a text column to try `c` in it; it passes
+/// every other check of every column schema 4 checks (a SemVer's, lengths).
+pub fn holding(c: char) -> String {
+    format!("1.0.0-a{c}b")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Schema 4 covers every text column that is not a closed set: a text
+    /// column added later fails here until its rule is in the schema.
+    #[test]
+    fn every_declared_text_column_is_checked_or_closed() {
+        let mut declared: Vec<(&str, &str)> = modelreg_core::tables::TABLES
+            .iter()
+            .flat_map(|t| t.columns.iter().map(move |c| (t.name, c)))
+            .filter(|(_, c)| c.ty == modelreg_core::tables::ColumnType::Text && !c.derived)
+            .map(|(t, c)| (t, c.name))
+            .collect();
+        let mut listed: Vec<(&str, &str)> = TEXT_COLUMNS
+            .iter()
+            .map(|(t, c, _, _)| (*t, *c))
+            .chain(CLOSED_TEXT_COLUMNS)
+            .collect();
+        declared.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(declared, listed);
+    }
+
+    #[test]
+    fn descriptions_alone_take_tabs_and_line_breaks() {
+        let (line, _) = refused_and_neighbours(TextRule::Line);
+        let (description, neighbours) = refused_and_neighbours(TextRule::Description);
+        assert_eq!(line.len(), description.len() + 3);
+        for c in ['\t', '\n', '\r'] {
+            assert!(line.contains(&c) && neighbours.contains(&c));
+        }
+        assert!(line.contains(&'\u{202E}') && line.contains(&'\u{1343F}'));
+    }
 }

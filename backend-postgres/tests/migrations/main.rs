@@ -259,5 +259,6 @@ async fn assert_schema_two_is_gone(conn: &mut PgConnection) {
     );
 }
 
+mod schema_four;
 mod schema_three;
 mod schema_two;

@@ -22,9 +22,9 @@ async fn a_schema_2_database_with_new_writes_upgrades_to_schema_3_and_back_keepi
     let before = Contents::read(&mut conn, &["schema_migrations"]).await;
     let schema_two = catalog(&mut conn).await;
 
-    store.upgrade(None).await.unwrap();
+    store.upgrade(Some(3)).await.unwrap();
     assert_eq!(store.schema_version().await.unwrap(), 3);
-    assert_eq!(versions(&store).await, applied());
+    assert_eq!(versions(&store).await, applied()[..3]);
     before.assert_kept_in(&before.read_again(&mut conn).await);
     let added: Vec<String> = catalog(&mut conn)
         .await

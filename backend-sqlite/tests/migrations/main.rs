@@ -239,5 +239,6 @@ fn assert_schema_two_is_gone(conn: &Connection) {
     );
 }
 
+mod schema_four;
 mod schema_three;
 mod schema_two;

@@ -20,9 +20,9 @@ async fn a_schema_2_file_with_new_writes_upgrades_to_schema_3_and_back_keeping_e
     let before = Contents::read(&conn, &["schema_migrations"]);
     let schema_two = catalog(&conn);
 
-    store.upgrade(None).await.unwrap();
+    store.upgrade(Some(3)).await.unwrap();
     assert_eq!(store.schema_version().await.unwrap(), 3);
-    assert_eq!(versions(&store).await, applied());
+    assert_eq!(versions(&store).await, applied()[..3]);
     before.assert_kept_in(&before.read_again(&conn));
     let added: Vec<String> = catalog(&conn).into_iter().filter(|e| !schema_two.contains(e)).collect();
     assert_eq!(added.len(), 2, "two indexes and nothing else: {added:?}");

@@ -1,0 +1,111 @@
+//! Schema 4 on a registry that schema 3 wrote: the fixture upgraded to
+//! schema 3 and written to there upgrades to schema 4 with every row as it
+//! was and the same query answers; from then on the schema refuses, in
+//! every text column, each character modelreg-core refuses there (tried
+//! code point by code point with plain SQL) and takes the characters at the
+//! edges of those ranges; it goes back to schema 3 as it was.
+
+use modelreg_conformance::migrated::schema_three_answers as answers;
+use modelreg_conformance::migrated::{TEXT_COLUMNS, TextRule, holding, refused_and_neighbours};
+
+use std::collections::BTreeSet;
+
+use super::*;
+
+/// Writes `value` into `column` of one row of `table` with plain SQL; the
+/// trigger's message if the schema refuses it.
+fn write(conn: &Connection, table: &str, column: &str, value: &str) -> Result<(), String> {
+    // Table and column names come from the test's own list, never from data.
+    let sql = format!("UPDATE {table} SET {column} = ?1 WHERE rowid = (SELECT min(rowid) FROM {table})");
+    match conn.execute(&sql, [value]) {
+        Ok(1) => Ok(()),
+        Ok(n) => panic!("{table} has no row to write ({n} written)"),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Every text column refuses what modelreg-core refuses and takes its
+/// neighbours, tried on an update; each table's insert trigger checks what
+/// its update trigger checks.
+fn assert_the_text_rules_hold(conn: &Connection) {
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_chars\\_%' ESCAPE '\\'")
+        .unwrap();
+    let triggers: BTreeMap<String, String> = stmt
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let tables: BTreeSet<&str> = TEXT_COLUMNS.iter().map(|(table, ..)| *table).collect();
+    assert_eq!(triggers.len(), 2 * tables.len(), "{:?}", triggers.keys());
+    for table in tables {
+        let body = |event: &str| {
+            let sql = &triggers[&format!("{table}_chars_{event}")];
+            sql[sql.find("BEGIN").expect("a trigger body")..].to_owned()
+        };
+        assert_eq!(body("insert"), body("update"), "{table}'s triggers check the same");
+    }
+    let line = refused_and_neighbours(TextRule::Line);
+    let description = refused_and_neighbours(TextRule::Description);
+    for (table, column, field, rule) in TEXT_COLUMNS {
+        let (refused, neighbours) = match rule {
+            TextRule::Description => &description,
+            TextRule::Name | TextRule::Line => &line,
+        };
+        let original: Option<String> = conn
+            .query_row(
+                &format!("SELECT {column} FROM {table} WHERE rowid = (SELECT min(rowid) FROM {table})"),
+                [],
+                |row| row.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{table} has a row: {e}"));
+        let constraint = format!("ck__{table}__chars__{field}");
+        for c in refused {
+            let refusal = write(conn, table, column, &holding(*c))
+                .expect_err(&format!("{table}.{column} refuses U+{:04X}", *c as u32));
+            assert!(
+                refusal.contains(&constraint),
+                "{table}.{column}, U+{:04X}: {refusal}",
+                *c as u32
+            );
+        }
+        for c in neighbours {
+            write(conn, table, column, &holding(*c))
+                .unwrap_or_else(|e| panic!("{table}.{column} takes U+{:04X}: {e}", *c as u32));
+        }
+        let sql = format!("UPDATE {table} SET {column} = ?1 WHERE rowid = (SELECT min(rowid) FROM {table})");
+        conn.execute(&sql, [original]).expect("put the value back");
+    }
+}
+
+#[tokio::test]
+async fn a_schema_3_file_with_new_writes_upgrades_to_schema_4_refuses_what_core_refuses_and_goes_back() {
+    let fixture = Fixture::copy();
+    let store = Arc::new(fixture.open(false).await);
+    store.upgrade(Some(3)).await.unwrap();
+    let reg = Registry::new(store.clone(), actor());
+    schema_one::assert_new_writes_work(&reg, "fraud-detector").await;
+    let at_three = answers(&reg).await;
+    let conn = fixture.sql();
+    // Schema 3 takes a right-to-left override in a one-line text.
+    write(&conn, "teams", "department", "a\u{202E}b").expect("schema 3 has no such check");
+    write(&conn, "teams", "department", "ml").unwrap();
+    let before = Contents::read(&conn, &["schema_migrations"]);
+    let schema_three = catalog(&conn);
+
+    store.upgrade(None).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(versions(&store).await, applied());
+    before.assert_kept_in(&before.read_again(&conn));
+    assert_eq!(answers(&reg).await, at_three, "the same answers at schema 4");
+    assert_the_text_rules_hold(&conn);
+    before.assert_kept_in(&before.read_again(&conn));
+    let refused = write(&conn, "teams", "name", "a\u{2028}b").unwrap_err();
+    assert!(refused.contains("ck__teams__chars__name"), "{refused}");
+
+    store.downgrade(3).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(catalog(&conn), schema_three, "the schema is schema 3's again");
+    before.assert_kept_in(&before.read_again(&conn));
+    assert_eq!(answers(&reg).await, at_three, "the same answers at schema 3 again");
+}

@@ -72,15 +72,15 @@ async fn serve(reg: Registry, tokens: Vec<Token>, options: AppOptions, addr: Soc
     let bound = listener
         .local_addr()
         .map_err(|e| Error::internal(format!("cannot read the address listened on: {e}")))?;
+    // The signals are caught from here on, so that a SIGTERM as soon as
+    // either line below is read is a graceful shutdown.
+    let shutdown = modelreg_server::shutdown_signal()
+        .map_err(|e| Error::internal(format!("cannot listen for Ctrl-C and SIGTERM: {e}")))?;
     tracing::info!(
         "modelreg serving {} on http://{bound} ({} API tokens)",
         reg.location(),
         tokens.len()
     );
-    // The signals are caught from here on, so that a SIGTERM as soon as the
-    // line below is read is a graceful shutdown.
-    let shutdown = modelreg_server::shutdown_signal()
-        .map_err(|e| Error::internal(format!("cannot listen for Ctrl-C and SIGTERM: {e}")))?;
     // The first line on stdout says where it listens (useful with port 0).
     crate::output::line(&format!("listening on http://{bound}"))?;
     axum::serve(listener, modelreg_server::app_with(reg, tokens, options))

@@ -5,10 +5,15 @@
 -- tab, line feed and carriage return. Names are in Unicode NFC (on a UTF8
 -- database: PostgreSQL normalizes only there). Schema 2's name checks are
 -- replaced: they lacked control characters beyond [[:cntrl:]] and U+13439 to
--- U+1343F, format characters since Unicode 15. New checks are NOT VALID:
--- they hold for every write from now on without failing on rows written
--- before them. The same character classes as SQLite's schema 4; the
--- migration tests check them against modelreg-core code point by code point.
+-- U+1343F, format characters since Unicode 15. The same character classes
+-- as SQLite's schema 4; the migration tests check them against
+-- modelreg-core code point by code point.
+--
+-- New checks are NOT VALID: rows written before them are not checked and
+-- stay as they are. PostgreSQL checks a row whole on every update, so an
+-- update of such a row fails, naming the field, until that field is
+-- corrected. That includes the update deleting a team makes to its models
+-- (ON DELETE SET NULL).
 
 ALTER TABLE teams DROP CONSTRAINT ck__teams__chars__name;
 ALTER TABLE tags DROP CONSTRAINT ck__tags__chars__tag;

@@ -186,6 +186,38 @@ pub fn holding(c: char) -> String {
     format!("1.0.0-a{c}b")
 }
 
+/// A model whose description a registry before schema 4 took with a
+/// right-to-left override (the caller writes it with plain SQL, then
+/// upgrades): an update of the model, and deleting its team (which clears
+/// the model's team), fail naming the description until it is corrected;
+/// then both work.
+pub async fn assert_an_old_row_breaking_a_rule_is_named_until_corrected(reg: &Registry, model: Uuid, team: Uuid) {
+    use modelreg_core::models::ModelUpdate;
+    let touch = || ModelUpdate {
+        use_case: Some(Some("fraud".into())),
+        ..ModelUpdate::default()
+    };
+    let refusals = [
+        reg.update_model(&model.into(), touch()).await.map(drop),
+        reg.delete_team(&team.into()).await,
+    ];
+    for refused in refusals {
+        match refused {
+            Err(modelreg_core::Error::Invalid { field, .. }) => assert_eq!(field, "description"),
+            other => panic!("refused naming the description: {other:?}"),
+        }
+    }
+    let fix = ModelUpdate {
+        description: Some(Some("corrected".into())),
+        ..ModelUpdate::default()
+    };
+    reg.update_model(&model.into(), fix)
+        .await
+        .expect("correcting the field");
+    reg.update_model(&model.into(), touch()).await.expect("then any update");
+    reg.delete_team(&team.into()).await.expect("and deleting its team");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,9 @@
 //! schema 3 as it was.
 
 use modelreg_conformance::migrated::schema_three_answers as answers;
-use modelreg_conformance::migrated::{TEXT_COLUMNS, TextRule, holding, refused_and_neighbours};
+use modelreg_conformance::migrated::{
+    TEXT_COLUMNS, TextRule, assert_an_old_row_breaking_a_rule_is_named_until_corrected, holding, refused_and_neighbours,
+};
 
 use super::*;
 
@@ -116,4 +118,18 @@ async fn a_schema_3_database_with_new_writes_upgrades_to_schema_4_refuses_what_c
     );
     before.assert_kept_in(&before.read_again(&mut conn).await);
     assert_eq!(answers(&reg).await, at_three, "the same answers at schema 3 again");
+
+    let (model, team): (String, String) =
+        sqlx::query_as("SELECT id::text, team_id::text FROM models WHERE team_id IS NOT NULL ORDER BY id LIMIT 1")
+            .fetch_one(&mut conn)
+            .await
+            .expect("a model with a team");
+    sqlx::query("UPDATE models SET description = E'a\\u202Eb' WHERE id = $1::uuid")
+        .bind(&model)
+        .execute(&mut conn)
+        .await
+        .expect("schema 3 takes it");
+    store.upgrade(None).await.unwrap();
+    let id = |text: &str| uuid::Uuid::parse_str(text).expect("an id");
+    assert_an_old_row_breaking_a_rule_is_named_until_corrected(&reg, id(&model), id(&team)).await;
 }

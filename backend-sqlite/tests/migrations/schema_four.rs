@@ -6,7 +6,9 @@
 //! edges of those ranges; it goes back to schema 3 as it was.
 
 use modelreg_conformance::migrated::schema_three_answers as answers;
-use modelreg_conformance::migrated::{TEXT_COLUMNS, TextRule, holding, refused_and_neighbours};
+use modelreg_conformance::migrated::{
+    TEXT_COLUMNS, TextRule, assert_an_old_row_breaking_a_rule_is_named_until_corrected, holding, refused_and_neighbours,
+};
 
 use std::collections::BTreeSet;
 
@@ -73,6 +75,11 @@ fn assert_the_text_rules_hold(conn: &Connection) {
             write(conn, table, column, &holding(*c))
                 .unwrap_or_else(|e| panic!("{table}.{column} takes U+{:04X}: {e}", *c as u32));
         }
+        // GLOB stops at a NUL: the NUL itself, and what follows it, are refused too.
+        for value in [holding('\0'), format!("a\0{}", holding('\u{202E}'))] {
+            let refusal = write(conn, table, column, &value).expect_err(&format!("{table}.{column} refuses {value:?}"));
+            assert!(refusal.contains(&constraint), "{table}.{column}, {value:?}: {refusal}");
+        }
         let sql = format!("UPDATE {table} SET {column} = ?1 WHERE rowid = (SELECT min(rowid) FROM {table})");
         conn.execute(&sql, [original]).expect("put the value back");
     }
@@ -108,4 +115,20 @@ async fn a_schema_3_file_with_new_writes_upgrades_to_schema_4_refuses_what_core_
     assert_eq!(catalog(&conn), schema_three, "the schema is schema 3's again");
     before.assert_kept_in(&before.read_again(&conn));
     assert_eq!(answers(&reg).await, at_three, "the same answers at schema 3 again");
+
+    let (model, team): (String, String) = conn
+        .query_row(
+            "SELECT id, team_id FROM models WHERE team_id IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("a model with a team");
+    conn.execute(
+        "UPDATE models SET description = 'a' || char(8238) || 'b' WHERE id = ?1",
+        [&model],
+    )
+    .expect("schema 3 takes it");
+    store.upgrade(None).await.unwrap();
+    let id = |text: &str| uuid::Uuid::parse_str(text).expect("an id");
+    assert_an_old_row_breaking_a_rule_is_named_until_corrected(&reg, id(&model), id(&team)).await;
 }

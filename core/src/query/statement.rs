@@ -30,7 +30,7 @@ pub trait Dialect: Sized {
     /// text), ignoring ASCII case only.
     fn contains(text: &str, needle: &str) -> String;
 
-    /// An integer expression as a floating-point number.
+    /// A number (an integer column's, or a JSON number's text) as a 64-bit float.
     fn float(expr: &str) -> String;
 
     /// The condition `test` on the JSON value at `path` in the listed row's

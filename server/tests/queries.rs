@@ -156,6 +156,14 @@ async fn versions_runs_deployments_and_audit_answer_queries(api: &Api) {
     let good = enc("metadata.auc >= 0.9");
     let (rows, _) = page(api, &format!("/v1/versions?filter={good}&sort=semver")).await;
     assert_eq!(rows.len(), 2);
+    // A sort by a JSON path, a page at a time.
+    let by_auc = format!("/v1/versions?filter={good}&sort={}&limit=1", enc("metadata.auc desc"));
+    let (first, token) = page(api, &by_auc).await;
+    let token = token.expect("a second page");
+    let (second, _) = page(api, &format!("{by_auc}&page_token={}", enc(&token))).await;
+    let auc = |rows: &[Value]| rows[0]["metadata"]["auc"].as_f64().expect("a number");
+    assert!(auc(&first) >= auc(&second), "{first:?} before {second:?}");
+    assert_ne!(first[0]["id"], second[0]["id"]);
     let (rows, _) = page(api, &format!("/v1/versions?model=alpha&filter={good}")).await;
     assert_eq!(names(&rows, "semver"), ["1.1.0"]);
     let (rows, _) = page(api, "/v1/versions?model=alpha&status=production").await;

@@ -50,6 +50,19 @@ fn filters_sorts_and_pages(s: &Sandbox) {
     ]);
     assert_eq!(texts(items(&found), "semver"), ["2.0.0-rc.1", "1.2.0"], "{found}");
     assert!(found["next"].is_null());
+    let by_auc = s.json(&[
+        "version",
+        "list",
+        "--filter",
+        "metadata.auc is not null",
+        "--sort",
+        "metadata.auc desc, semver",
+    ]);
+    let aucs: Vec<f64> = items(&by_auc)
+        .iter()
+        .map(|v| v["metadata"]["auc"].as_f64().expect("a number"))
+        .collect();
+    assert!(aucs.len() > 1 && aucs.windows(2).all(|w| w[0] >= w[1]), "{by_auc}");
 
     // Without a query flag a list is an array, as it always was; the whole
     // registry's versions when no model is named.

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use modelreg_postgres::testing::TestDatabase;
+
 use crate::sandbox::{binary, isolate};
 
 pub const README: &str = include_str!("../../../README.md");
@@ -94,6 +96,53 @@ fn the_finding_things_examples_run_on_the_sample() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+/// "Moving a registry" runs as written, in order, on the default registry
+/// (the sample), its two PostgreSQL URLs pointed at empty test databases:
+/// both end up holding what the SQLite registry holds.
+#[tokio::test]
+async fn the_moving_a_registry_example_runs_with_its_urls_pointed_at_test_databases() {
+    let Some(imported) = TestDatabase::create().await else {
+        return;
+    };
+    let Some(copied) = TestDatabase::create().await else {
+        return;
+    };
+    let commands = commands_between(README, "\n## Moving a registry", "\n## Performance");
+    assert_eq!(commands.len(), 3, "{commands:?}");
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |command: &str| {
+        let mut shell = Command::new("sh");
+        isolate(&mut shell, home.path());
+        // The example names the default registry by its place under $HOME.
+        shell.env_remove("XDG_DATA_HOME");
+        let out = shell.arg("-c").arg(command).env("PATH", &path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "README: `{command}` exited {:?}:\n{}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run("modelreg seed");
+    for command in &commands {
+        let command = command
+            .replace("postgres://app@db/registry2", copied.url())
+            .replace("postgres://app@db/registry", imported.url());
+        run(&command);
+    }
+    let source = run("modelreg stats -o json");
+    assert!(source.contains("\"model_versions\": 18"), "{source}");
+    for target in [imported.url(), copied.url()] {
+        assert_eq!(run(&format!("modelreg stats -o json --database-url {target}")), source);
     }
 }
 

@@ -146,6 +146,57 @@ async fn the_moving_a_registry_example_runs_with_its_urls_pointed_at_test_databa
     }
 }
 
+/// "The HTTP API" runs as written, in order, as one shell script on the
+/// sample (the server in the background, on a free port instead of 8080):
+/// the production version is read and a version registered with the token.
+#[test]
+fn the_http_api_example_runs_on_the_sample() {
+    let commands = commands_between(README, "\n## The HTTP API", "\nThe CLI works against a server");
+    assert_eq!(commands.len(), 4, "{commands:?}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let script = format!(
+        "set -e\nmodelreg seed >/dev/null\n{}\nkill $!\nwait $!\n",
+        commands
+            .join("\n")
+            .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
+    );
+    let mut shell = Command::new("sh");
+    isolate(&mut shell, home.path());
+    let out = shell
+        .arg("-c")
+        .arg(&script)
+        .env("PATH", &path)
+        .env("MODELREG_LISTEN", format!("127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "README's HTTP example exited {:?}:\n{stdout}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // curl prints each answer without a newline after it.
+    let semvers: Vec<&str> = stdout
+        .split("\"semver\":\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(
+        semvers,
+        ["1.2.0", "1.3.0"],
+        "the production version, then the new one: {stdout}"
+    );
+}
+
 #[test]
 fn walkthrough_lines_are_read_as_a_shell_would() {
     let readme = "intro\n## Run it\n```sh\ncargo run --release -p modelreg -- seed\n# a comment\n\nmodelreg a \\\n  b\n```\n```toml\nx = 1\n```\n### Commands\n```sh\nmodelreg never\n```\n";

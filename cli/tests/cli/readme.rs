@@ -2,11 +2,10 @@
 //! order, on a fresh machine: every command of their shell blocks exits 0.
 
 use std::path::Path;
-use std::process::Command;
 
 use modelreg_postgres::testing::TestDatabase;
 
-use crate::sandbox::{binary, isolate};
+use crate::sandbox::shell;
 
 pub const README: &str = include_str!("../../../README.md");
 
@@ -49,15 +48,8 @@ fn the_readme_walkthroughs_run_as_written_on_a_fresh_machine() {
     assert!(commands.len() >= 10, "the walkthroughs were found: {commands:?}");
     assert!(commands.iter().all(|c| c.starts_with("modelreg ")), "{commands:?}");
     let home = tempfile::tempdir().unwrap();
-    // `modelreg` on the PATH is the binary under test.
-    let bin = home.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     for command in &commands {
-        let mut shell = Command::new("sh");
-        isolate(&mut shell, home.path());
-        let out = shell.arg("-c").arg(command).env("PATH", &path).output().unwrap();
+        let out = shell(home.path(), command).output().unwrap();
         assert!(
             out.status.success(),
             "README: `{command}` exited {:?}:\n{}{}",
@@ -76,14 +68,8 @@ fn the_finding_things_examples_run_on_the_sample() {
     let commands = commands_between(README, "\n### Finding things", "\n### Configuration");
     assert!(commands.len() >= 10, "the examples were found: {commands:?}");
     let home = tempfile::tempdir().unwrap();
-    let bin = home.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     for command in std::iter::once("modelreg seed").chain(commands.iter().map(String::as_str)) {
-        let mut shell = Command::new("sh");
-        isolate(&mut shell, home.path());
-        let out = shell.arg("-c").arg(command).env("PATH", &path).output().unwrap();
+        let out = shell(home.path(), command).output().unwrap();
         let allowed: &[i32] = if command.contains("--at 2026-05-01") {
             &[0, 3]
         } else {
@@ -113,16 +99,12 @@ async fn the_moving_a_registry_example_runs_with_its_urls_pointed_at_test_databa
     let commands = commands_between(README, "\n## Moving a registry", "\n## Performance");
     assert_eq!(commands.len(), 3, "{commands:?}");
     let home = tempfile::tempdir().unwrap();
-    let bin = home.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let run = |command: &str| {
-        let mut shell = Command::new("sh");
-        isolate(&mut shell, home.path());
         // The example names the default registry by its place under $HOME.
-        shell.env_remove("XDG_DATA_HOME");
-        let out = shell.arg("-c").arg(command).env("PATH", &path).output().unwrap();
+        let out = shell(home.path(), command)
+            .env_remove("XDG_DATA_HOME")
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "README: `{command}` exited {:?}:\n{}{}",
@@ -158,22 +140,13 @@ fn the_http_api_example_runs_on_the_sample() {
         .map(|a| a.port())
         .unwrap();
     let home = tempfile::tempdir().unwrap();
-    let bin = home.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let script = format!(
         "set -e\nmodelreg seed >/dev/null\n{}\nkill $!\nwait $!\n",
         commands
             .join("\n")
             .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
     );
-    let mut shell = Command::new("sh");
-    isolate(&mut shell, home.path());
-    let out = shell
-        .arg("-c")
-        .arg(&script)
-        .env("PATH", &path)
+    let out = shell(home.path(), &script)
         .env("MODELREG_LISTEN", format!("127.0.0.1:{port}"))
         .output()
         .unwrap();

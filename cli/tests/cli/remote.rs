@@ -5,12 +5,12 @@
 //! every command about the database itself refuses a server; and `bench`
 //! runs its workload through the server.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
 use crate::readme::{README, walkthrough_commands};
-use crate::sandbox::{Sandbox, binary, isolate};
+use crate::sandbox::{Sandbox, shell};
 use crate::serve::Server;
 
 const SECRET: &str = "readme-token-0123456789";
@@ -43,21 +43,9 @@ impl Place {
 
     /// Runs a README line (`modelreg …`) with JSON output.
     fn run(&self, line: &str) -> Output {
-        let bin = self.home.path().join("bin");
-        if !bin.exists() {
-            std::fs::create_dir(&bin).unwrap();
-            std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
-        }
-        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-        let mut shell = Command::new("sh");
-        isolate(&mut shell, self.home.path());
-        shell.envs(self.env.iter().map(|(k, v)| (*k, v.as_str())));
-        shell
-            .arg("-c")
-            .arg(line)
-            .env("PATH", path)
-            .env("MODELREG_OUTPUT", "json");
-        shell.output().unwrap()
+        let mut command = shell(self.home.path(), line);
+        command.envs(self.env.iter().map(|(k, v)| (*k, v.as_str())));
+        command.env("MODELREG_OUTPUT", "json").output().unwrap()
     }
 }
 

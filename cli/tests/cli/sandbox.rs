@@ -24,6 +24,21 @@ pub fn clean_command(dir: &Path) -> Command {
     cmd
 }
 
+/// `sh -c SCRIPT` as a reader of the README runs it: isolated in `home`
+/// (see [`isolate`]), with the binary under test on the PATH as `modelreg`.
+pub fn shell(home: &Path, script: &str) -> Command {
+    let bin = home.join("bin");
+    if !bin.exists() {
+        std::fs::create_dir(&bin).unwrap();
+        std::os::unix::fs::symlink(binary(), bin.join("modelreg")).unwrap();
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let mut shell = Command::new("sh");
+    isolate(&mut shell, home);
+    shell.arg("-c").arg(script).env("PATH", path);
+    shell
+}
+
 /// Runs `cmd` in `dir`, with its data, config and home there, no standard
 /// input, and no `MODELREG_*` variable of the test's own environment.
 pub fn isolate(cmd: &mut Command, dir: &Path) {

@@ -4,6 +4,8 @@
 //! schema 2 adds, and the checks that read a migrated registry through the
 //! registry alone.
 
+use std::sync::LazyLock;
+
 use modelreg_core::Registry;
 use modelreg_core::query::Query;
 use uuid::Uuid;
@@ -159,25 +161,61 @@ fn refuses(rule: TextRule, c: char) -> bool {
 }
 
 /// Every character modelreg-core refuses in a column of `rule` but U+0000
-/// (which PostgreSQL cannot store and SQLite's GLOB cannot see), and every
-/// character next to one of them that it accepts (in a value in NFC): what
-/// schema 4 must refuse, and the edges of its ranges that it must not.
-pub fn refused_and_neighbours(rule: TextRule) -> (Vec<char>, Vec<char>) {
-    let refused: Vec<char> = (1..=0x10FFFF_u32)
-        .filter_map(char::from_u32)
-        .filter(|c| refuses(rule, *c))
-        .collect();
-    let mut neighbours: Vec<char> = refused
-        .iter()
-        .flat_map(|c| [(*c as u32).checked_sub(1), Some(*c as u32 + 1)])
-        .flatten()
-        .filter_map(char::from_u32)
-        .filter(|c| *c != '\0' && !refuses(rule, *c))
-        .filter(|c| modelreg_core::validate::nfc(&holding(*c)) == holding(*c))
-        .collect();
-    neighbours.sort_unstable();
-    neighbours.dedup();
-    (refused, neighbours)
+/// (which PostgreSQL cannot store; SQLite's test tries it on its own), and
+/// every character next to one of them that it accepts (in a value in NFC):
+/// what schema 4 must refuse, and the edges of its ranges that it must not.
+pub fn refused_and_neighbours(rule: TextRule) -> &'static (Vec<char>, Vec<char>) {
+    static LINE: LazyLock<(Vec<char>, Vec<char>)> = LazyLock::new(|| scan(TextRule::Line));
+    static DESCRIPTION: LazyLock<(Vec<char>, Vec<char>)> = LazyLock::new(|| scan(TextRule::Description));
+    fn scan(rule: TextRule) -> (Vec<char>, Vec<char>) {
+        let refused: Vec<char> = (1..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|c| refuses(rule, *c))
+            .collect();
+        let mut neighbours: Vec<char> = refused
+            .iter()
+            .flat_map(|c| [(*c as u32).checked_sub(1), Some(*c as u32 + 1)])
+            .flatten()
+            .filter_map(char::from_u32)
+            .filter(|c| *c != '\0' && !refuses(rule, *c))
+            .filter(|c| modelreg_core::validate::nfc(&holding(*c)) == holding(*c))
+            .collect();
+        neighbours.sort_unstable();
+        neighbours.dedup();
+        (refused, neighbours)
+    }
+    match rule {
+        TextRule::Name | TextRule::Line => &LINE,
+        TextRule::Description => &DESCRIPTION,
+    }
+}
+
+/// Tries in one text column, through `write` (which writes a value into it
+/// with plain SQL and answers the database's message if it refuses), every
+/// character modelreg-core refuses there and every neighbour of theirs:
+/// each refused one must be refused by `ck__<table>__chars__<field>`, each
+/// neighbour taken.
+pub async fn assert_the_column_keeps_its_rule(
+    (table, column, field, rule): (&str, &str, &str, TextRule),
+    write: &mut impl AsyncFnMut(String) -> Result<(), String>,
+) {
+    let (refused, neighbours) = refused_and_neighbours(rule);
+    let constraint = format!("ck__{table}__chars__{field}");
+    for c in refused {
+        let refusal = write(holding(*c))
+            .await
+            .expect_err(&format!("{table}.{column} refuses U+{:04X}", *c as u32));
+        assert!(
+            refusal.contains(&constraint),
+            "{table}.{column}, U+{:04X}: {refusal}",
+            *c as u32
+        );
+    }
+    for c in neighbours {
+        write(holding(*c))
+            .await
+            .unwrap_or_else(|e| panic!("{table}.{column} takes U+{:04X}: {e}", *c as u32));
+    }
 }
 
 /// The value a test writes into a text column to try `c` in it; it passes

@@ -2,6 +2,7 @@
 //! order, on a fresh machine: every command of their shell blocks exits 0.
 
 use std::path::Path;
+use std::process::Output;
 
 use modelreg_postgres::testing::TestDatabase;
 
@@ -42,6 +43,20 @@ fn commands_between(readme: &str, from: &str, to: &str) -> Vec<String> {
     commands
 }
 
+/// The stdout of a README command that exited with one of `codes`; the
+/// test fails with the command, its exit code and its output otherwise.
+#[track_caller]
+fn exited(command: &str, out: &Output, codes: &[i32]) -> String {
+    assert!(
+        out.status.code().is_some_and(|code| codes.contains(&code)),
+        "README: `{command}` exited {:?}:\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn the_readme_walkthroughs_run_as_written_on_a_fresh_machine() {
     let commands = walkthrough_commands(README);
@@ -49,14 +64,7 @@ fn the_readme_walkthroughs_run_as_written_on_a_fresh_machine() {
     assert!(commands.iter().all(|c| c.starts_with("modelreg ")), "{commands:?}");
     let home = tempfile::tempdir().unwrap();
     for command in &commands {
-        let out = shell(home.path(), command).output().unwrap();
-        assert!(
-            out.status.success(),
-            "README: `{command}` exited {:?}:\n{}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        exited(command, &shell(home.path(), command).output().unwrap(), &[0]);
     }
     assert!(Path::new(&home.path().join("data/modelreg/registry.db")).is_file());
 }
@@ -75,13 +83,7 @@ fn the_finding_things_examples_run_on_the_sample() {
         } else {
             &[0]
         };
-        assert!(
-            out.status.code().is_some_and(|code| allowed.contains(&code)),
-            "README: `{command}` exited {:?}:\n{}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        exited(command, &out, allowed);
     }
 }
 
@@ -105,14 +107,7 @@ async fn the_moving_a_registry_example_runs_with_its_urls_pointed_at_test_databa
             .env_remove("XDG_DATA_HOME")
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "README: `{command}` exited {:?}:\n{}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        exited(command, &out, &[0])
     };
     run("modelreg seed");
     for command in &commands {
@@ -150,13 +145,7 @@ fn the_http_api_example_runs_on_the_sample() {
         .env("MODELREG_LISTEN", format!("127.0.0.1:{port}"))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "README's HTTP example exited {:?}:\n{stdout}{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = exited(&script, &out, &[0]);
     // curl prints each answer without a newline after it.
     let semvers: Vec<&str> = stdout
         .split("\"semver\":\"")

@@ -119,12 +119,20 @@ async fn query_phase(
         reg.set_alias(&production, ALIAS).await?;
     }
     let mut figures = BTreeMap::new();
-    let one_model = run_for(span, |_| {
-        let model = loaded.model(rng.below(n));
-        async move { reg.find_versions(Some(&model), &Query::default()).await }
-    })
-    .await?;
-    figures.insert("model", one_model);
+    // A random model's versions: all of them, by a metadata filter, by a metadata sort.
+    for (name, query) in [
+        ("model", Query::default()),
+        ("metadata", Query::filter("metadata.epochs >= 5")),
+        ("metadata_sort", Query::default().sorted("metadata.epochs desc")),
+    ] {
+        let of_one_model = run_for(span, |_| {
+            let model = loaded.model(rng.below(n));
+            let query = &query;
+            async move { reg.find_versions(Some(&model), query).await }
+        })
+        .await?;
+        figures.insert(name, of_one_model);
+    }
     let production = Query::filter("status = 'production'");
     figures.insert("status", run_for(span, |_| reg.find_versions(None, &production)).await?);
     // Windows of a thousandth of the creation time, anywhere in it.
@@ -147,21 +155,5 @@ async fn query_phase(
     figures.insert("created_at", created);
     let aliased = Query::filter(format!("alias = '{ALIAS}'"));
     figures.insert("alias", run_for(span, |_| reg.find_versions(None, &aliased)).await?);
-    let metadata = Query::filter("metadata.epochs >= 5");
-    let in_metadata = run_for(span, |_| {
-        let model = loaded.model(rng.below(n));
-        let metadata = &metadata;
-        async move { reg.find_versions(Some(&model), metadata).await }
-    })
-    .await?;
-    figures.insert("metadata", in_metadata);
-    let by_metadata = Query::default().sorted("metadata.epochs desc");
-    let sorted = run_for(span, |_| {
-        let model = loaded.model(rng.below(n));
-        let by_metadata = &by_metadata;
-        async move { reg.find_versions(Some(&model), by_metadata).await }
-    })
-    .await?;
-    figures.insert("metadata_sort", sorted);
     Ok(figures)
 }

@@ -4,8 +4,9 @@
 -- (Unicode Cf) and line/paragraph separators; descriptions the same but for
 -- tab, line feed and carriage return. Names are in Unicode NFC (on a UTF8
 -- database: PostgreSQL normalizes only there). Schema 2's name checks are
--- replaced: they lacked control characters beyond [[:cntrl:]] and U+13439 to
--- U+1343F, format characters since Unicode 15. The same character classes
+-- replaced: they left control characters to schema 1's [[:cntrl:]], whose
+-- meaning depends on the database's locale, and lacked U+13439 to U+1343F,
+-- format characters since Unicode 15. The same character classes
 -- as SQLite's schema 4; the migration tests check them against
 -- modelreg-core code point by code point.
 --

@@ -3,9 +3,9 @@
 //! (`COLLATE "C"`), as on SQLite and in core's evaluator.
 
 use async_trait::async_trait;
+use modelreg_core::query::Compiled;
 use modelreg_core::query::sql::OWN;
-use modelreg_core::query::statement::{Dialect, Hits, Statement};
-use modelreg_core::query::{Compiled, JsonPart, JsonRank, Scalar, Test};
+use modelreg_core::query::statement::{Dialect, JsonAt, JsonType, Select, Statement};
 use modelreg_core::record::Record;
 use modelreg_core::store::QueryReads;
 use modelreg_core::tables::{ColumnType, Value};
@@ -44,74 +44,29 @@ impl Dialect for Postgres {
         format!("({expr})::float8")
     }
 
-    fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String {
-        let JsonAt { json, text, kind } = json_at(statement, column, path);
-        match test {
-            Test::IsNull => format!("({json} IS NULL OR {kind} = 'null')"),
-            Test::Contains(needle) => {
-                let holds = statement.contains(&text, needle);
-                format!("CASE WHEN {kind} = 'string' THEN {holds} END")
-            }
-            Test::Cmp(op, literal @ Scalar::Float(_)) => {
-                let literal = statement.scalar(literal);
-                let number = Self::float(&text);
-                format!("CASE WHEN {kind} = 'number' THEN {number} {} {literal} END", op.sql())
-            }
-            Test::Cmp(op, literal @ Scalar::Bool(_)) => {
-                let literal = statement.scalar(literal);
-                format!(
-                    "CASE WHEN {kind} = 'boolean' THEN {text}::boolean {} {literal} END",
-                    op.sql()
-                )
-            }
-            Test::Cmp(op, literal) => {
-                let literal = statement.scalar(literal);
-                format!(
-                    "CASE WHEN {kind} = 'string' THEN {text} COLLATE \"C\" {} {literal} END",
-                    op.sql()
-                )
-            }
+    fn json_at(statement: &mut Statement<Self>, column: &str, path: &[String]) -> JsonAt {
+        let mut at = format!("{OWN}.{column}");
+        for key in &path[..path.len().saturating_sub(1)] {
+            at = format!("{at} -> {}", statement.bind(Value::Text(key.clone())));
+        }
+        let last = statement.bind(Value::Text(path.last().cloned().unwrap_or_default()));
+        JsonAt {
+            kind: format!("jsonb_typeof({at} -> {last})"),
+            value: format!("({at} ->> {last})"),
         }
     }
 
-    fn json_part(statement: &mut Statement<Self>, column: &str, path: &[String], part: JsonPart) -> String {
-        let JsonAt { kind, text, .. } = json_at(statement, column, path);
-        match part {
-            JsonPart::Rank => format!(
-                "CASE {kind} WHEN 'number' THEN {number} WHEN 'string' THEN {string} \
-                 WHEN 'boolean' THEN CASE {text} WHEN 'true' THEN {yes} ELSE {no} END \
-                 WHEN 'object' THEN {composite} WHEN 'array' THEN {composite} END",
-                number = JsonRank::Number.value(),
-                string = JsonRank::String.value(),
-                no = JsonRank::False.value(),
-                yes = JsonRank::True.value(),
-                composite = JsonRank::Composite.value(),
-            ),
-            JsonPart::Number => format!("CASE WHEN {kind} = 'number' THEN {} END", Self::float(&text)),
-            JsonPart::Text => format!("CASE WHEN {kind} = 'string' THEN {text} END"),
+    fn json_is(at: &JsonAt, ty: JsonType) -> String {
+        let kind = &at.kind;
+        match ty {
+            JsonType::Null => format!("{kind} = 'null'"),
+            JsonType::Number => format!("{kind} = 'number'"),
+            JsonType::String => format!("{kind} = 'string'"),
+            JsonType::Boolean => format!("{kind} = 'boolean'"),
+            JsonType::True => format!("({kind} = 'boolean' AND {} = 'true')", at.value),
+            JsonType::False => format!("({kind} = 'boolean' AND {} = 'false')", at.value),
+            JsonType::Composite => format!("{kind} IN ('object', 'array')"),
         }
-    }
-}
-
-/// The value at a path in a JSON column: as JSON, as text, and its JSON type.
-struct JsonAt {
-    json: String,
-    text: String,
-    kind: String,
-}
-
-/// The value at `path` in the listed row's `column`, every key a bound parameter.
-fn json_at(statement: &mut Statement<Postgres>, column: &str, path: &[String]) -> JsonAt {
-    let mut at = format!("{OWN}.{column}");
-    for key in &path[..path.len().saturating_sub(1)] {
-        at = format!("{at} -> {}", statement.bind(Value::Text(key.clone())));
-    }
-    let last = statement.bind(Value::Text(path.last().cloned().unwrap_or_default()));
-    let json = format!("({at} -> {last})");
-    JsonAt {
-        kind: format!("jsonb_typeof{json}"),
-        text: format!("({at} ->> {last})"),
-        json,
     }
 }
 
@@ -133,8 +88,7 @@ fn bind<'q>(query: PgQuery<'q>, value: Value) -> Result<PgQuery<'q>> {
 #[async_trait]
 impl QueryReads for PostgresStore {
     async fn query(&self, query: &Compiled) -> Result<Vec<(Record, Vec<Value>)>> {
-        let (text, params) = Statement::<Postgres>::select(query);
-        let hits = Hits::of(query);
+        let Select { text, params, hits } = Statement::<Postgres>::select(query);
         let mut bound = sqlx::query(AssertSqlSafe(text));
         for value in params {
             bound = bind(bound, value)?;
@@ -154,7 +108,7 @@ mod tests {
         let query = Query::filter("model.name = 'x'' OR 1=1 --' and metadata.a.\"b'c\" contains '%_'")
             .compile(Entity::Versions, Expr::all())
             .unwrap();
-        let (text, params) = Statement::<Postgres>::select(&query);
+        let Select { text, params, .. } = Statement::<Postgres>::select(&query);
         assert!(
             !text.contains("OR 1=1") && !text.contains("b'c") && !text.contains("%_"),
             "{text}"
@@ -185,7 +139,7 @@ mod tests {
             ),
         ] {
             let query = Query::filter(filter).compile(Entity::Versions, Expr::all()).unwrap();
-            let (text, params) = Statement::<Postgres>::select(&query);
+            let Select { text, params, .. } = Statement::<Postgres>::select(&query);
             let mut explain = sqlx::query(AssertSqlSafe(format!("EXPLAIN {text}")));
             for value in params {
                 explain = bind(explain, value).unwrap();

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use modelreg_core::Result;
+use modelreg_core::query::Compiled;
 use modelreg_core::query::sql::OWN;
-use modelreg_core::query::statement::{Dialect, Hits, Statement};
-use modelreg_core::query::{Compiled, JsonPart, JsonRank, Scalar, Test};
+use modelreg_core::query::statement::{Dialect, JsonAt, JsonType, Select, Statement};
 use modelreg_core::record::Record;
 use modelreg_core::store::QueryReads;
 use modelreg_core::tables::{ColumnType, Value};
@@ -38,73 +38,32 @@ impl Dialect for Sqlite {
         format!("CAST({expr} AS REAL)")
     }
 
-    fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String {
-        let (kind, value) = json_at(statement, column, path);
-        match test {
-            Test::IsNull => format!("({kind} IS NULL OR {kind} = 'null')"),
-            Test::Contains(needle) => {
-                let holds = statement.contains(&value, needle);
-                format!("CASE WHEN {kind} = 'text' THEN {holds} END")
-            }
-            Test::Cmp(op, literal @ Scalar::Float(_)) => {
-                let literal = statement.scalar(literal);
-                let number = Self::float(&value);
-                format!(
-                    "CASE WHEN {kind} IN ('integer', 'real') THEN {number} {} {literal} END",
-                    op.sql()
-                )
-            }
-            Test::Cmp(op, literal @ Scalar::Bool(_)) => {
-                let literal = statement.scalar(literal);
-                format!(
-                    "CASE WHEN {kind} IN ('true', 'false') THEN ({kind} = 'true') {} {literal} END",
-                    op.sql()
-                )
-            }
-            Test::Cmp(op, literal) => {
-                let literal = statement.scalar(literal);
-                format!("CASE WHEN {kind} = 'text' THEN {value} {} {literal} END", op.sql())
-            }
+    fn json_at(statement: &mut Statement<Self>, column: &str, path: &[String]) -> JsonAt {
+        let quoted: Vec<String> = path.iter().map(|key| format!("\"{key}\"")).collect();
+        let path = statement.bind(Value::Text(format!("$.{}", quoted.join("."))));
+        let column = format!("{OWN}.{column}");
+        JsonAt {
+            kind: format!("json_type({column}, {path})"),
+            value: format!("json_extract({column}, {path})"),
         }
     }
 
-    fn json_part(statement: &mut Statement<Self>, column: &str, path: &[String], part: JsonPart) -> String {
-        let (kind, value) = json_at(statement, column, path);
-        match part {
-            JsonPart::Rank => format!(
-                "CASE {kind} WHEN 'integer' THEN {number} WHEN 'real' THEN {number} WHEN 'text' THEN {string} \
-                 WHEN 'false' THEN {no} WHEN 'true' THEN {yes} WHEN 'object' THEN {composite} \
-                 WHEN 'array' THEN {composite} END",
-                number = JsonRank::Number.value(),
-                string = JsonRank::String.value(),
-                no = JsonRank::False.value(),
-                yes = JsonRank::True.value(),
-                composite = JsonRank::Composite.value(),
-            ),
-            JsonPart::Number => format!(
-                "CASE WHEN {kind} IN ('integer', 'real') THEN {} END",
-                Self::float(&value)
-            ),
-            JsonPart::Text => format!("CASE WHEN {kind} = 'text' THEN {value} END"),
-        }
+    fn json_is(at: &JsonAt, ty: JsonType) -> String {
+        let kinds = match ty {
+            JsonType::Null => "'null'",
+            JsonType::Number => "'integer', 'real'",
+            JsonType::String => "'text'",
+            JsonType::Boolean => "'true', 'false'",
+            JsonType::True => "'true'",
+            JsonType::False => "'false'",
+            JsonType::Composite => "'object', 'array'",
+        };
+        format!("{} IN ({kinds})", at.kind)
     }
-}
-
-/// The JSON type (`json_type`) and the value (`json_extract`) at `path` in
-/// the listed row's `column`, the path a bound parameter.
-fn json_at(statement: &mut Statement<Sqlite>, column: &str, path: &[String]) -> (String, String) {
-    let quoted: Vec<String> = path.iter().map(|key| format!("\"{key}\"")).collect();
-    let path = statement.bind(Value::Text(format!("$.{}", quoted.join("."))));
-    let column = format!("{OWN}.{column}");
-    (
-        format!("json_type({column}, {path})"),
-        format!("json_extract({column}, {path})"),
-    )
 }
 
 fn run(conn: &Connection, query: &Compiled) -> Result<Vec<(Record, Vec<Value>)>> {
-    let (text, params) = Statement::<Sqlite>::select(query);
-    let hits = Hits::of(query);
+    let Select { text, params, hits } = Statement::<Sqlite>::select(query);
     let bound: Vec<Param> = params.iter().map(Param).collect();
     all(conn, &text, rusqlite::params_from_iter(bound), |row| hits.read(row))
 }
@@ -130,7 +89,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate_to(&mut conn, migrations::latest(MIGRATIONS)).unwrap();
         let query = Query::filter(filter).compile(Entity::Versions, Expr::all()).unwrap();
-        let (text, params) = Statement::<Sqlite>::select(&query);
+        let Select { text, params, .. } = Statement::<Sqlite>::select(&query);
         let bound: Vec<Param> = params.iter().map(Param).collect();
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
         let steps = stmt
@@ -155,7 +114,7 @@ mod tests {
         let query = Query::filter("model.name = 'x'' OR 1=1 --' and metadata.\"a\".b contains '%_'")
             .compile(Entity::Versions, Expr::all())
             .unwrap();
-        let (text, params) = Statement::<Sqlite>::select(&query);
+        let Select { text, params, .. } = Statement::<Sqlite>::select(&query);
         assert!(!text.contains("OR 1=1") && !text.contains("%_"), "{text}");
         assert!(params.contains(&Value::Text("x' OR 1=1 --".into())));
         assert!(params.contains(&Value::Text("$.\"a\".\"b\"".into())));

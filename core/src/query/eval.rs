@@ -163,18 +163,16 @@ fn compare(value: &Value, scalar: &Scalar) -> Option<Ordering> {
 /// One sort part of a JSON value (see [`JsonPart`]); JSON null has none.
 fn json_part(value: &serde_json::Value, part: JsonPart) -> Option<Value> {
     use serde_json::Value as J;
+    let rank = match value {
+        J::Null => return None,
+        J::Number(_) => JsonRank::Number,
+        J::String(_) => JsonRank::String,
+        J::Bool(false) => JsonRank::False,
+        J::Bool(true) => JsonRank::True,
+        J::Array(_) | J::Object(_) => JsonRank::Composite,
+    };
     match (part, value) {
-        (_, J::Null) => None,
-        (JsonPart::Rank, value) => Some(Value::Int(
-            match value {
-                J::Number(_) => JsonRank::Number,
-                J::String(_) => JsonRank::String,
-                J::Bool(false) => JsonRank::False,
-                J::Bool(true) => JsonRank::True,
-                J::Null | J::Array(_) | J::Object(_) => JsonRank::Composite,
-            }
-            .value(),
-        )),
+        (JsonPart::Rank, _) => Some(Value::Int(rank.value())),
         (JsonPart::Number, J::Number(n)) => n.as_f64().map(Value::Float),
         (JsonPart::Text, J::String(s)) => Some(Value::Text(s.clone())),
         (JsonPart::Number | JsonPart::Text, _) => None,

@@ -1,14 +1,15 @@
 //! A compiled query as one SELECT, written once for every dialect: the
 //! filter's `and`/`or`/`not`, column, tag and alias conditions, the sort and
 //! the page. A [`Dialect`] supplies only what the engines write differently
-//! (placeholders, byte-wise text order, substring tests, casts and JSON
-//! access). Every value is a bound parameter; field names map to fixed
-//! fragments of [`sql`].
+//! (placeholders, byte-wise text order, substring tests, casts, and how a
+//! JSON value and its type are read); what a JSON value means to a
+//! condition or a sort is written here once. Every value is a bound
+//! parameter; field names map to fixed fragments of [`sql`].
 
 use std::marker::PhantomData;
 
 use super::sql::{self, OWN};
-use super::{CmpOp, Compiled, Cond, Direction, Entity, Expr, JsonPart, Multi, Operand, Scalar, Term, Test};
+use super::{CmpOp, Compiled, Cond, Direction, Entity, Expr, JsonPart, JsonRank, Multi, Operand, Scalar, Term, Test};
 use crate::Result;
 use crate::record::Record;
 use crate::tables::{ColumnType, Row, Table, Value};
@@ -33,14 +34,40 @@ pub trait Dialect: Sized {
     /// A number (an integer column's, or a JSON number's text) as a 64-bit float.
     fn float(expr: &str) -> String;
 
-    /// The condition `test` on the JSON value at `path` in the listed row's
-    /// `column`; unknown (NULL) where that value's JSON type does not take part.
-    fn json(statement: &mut Statement<Self>, column: &str, path: &[String], test: &Test) -> String;
+    /// The JSON value at `path` in the listed row's `column`, every key of
+    /// the path a bound parameter.
+    fn json_at(statement: &mut Statement<Self>, column: &str, path: &[String]) -> JsonAt;
 
-    /// The value of `part` of the JSON value at `path` in the listed row's
-    /// `column`, NULL where that part does not apply ([`JsonPart`]); the
-    /// rank is one of [`super::JsonRank`]'s values.
-    fn json_part(statement: &mut Statement<Self>, column: &str, path: &[String], part: JsonPart) -> String;
+    /// Whether the JSON value `at` is of type `ty`.
+    fn json_is(at: &JsonAt, ty: JsonType) -> String;
+}
+
+/// A JSON value inside a row, as a dialect reads it.
+pub struct JsonAt {
+    /// Its JSON type, as the engine names it (NULL when the path is missing).
+    pub kind: String,
+    /// Its value as SQL reads it: text for a string; for a number, text or
+    /// a number that [`Dialect::float`] turns into a float.
+    pub value: String,
+}
+
+/// The JSON types a condition or a sort tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    /// JSON null.
+    Null,
+    /// Any number.
+    Number,
+    /// Any string.
+    String,
+    /// `true` or `false`.
+    Boolean,
+    /// `true`.
+    True,
+    /// `false`.
+    False,
+    /// An object or an array.
+    Composite,
 }
 
 /// The SQL of one query being written, and the values it binds.
@@ -51,18 +78,17 @@ pub struct Statement<D> {
 }
 
 impl<D: Dialect> Statement<D> {
-    /// The SELECT of `query` and its parameters. Each row holds the listed
-    /// record's columns and the sort values as `sk0`, `sk1`, … (read them
-    /// back with [`Hits`]).
-    pub fn select(query: &Compiled) -> (String, Vec<Value>) {
+    /// The SELECT of `query`, its parameters and the reader of its rows.
+    /// Each row holds the listed record's columns and the sort values as
+    /// `sk0`, `sk1`, ….
+    pub fn select(query: &Compiled) -> Select {
         let mut statement = Statement::<D> {
             entity: query.entity,
             params: Vec::new(),
             dialect: PhantomData,
         };
         let filter = statement.expr(&query.filter);
-        let mut keys = Vec::new();
-        let mut order = Vec::new();
+        let (mut keys, mut order, mut types) = (Vec::new(), Vec::new(), Vec::new());
         for (i, key) in query.sort.iter().enumerate() {
             let (expr, ty) = statement.term(&key.term);
             let sorted = D::ordered(&expr, ty);
@@ -71,6 +97,7 @@ impl<D: Dialect> Statement<D> {
                 Direction::Asc => format!("{sorted} ASC NULLS FIRST"),
                 Direction::Desc => format!("{sorted} DESC NULLS LAST"),
             });
+            types.push((format!("sk{i}"), ty));
         }
         let limit = statement.bind(Value::Int(query.limit.into()));
         let offset = statement.bind(Value::Int(i64::try_from(query.offset).unwrap_or(i64::MAX)));
@@ -81,7 +108,14 @@ impl<D: Dialect> Statement<D> {
             sql::from_clause(query.entity),
             order.join(", "),
         );
-        (text, statement.params)
+        Select {
+            text,
+            params: statement.params,
+            hits: Hits {
+                kind: sql::listed(query.entity),
+                keys: types,
+            },
+        }
     }
 
     /// Binds `value` and returns its placeholder.
@@ -142,18 +176,18 @@ impl<D: Dialect> Statement<D> {
                     }
                 }
             }
-            Operand::Json { column, path } => D::json(self, column, path, &cond.test),
+            Operand::Json { column, path } => self.json(column, path, &cond.test),
             Operand::Any(Multi::Tag) => {
                 let rows = rows_of(Multi::Tag);
                 match &cond.test {
                     Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM {rows})"),
                     Test::Contains(needle) => {
-                        let holds = self.contains("tg.name", needle);
+                        let holds = self.contains(name_of(Multi::Tag), needle);
                         format!("EXISTS (SELECT 1 FROM {rows} AND {holds})")
                     }
                     Test::Cmp(op, value) => {
                         let value = self.scalar(value);
-                        let name = compared::<D>("tg.name", ColumnType::Text, *op);
+                        let name = compared::<D>(name_of(Multi::Tag), ColumnType::Text, *op);
                         format!("EXISTS (SELECT 1 FROM {rows} AND {name} {} {value})", op.sql())
                     }
                 }
@@ -164,12 +198,12 @@ impl<D: Dialect> Statement<D> {
                 match &cond.test {
                     Test::IsNull => format!("NOT EXISTS (SELECT 1 FROM {})", rows_of(Multi::Alias)),
                     Test::Contains(needle) => {
-                        let holds = self.contains("a.name", needle);
+                        let holds = self.contains(name_of(Multi::Alias), needle);
                         format!("{OWN}.id IN ({ids} {holds})")
                     }
                     Test::Cmp(op, value) => {
                         let value = self.scalar(value);
-                        let name = compared::<D>("a.name", ColumnType::Text, *op);
+                        let name = compared::<D>(name_of(Multi::Alias), ColumnType::Text, *op);
                         format!("{OWN}.id IN ({ids} {name} {} {value})", op.sql())
                     }
                 }
@@ -179,21 +213,84 @@ impl<D: Dialect> Statement<D> {
 
     /// The SQL expression of `term` and the type of its values.
     fn term(&mut self, term: &Term) -> (String, ColumnType) {
-        let ty = term_type(self.entity, term);
-        let expr = match term {
-            Term::Column { relation, column } => sql::column(self.entity, *relation, column).0,
-            Term::JsonPart { column, path, part } => D::json_part(self, column, path, *part),
+        match term {
+            Term::Column { relation, column } => {
+                let (expr, declared) = sql::column(self.entity, *relation, column);
+                (expr, declared.ty)
+            }
+            Term::JsonPart { column, path, part } => {
+                let at = D::json_at(self, column, path);
+                let is = |ty| D::json_is(&at, ty);
+                match part {
+                    // A CASE of integer literals: a 32-bit integer on PostgreSQL.
+                    JsonPart::Rank => {
+                        let ranks = [
+                            (JsonType::Number, JsonRank::Number),
+                            (JsonType::String, JsonRank::String),
+                            (JsonType::False, JsonRank::False),
+                            (JsonType::True, JsonRank::True),
+                            (JsonType::Composite, JsonRank::Composite),
+                        ]
+                        .map(|(ty, rank)| format!("WHEN {} THEN {}", is(ty), rank.value()));
+                        (format!("CASE {} END", ranks.join(" ")), ColumnType::Int32)
+                    }
+                    JsonPart::Number => (
+                        format!("CASE WHEN {} THEN {} END", is(JsonType::Number), D::float(&at.value)),
+                        ColumnType::Float,
+                    ),
+                    JsonPart::Text => (
+                        format!("CASE WHEN {} THEN {} END", is(JsonType::String), at.value),
+                        ColumnType::Text,
+                    ),
+                }
+            }
             Term::Extreme { multi, greatest } => {
                 let extreme = if *greatest { "max" } else { "min" };
-                let name = match multi {
-                    Multi::Tag => "tg.name",
-                    Multi::Alias => "a.name",
-                };
-                let name = D::ordered(name, ColumnType::Text);
-                format!("(SELECT {extreme}({name}) FROM {})", rows_of(*multi))
+                let name = D::ordered(name_of(*multi), ColumnType::Text);
+                let expr = format!("(SELECT {extreme}({name}) FROM {})", rows_of(*multi));
+                (expr, ColumnType::Text)
+            }
+        }
+    }
+
+    /// The condition `test` on the JSON value at `path` in the listed row's
+    /// `column`: unknown (NULL) where that value's JSON type does not take
+    /// part, as in core's evaluator.
+    fn json(&mut self, column: &str, path: &[String], test: &Test) -> String {
+        let at = D::json_at(self, column, path);
+        let is = |ty| D::json_is(&at, ty);
+        let (ty, compared) = match test {
+            Test::IsNull => return format!("({} IS NULL OR {})", at.kind, is(JsonType::Null)),
+            Test::Contains(needle) => (JsonType::String, self.contains(&at.value, needle)),
+            Test::Cmp(op, literal @ Scalar::Float(_)) => {
+                let literal = self.scalar(literal);
+                (
+                    JsonType::Number,
+                    format!("{} {} {literal}", D::float(&at.value), op.sql()),
+                )
+            }
+            Test::Cmp(op, literal @ Scalar::Bool(_)) => {
+                let literal = self.scalar(literal);
+                (
+                    JsonType::Boolean,
+                    format!("({}) {} {literal}", is(JsonType::True), op.sql()),
+                )
+            }
+            Test::Cmp(op, literal) => {
+                let literal = self.scalar(literal);
+                let text = compared::<D>(&at.value, ColumnType::Text, *op);
+                (JsonType::String, format!("{text} {} {literal}", op.sql()))
             }
         };
-        (expr, ty)
+        format!("CASE WHEN {} THEN {compared} END", is(ty))
+    }
+}
+
+/// The name of each of the rows [`rows_of`] reads.
+fn name_of(multi: Multi) -> &'static str {
+    match multi {
+        Multi::Tag => "tg.name",
+        Multi::Alias => "a.name",
     }
 }
 
@@ -202,24 +299,6 @@ fn rows_of(multi: Multi) -> String {
     match multi {
         Multi::Tag => format!("model_tags mt JOIN tags tg ON tg.id = mt.tag_id WHERE mt.model_id = {OWN}.id"),
         Multi::Alias => format!("model_aliases a WHERE a.version_id = {OWN}.id"),
-    }
-}
-
-/// The type of `term`'s values in a listing of `entity`.
-fn term_type(entity: Entity, term: &Term) -> ColumnType {
-    match term {
-        Term::Column { relation, column } => sql::column(entity, *relation, column).1.ty,
-        // A CASE of integer literals: a 32-bit integer on PostgreSQL.
-        Term::JsonPart {
-            part: JsonPart::Rank, ..
-        } => ColumnType::Int32,
-        Term::JsonPart {
-            part: JsonPart::Number, ..
-        } => ColumnType::Float,
-        Term::JsonPart {
-            part: JsonPart::Text, ..
-        }
-        | Term::Extreme { .. } => ColumnType::Text,
     }
 }
 
@@ -235,6 +314,16 @@ fn compared<D: Dialect>(expr: &str, ty: ColumnType, op: CmpOp) -> String {
     }
 }
 
+/// A query's SELECT, its parameters and the reader of its rows.
+pub struct Select {
+    /// The statement's text.
+    pub text: String,
+    /// The values it binds, in placeholder order.
+    pub params: Vec<Value>,
+    /// Reads each row it answers.
+    pub hits: Hits,
+}
+
 /// Reads the rows of [`Statement::select`]: each the listed record and its sort values.
 pub struct Hits {
     kind: crate::record::RecordKind,
@@ -243,20 +332,6 @@ pub struct Hits {
 }
 
 impl Hits {
-    /// The reader of `query`'s rows.
-    pub fn of(query: &Compiled) -> Hits {
-        let keys = query
-            .sort
-            .iter()
-            .enumerate()
-            .map(|(i, key)| (format!("sk{i}"), term_type(query.entity, &key.term)))
-            .collect();
-        Hits {
-            kind: sql::listed(query.entity),
-            keys,
-        }
-    }
-
     /// One row: the record and its sort values.
     pub fn read(&self, row: &dyn Row) -> Result<(Record, Vec<Value>)> {
         let record = Record::read(self.kind, row, "")?;

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::RegistryApi;
 use crate::error::Result;
+use crate::query::Query;
 use crate::refs::Ref;
 use crate::time::Timestamp;
 use crate::validate;
@@ -194,6 +196,25 @@ pub struct ModelFilter {
 }
 
 impl ModelFilter {
+    /// `query` narrowed by this filter, its parts added with `and` as
+    /// conditions of the query language (the team by its name, so an
+    /// unknown team is "not found"): how a front end combines its fixed
+    /// filters (`--team`, `?risk_level=`) with a query.
+    pub async fn narrow(&self, reg: &dyn RegistryApi, query: Query) -> Result<Query> {
+        let team = match &self.team {
+            Some(team) => Some(reg.team(team).await?.name),
+            None => None,
+        };
+        let query = query
+            .and_equals("team", team.as_deref())
+            .and_equals("risk_level", self.risk_level.map(RiskLevel::as_str));
+        Ok(if self.active_only {
+            query.and("is_active = true")
+        } else {
+            query
+        })
+    }
+
     /// The filter a store applies, with the team resolved to its id.
     pub fn stored(&self, team_id: Option<Uuid>) -> StoredModelFilter {
         StoredModelFilter {

@@ -149,25 +149,15 @@ pub async fn run(cmd: ModelCmd, ctx: &Ctx) -> Result<(), Failure> {
             query,
             page,
         } => {
-            let team = team.as_deref().map(Ref::parse);
+            let filter = ModelFilter {
+                active_only: active,
+                team: team.as_deref().map(Ref::parse),
+                risk_level: risk,
+            };
             if !query.used() {
-                let filter = ModelFilter {
-                    active_only: active,
-                    team,
-                    risk_level: risk,
-                };
                 return Ok(print_models(reg, out, &reg.list_models(filter, page.page()?).await?).await?);
             }
-            // The fixed filters become conditions; an unknown team is still "not found".
-            let team = match team {
-                Some(team) => Some(reg.team(&team).await?.name),
-                None => None,
-            };
-            let mut wanted = query.query(page).and_equals("team", team.as_deref());
-            wanted = wanted.and_equals("risk_level", risk.map(|r| r.as_str()));
-            if active {
-                wanted = wanted.and("is_active = true");
-            }
+            let wanted = filter.narrow(reg, query.query(page)).await?;
             return print_listing(reg, out, reg.find_models(&wanted).await?).await;
         }
         ModelCmd::Show { name, page } => {

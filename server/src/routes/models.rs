@@ -70,26 +70,16 @@ async fn create_model(Acting(reg): Acting, Body(new): Body<NewModel>) -> ApiResu
         headers(("X-Next-Page-Token" = String, description = "With the query language: the `page_token` of the next page, absent on the last"))),
         (status = 404, description = "Unknown team", body = ErrorBody)))]
 async fn list_models(Acting(reg): Acting, Query(q): Query<ModelQuery>) -> ApiResult<Found<Model>> {
-    let team = q.team.as_deref().map(reference);
+    let filter = ModelFilter {
+        active_only: q.active_only.unwrap_or(false),
+        team: q.team.as_deref().map(reference),
+        risk_level: q.risk_level,
+    };
     let params = query_params!(q);
     if !params.given() {
-        let filter = ModelFilter {
-            active_only: q.active_only.unwrap_or(false),
-            team,
-            risk_level: q.risk_level,
-        };
         return Ok(Found::Rows(reg.list_models(filter, page(q.skip, q.limit)?).await?));
     }
-    let mut query = params.query()?;
-    if q.active_only == Some(true) {
-        query = query.and("is_active = true");
-    }
-    if let Some(team) = team {
-        query = query.and_equals("team", Some(&reg.team(&team).await?.name));
-    }
-    if let Some(risk) = q.risk_level {
-        query = query.and_equals("risk_level", Some(risk.as_str()));
-    }
+    let query = filter.narrow(&reg, params.query()?).await?;
     Ok(Found::Page(reg.find_models(&query).await?))
 }
 

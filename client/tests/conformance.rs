@@ -22,16 +22,10 @@ fn secret(actor: &str) -> String {
     format!("{actor}-secret-0123456789")
 }
 
-/// A server running for one case, and the folder of its database.
-struct Served {
-    server: tokio::task::JoinHandle<()>,
+/// A server running for one case (stopped when dropped), and the folder of its database.
+struct Running {
+    _server: modelreg_server::Served,
     _dir: tempfile::TempDir,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
 }
 
 /// The registry at `base` as `actor`.
@@ -43,9 +37,9 @@ fn client(base: &str, actor: &str) -> AnyRegistry {
 struct Http;
 
 impl modelreg_conformance::Backend for Http {
-    type Guard = Served;
+    type Guard = Running;
 
-    async fn fresh() -> Option<Fresh<Served>> {
+    async fn fresh() -> Option<Fresh<Running>> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = SqliteStore::open_path(dir.path().join("registry.db"))
             .await
@@ -59,14 +53,11 @@ impl modelreg_conformance::Backend for Http {
             .map(|name| format!("{name}:{}", secret(name)))
             .collect();
         let tokens = parse_tokens(&tokens.join(",")).expect("the tokens parse");
-        let app = modelreg_server::app_with(registry, tokens, AppOptions::default().request_log(RequestLog::Off));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("an ephemeral port");
-        let base = format!("http://{}", listener.local_addr().expect("a bound address"));
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("the server runs");
-        });
+        let server =
+            modelreg_server::serve_loopback(registry, tokens, AppOptions::default().request_log(RequestLog::Off))
+                .await
+                .expect("the server starts");
+        let base = server.url.clone();
         let others = base.clone();
         let acting_as: ActingAs = Arc::new(move |name: &str| {
             assert!(
@@ -78,7 +69,10 @@ impl modelreg_conformance::Backend for Http {
         Some(Fresh {
             registry: client(&base, suite.as_str()),
             acting_as,
-            guard: Served { server, _dir: dir },
+            guard: Running {
+                _server: server,
+                _dir: dir,
+            },
         })
     }
 }

@@ -19,14 +19,14 @@ async fn an_export_streams_what_the_registry_exports() {
         registry.create_model(NewModel::named(format!("m-{i}"))).await.unwrap();
     }
     let tokens = parse_tokens("ops:ops-secret-0123456789,dash:dash-secret-0123456789:ro").unwrap();
-    let app = modelreg_server::app_with(
+    let server = modelreg_server::serve_loopback(
         registry.clone(),
         tokens,
         AppOptions::default().request_log(RequestLog::Off),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    )
+    .await
+    .unwrap();
+    let base = server.url.clone();
 
     let remote = RemoteRegistry::connect(&base, &Options::default().token("ops-secret-0123456789")).unwrap();
     let mut streamed = Vec::new();
@@ -48,5 +48,5 @@ async fn an_export_streams_what_the_registry_exports() {
         matches!(refused, Err(Error::Invalid { field: "token", .. })),
         "{refused:?}"
     );
-    server.abort();
+    drop(server);
 }

@@ -70,14 +70,14 @@ async fn http_urls_reach_a_server_as_the_token_s_name() {
         .unwrap();
     let registry = Registry::new(Arc::new(store), Actor::new("owner").unwrap());
     let tokens = parse_tokens("ci:ci-secret-0123456789").unwrap();
-    let app = modelreg_server::app_with(
+    let server = modelreg_server::serve_loopback(
         registry,
         tokens,
         modelreg_server::AppOptions::default().request_log(modelreg_server::RequestLog::Off),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    )
+    .await
+    .unwrap();
+    let base = format!("{}/", server.url);
     let remote = open(&base, Options::default().token("ci-secret-0123456789"))
         .await
         .unwrap();
@@ -91,7 +91,7 @@ async fn http_urls_reach_a_server_as_the_token_s_name() {
         anonymous.stats().await,
         Err(Error::Invalid { field: "token", .. })
     ));
-    server.abort();
+    drop(server);
 }
 
 #[tokio::test]

@@ -17,15 +17,15 @@ use modelreg_core::versions::{Framework, NewVersion, VersionStatus};
 use modelreg_core::{Actor, AuditAction, EntityKind, Page, Ref, Registry, RegistryApi, VersionRef};
 use modelreg_postgres::testing::TestDatabase;
 use modelreg_postgres::{PostgresOptions, PostgresStore};
-use modelreg_server::{AppOptions, RequestLog, parse_tokens};
+use modelreg_server::{AppOptions, RequestLog, Served, parse_tokens};
 
 const SECRET: &str = "two-servers-secret-0123456789";
 const VERSIONS: usize = 12;
 const CLIENTS: usize = 16;
 const PROMOTIONS_PER_CLIENT: usize = 15;
 
-/// A server of its own pool on the database at `url`; answers its base URL.
-async fn serve(url: &str) -> (String, tokio::task::JoinHandle<()>) {
+/// A server of its own pool on the database at `url`.
+async fn serve(url: &str) -> Served {
     let options = PostgresOptions {
         max_connections: 4,
         ..PostgresOptions::default()
@@ -35,13 +35,9 @@ async fn serve(url: &str) -> (String, tokio::task::JoinHandle<()>) {
         .expect("a pool of the server's own");
     let registry = Registry::new(Arc::new(store), Actor::new("server").expect("an actor"));
     let tokens = parse_tokens(&format!("ops:{SECRET}")).expect("the token parses");
-    let app = modelreg_server::app_with(registry, tokens, AppOptions::default().request_log(RequestLog::Off));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let base = format!("http://{}", listener.local_addr().expect("an address"));
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("the server runs");
-    });
-    (base, task)
+    modelreg_server::serve_loopback(registry, tokens, AppOptions::default().request_log(RequestLog::Off))
+        .await
+        .expect("the server starts")
 }
 
 fn client(base: &str) -> Arc<dyn RegistryApi> {
@@ -57,8 +53,8 @@ async fn two_servers_on_one_database_take_concurrent_promotions_without_a_5xx() 
     let Some(db) = TestDatabase::create().await else {
         return;
     };
-    let (a, server_a) = serve(db.url()).await;
-    let (b, server_b) = serve(db.url()).await;
+    let (server_a, server_b) = (serve(db.url()).await, serve(db.url()).await);
+    let (a, b) = (server_a.url.clone(), server_b.url.clone());
     let (on_a, on_b) = (client(&a), client(&b));
     on_a.create_model(NewModel::named("contested")).await.unwrap();
     for i in 0..VERSIONS {
@@ -187,6 +183,5 @@ async fn two_servers_on_one_database_take_concurrent_promotions_without_a_5xx() 
         created, 1,
         "exactly one of the identical registrations created the version"
     );
-    server_a.abort();
-    server_b.abort();
+    drop((server_a, server_b));
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use modelreg_core::{Error, Page, Ref, Registry, RegistryApi, Result};
-use modelreg_server::{AppOptions, RequestLog};
+use modelreg_server::{AppOptions, RequestLog, Served};
 use serde_json::{Value, json};
 
 use super::BenchArgs;
@@ -17,48 +17,13 @@ use super::figures::{PhaseFigures, figures};
 use super::phases::ratio;
 use super::writers::writer_tasks;
 
-/// A server of this process, stopped when dropped.
-pub struct Served {
-    pub url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        self.task.abort();
-    }
-}
-
 /// Serves `reg` on a free loopback port, as `modelreg serve` does (request
 /// log included, written to nowhere), without tokens.
 pub async fn serve(reg: Registry) -> Result<Served> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| Error::unavailable("cannot listen on the loopback").with_source(e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Error::internal(format!("cannot read the address listened on: {e}")))?;
     let options = AppOptions::default()
         .request_log(RequestLog::Compact)
         .log_to(std::io::sink());
-    let app = modelreg_server::app_with(reg, Vec::new(), options);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    Ok(Served {
-        url: format!("http://{addr}"),
-        stop: Some(stop),
-        task,
-    })
+    modelreg_server::serve_loopback(reg, Vec::new(), options).await
 }
 
 /// Each phase's throughput through HTTP over its throughput in this process.

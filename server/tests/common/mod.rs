@@ -74,7 +74,7 @@ pub struct Api {
     client: reqwest::Client,
     registry: Registry,
     log: LogBuffer,
-    server: tokio::task::JoinHandle<()>,
+    _server: modelreg_server::Served,
     _storage: Storage,
 }
 
@@ -109,22 +109,17 @@ impl Api {
     async fn start(store: Arc<dyn Store>, storage: Storage, tokens: Vec<Token>, format: RequestLog) -> Api {
         let actor = Actor::new(SERVER_ACTOR).expect("a valid actor");
         let registry = Registry::new(store, actor);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("an ephemeral port");
-        let addr = listener.local_addr().expect("a bound address");
         let log = LogBuffer::default();
         let options = AppOptions::default().request_log(format).log_to(log.clone());
-        let app = modelreg_server::app_with(registry.clone(), tokens, options);
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("the server runs");
-        });
+        let server = modelreg_server::serve_loopback(registry.clone(), tokens, options)
+            .await
+            .expect("the server starts");
         Api {
-            base: format!("http://{addr}"),
+            base: server.url.clone(),
             client: reqwest::Client::new(),
             registry,
             log,
-            server,
+            _server: server,
             _storage: storage,
         }
     }
@@ -220,12 +215,6 @@ impl Api {
         assert_eq!(got, status, "{method} {path}: {value}");
         assert_error_shape(&value, code);
         value
-    }
-}
-
-impl Drop for Api {
-    fn drop(&mut self) {
-        self.server.abort();
     }
 }
 

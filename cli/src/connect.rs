@@ -10,37 +10,7 @@ use modelreg_sqlite::{Location, SqliteOptions, SqliteStore};
 
 use crate::config::Config;
 
-/// The backend a database URL names.
-pub enum Backend {
-    /// `sqlite://PATH` or `sqlite::memory:`.
-    Sqlite(Location),
-    /// `postgres://…` or `postgresql://…` (the URL itself).
-    Postgres(String),
-    /// `http://…` or `https://…`: a `modelreg serve` (the URL itself).
-    Server(String),
-}
-
-impl Backend {
-    /// The backend of `url`; an unknown scheme is an error naming the known ones.
-    pub fn of(url: &str) -> Result<Backend> {
-        if url.starts_with("sqlite:") {
-            Ok(Backend::Sqlite(Location::from_url(url)?))
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Backend::Postgres(url.to_owned()))
-        } else if url.starts_with("http://") || url.starts_with("https://") {
-            Ok(Backend::Server(url.to_owned()))
-        } else {
-            Err(Error::invalid(
-                "database_url",
-                format!(
-                    "{:?} has an unknown scheme; use sqlite://PATH, sqlite::memory:, postgres://USER@HOST/DB \
-                     or http(s)://HOST:PORT (a modelreg server)",
-                    redact_passwords(url)
-                ),
-            ))
-        }
-    }
-}
+pub use modelreg_client::Backend;
 
 /// The error of a command that works on a database itself, given a server's URL.
 pub fn not_a_database(url: &str) -> Error {

@@ -34,5 +34,5 @@ mod open;
 mod remote;
 
 pub use modelreg_core::RegistryApi;
-pub use open::{Options, open};
+pub use open::{Backend, Options, open};
 pub use remote::{RemoteRegistry, path_segment};

@@ -80,35 +80,61 @@ impl fmt::Debug for Options {
 /// The actor of an in-process registry when none is given.
 const DEFAULT_ACTOR: &str = "modelreg";
 
+/// The backend a registry URL names.
+pub enum Backend {
+    /// `sqlite://PATH` or `sqlite::memory:`.
+    Sqlite(Location),
+    /// `postgres://…` or `postgresql://…` (the URL itself).
+    Postgres(String),
+    /// `http://…` or `https://…`: a `modelreg serve` (the URL itself).
+    Server(String),
+}
+
+impl Backend {
+    /// The backend of `url`; an unknown scheme is an error naming the known
+    /// ones and the URL (its password masked).
+    pub fn of(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite(Location::from_url(url)?))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres(url.to_owned()))
+        } else if url.starts_with("http://") || url.starts_with("https://") {
+            Ok(Backend::Server(url.to_owned()))
+        } else {
+            Err(Error::invalid(
+                "database_url",
+                format!(
+                    "{:?} has an unknown scheme; use sqlite://PATH, sqlite::memory:, postgres://USER@HOST/DB \
+                     or http(s)://HOST:PORT (a modelreg server)",
+                    redact_passwords(url)
+                ),
+            ))
+        }
+    }
+}
+
 /// The registry `url` names: in-process for `sqlite://PATH`,
 /// `sqlite::memory:`, `postgres://…` and `postgresql://…`; the server's
 /// for `http://…` and `https://…`. Another scheme is an error naming the
 /// URL (its password masked).
 pub async fn open(url: &str, options: Options) -> Result<Arc<dyn RegistryApi>> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        return Ok(Arc::new(RemoteRegistry::connect(url, &options)?));
-    }
-    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
-        let sqlite = SqliteOptions {
-            migrate: options.migrate,
-            create: options.create,
-            ..SqliteOptions::default()
-        };
-        Arc::new(SqliteStore::open(Location::from_url(url)?, sqlite).await?)
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let postgres = PostgresOptions {
-            migrate: options.migrate,
-            ..PostgresOptions::default()
-        };
-        Arc::new(PostgresStore::connect(url, postgres).await?)
-    } else {
-        return Err(Error::invalid(
-            "database_url",
-            format!(
-                "{:?} has an unknown scheme; use sqlite://PATH, sqlite::memory:, postgres://USER@HOST/DB or http(s)://HOST (a modelreg server)",
-                redact_passwords(url)
-            ),
-        ));
+    let store: Arc<dyn Store> = match Backend::of(url)? {
+        Backend::Server(url) => return Ok(Arc::new(RemoteRegistry::connect(&url, &options)?)),
+        Backend::Sqlite(location) => {
+            let sqlite = SqliteOptions {
+                migrate: options.migrate,
+                create: options.create,
+                ..SqliteOptions::default()
+            };
+            Arc::new(SqliteStore::open(location, sqlite).await?)
+        }
+        Backend::Postgres(url) => {
+            let postgres = PostgresOptions {
+                migrate: options.migrate,
+                ..PostgresOptions::default()
+            };
+            Arc::new(PostgresStore::connect(&url, postgres).await?)
+        }
     };
     let actor = match options.actor {
         Some(actor) => actor,

@@ -19,7 +19,29 @@ pub enum Ref {
     Name(String),
 }
 
+/// The prefix that makes the rest of a path segment a name, whatever the
+/// rest reads as: an id, a route such as `search`, `.`, or nothing at all.
+pub const NAME_PREFIX: &str = "name:";
+
 impl Ref {
+    /// The reference a path segment of the HTTP API means: `name:NAME` is
+    /// the name NAME; any other text is read as [`Ref::parse`] reads it.
+    pub fn from_segment(text: &str) -> Ref {
+        match text.strip_prefix(NAME_PREFIX) {
+            Some(name) => Ref::Name(name.to_owned()),
+            None => Ref::parse(text),
+        }
+    }
+
+    /// This reference as a path segment writes it: an id as it is, a name
+    /// always as `name:NAME`, so that no name is mistaken for an id or a route.
+    pub fn to_segment(&self) -> String {
+        match self {
+            Ref::Id(id) => id.to_string(),
+            Ref::Name(name) => format!("{NAME_PREFIX}{name}"),
+        }
+    }
+
     /// A reference by name.
     pub fn name(name: impl Into<String>) -> Ref {
         Ref::Name(name.into())
@@ -149,10 +171,16 @@ impl VersionRef {
     /// Parses `MODEL@SEMVER`, `MODEL@latest`, `MODEL@production` or a version id.
     /// The model part may itself be a name or an id; the last `@` splits.
     pub fn parse(text: &str) -> Result<VersionRef> {
-        if let Some((model, selector)) = text.rsplit_once('@')
-            && !model.is_empty()
+        VersionRef::parse_with(text, Ref::parse)
+    }
+
+    /// Parses as [`VersionRef::parse`] does, the model part read by `model`
+    /// (the HTTP API reads it with [`Ref::from_segment`]).
+    pub fn parse_with(text: &str, model: impl FnOnce(&str) -> Ref) -> Result<VersionRef> {
+        if let Some((model_part, selector)) = text.rsplit_once('@')
+            && !model_part.is_empty()
         {
-            return Ok(VersionRef::of(Ref::parse(model), Selector::parse(selector)?));
+            return Ok(VersionRef::of(model(model_part), Selector::parse(selector)?));
         }
         match Uuid::try_parse(text) {
             Ok(id) => Ok(VersionRef::Id(id)),

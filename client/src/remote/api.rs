@@ -31,9 +31,7 @@ use reqwest::Method;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::texts::{
-    Added, Removed, SchemaVersion, instant, name_text, optional, query_params, ref_text, version_text, with,
-};
+use super::texts::{Added, Removed, SchemaVersion, instant, name_text, optional, query_params, version_text, with};
 use super::{Params, RemoteRegistry, bodies, paging};
 
 #[async_trait]
@@ -42,7 +40,7 @@ impl RegistryApi for RemoteRegistry {
         self.with_body(Method::POST, &["v1", "teams"], &new).await
     }
     async fn team(&self, team: &Ref) -> Result<Team> {
-        self.get(&["v1", "teams", &ref_text(team)], Params::new()).await
+        self.get(&["v1", "teams", &Ref::to_segment(team)], Params::new()).await
     }
     async fn list_teams(&self, filter: TeamFilter, page: Page) -> Result<Vec<Team>> {
         let params = with(paging(page), "active_only", filter.active_only.then_some(true));
@@ -50,18 +48,18 @@ impl RegistryApi for RemoteRegistry {
     }
     async fn update_team(&self, team: &Ref, update: TeamUpdate) -> Result<Team> {
         let body = bodies::team_update(&update)?;
-        self.with_body(Method::PATCH, &["v1", "teams", &ref_text(team)], &body)
+        self.with_body(Method::PATCH, &["v1", "teams", &Ref::to_segment(team)], &body)
             .await
     }
     async fn deactivate_team(&self, team: &Ref) -> Result<Team> {
-        self.bare(Method::POST, &["v1", "teams", &ref_text(team), "deactivate"])
+        self.bare(Method::POST, &["v1", "teams", &Ref::to_segment(team), "deactivate"])
             .await
     }
     async fn delete_team(&self, team: &Ref) -> Result<()> {
-        self.delete(&["v1", "teams", &ref_text(team)]).await
+        self.delete(&["v1", "teams", &Ref::to_segment(team)]).await
     }
     async fn team_metrics(&self, team: &Ref) -> Result<TeamMetrics> {
-        self.get(&["v1", "teams", &ref_text(team), "metrics"], Params::new())
+        self.get(&["v1", "teams", &Ref::to_segment(team), "metrics"], Params::new())
             .await
     }
 
@@ -69,15 +67,16 @@ impl RegistryApi for RemoteRegistry {
         self.with_body(Method::POST, &["v1", "models"], &new).await
     }
     async fn model(&self, model: &Ref) -> Result<Model> {
-        self.get(&["v1", "models", &ref_text(model)], Params::new()).await
+        self.get(&["v1", "models", &Ref::to_segment(model)], Params::new())
+            .await
     }
     async fn model_with_versions(&self, model: &Ref, page: Page) -> Result<ModelWithVersions> {
-        self.get(&["v1", "models", &ref_text(model), "overview"], paging(page))
+        self.get(&["v1", "models", &Ref::to_segment(model), "overview"], paging(page))
             .await
     }
     async fn list_models(&self, filter: ModelFilter, page: Page) -> Result<Vec<Model>> {
         let mut params = with(paging(page), "active_only", filter.active_only.then_some(true));
-        params = with(params, "team", filter.team.as_ref().map(ref_text));
+        params = with(params, "team", filter.team.as_ref().map(Ref::to_segment));
         params = with(params, "risk_level", filter.risk_level.map(|r| r.as_str()));
         self.get(&["v1", "models"], params).await
     }
@@ -87,18 +86,18 @@ impl RegistryApi for RemoteRegistry {
     }
     async fn update_model(&self, model: &Ref, update: ModelUpdate) -> Result<Model> {
         let body = bodies::model_update(&update)?;
-        self.with_body(Method::PATCH, &["v1", "models", &ref_text(model)], &body)
+        self.with_body(Method::PATCH, &["v1", "models", &Ref::to_segment(model)], &body)
             .await
     }
     async fn delete_model(&self, model: &Ref) -> Result<()> {
-        self.delete(&["v1", "models", &ref_text(model)]).await
+        self.delete(&["v1", "models", &Ref::to_segment(model)]).await
     }
     async fn add_tag(&self, model: &Ref, tag_name: &str) -> Result<bool> {
-        let segments = ["v1", "models", &ref_text(model), "tags", &name_text(tag_name)];
+        let segments = ["v1", "models", &Ref::to_segment(model), "tags", &name_text(tag_name)];
         Ok(self.bare::<Added>(Method::PUT, &segments).await?.added)
     }
     async fn remove_tag(&self, model: &Ref, tag_name: &str) -> Result<bool> {
-        let segments = ["v1", "models", &ref_text(model), "tags", &name_text(tag_name)];
+        let segments = ["v1", "models", &Ref::to_segment(model), "tags", &name_text(tag_name)];
         Ok(self.bare::<Removed>(Method::DELETE, &segments).await?.removed)
     }
     async fn update_tag(&self, name: &str, update: TagUpdate) -> Result<Tag> {
@@ -114,20 +113,20 @@ impl RegistryApi for RemoteRegistry {
             .await
     }
     async fn tags_of_model(&self, model: &Ref, page: Page) -> Result<Vec<Tag>> {
-        self.get(&["v1", "models", &ref_text(model), "tags"], paging(page))
+        self.get(&["v1", "models", &Ref::to_segment(model), "tags"], paging(page))
             .await
     }
     async fn list_tags(&self, page: Page) -> Result<Vec<TagUsage>> {
         self.get(&["v1", "tags"], paging(page)).await
     }
     async fn model_summary(&self, model: &Ref) -> Result<ModelSummary> {
-        self.get(&["v1", "models", &ref_text(model), "summary"], Params::new())
+        self.get(&["v1", "models", &Ref::to_segment(model), "summary"], Params::new())
             .await
     }
 
     async fn register(&self, model: &Ref, new: NewVersion) -> Result<Registered> {
         let (version, created) = self
-            .create(&["v1", "models", &ref_text(model), "versions"], &new)
+            .create(&["v1", "models", &Ref::to_segment(model), "versions"], &new)
             .await?;
         Ok(Registered { version, created })
     }
@@ -144,14 +143,18 @@ impl RegistryApi for RemoteRegistry {
     }
     async fn list_versions(&self, model: &Ref, filter: VersionFilter, page: Page) -> Result<Vec<ModelVersion>> {
         let params = with(paging(page), "status", filter.status.map(|s| s.as_str()));
-        self.get(&["v1", "models", &ref_text(model), "versions"], params).await
+        self.get(&["v1", "models", &Ref::to_segment(model), "versions"], params)
+            .await
     }
     async fn latest_version(&self, model: &Ref, status: Option<VersionStatus>) -> Result<Option<ModelVersion>> {
         let params = with(Params::new(), "status", status.map(|s| s.as_str()));
-        optional(self.get(&["v1", "models", &ref_text(model), "latest"], params).await)
+        optional(
+            self.get(&["v1", "models", &Ref::to_segment(model), "latest"], params)
+                .await,
+        )
     }
     async fn production_version(&self, model: &Ref) -> Result<Option<ModelVersion>> {
-        let segments = ["v1", "models", &ref_text(model), "production"];
+        let segments = ["v1", "models", &Ref::to_segment(model), "production"];
         optional(self.get(&segments, Params::new()).await)
     }
     async fn update_version(&self, version: &VersionRef, update: VersionUpdate) -> Result<ModelVersion> {
@@ -175,15 +178,15 @@ impl RegistryApi for RemoteRegistry {
         self.bare(Method::PUT, &segments).await
     }
     async fn remove_alias(&self, model: &Ref, name: &str) -> Result<bool> {
-        let segments = ["v1", "models", &ref_text(model), "aliases", &name_text(name)];
+        let segments = ["v1", "models", &Ref::to_segment(model), "aliases", &name_text(name)];
         Ok(self.bare::<Removed>(Method::DELETE, &segments).await?.removed)
     }
     async fn aliases_of_model(&self, model: &Ref, page: Page) -> Result<Vec<AliasWithVersion>> {
-        self.get(&["v1", "models", &ref_text(model), "aliases"], paging(page))
+        self.get(&["v1", "models", &Ref::to_segment(model), "aliases"], paging(page))
             .await
     }
     async fn version_history(&self, model: &Ref, page: Page) -> Result<Vec<HistoryEntry>> {
-        self.get(&["v1", "models", &ref_text(model), "history"], paging(page))
+        self.get(&["v1", "models", &Ref::to_segment(model), "history"], paging(page))
             .await
     }
     async fn versions_by_checksum(&self, checksum: &str, page: Page) -> Result<Vec<VersionWithModel>> {
@@ -193,7 +196,7 @@ impl RegistryApi for RemoteRegistry {
     async fn drift(&self, model: Option<&Ref>, page: Page) -> Result<Vec<Drift>> {
         match model {
             Some(model) => {
-                self.get(&["v1", "models", &ref_text(model), "drift"], paging(page))
+                self.get(&["v1", "models", &Ref::to_segment(model), "drift"], paging(page))
                     .await
             }
             None => self.get(&["v1", "reports", "drift"], paging(page)).await,
@@ -215,7 +218,8 @@ impl RegistryApi for RemoteRegistry {
     }
     async fn runs_of_model(&self, model: &Ref, filter: RunFilter, page: Page) -> Result<Vec<TrainingRun>> {
         let params = with(paging(page), "status", filter.status.map(|s| s.as_str()));
-        self.get(&["v1", "models", &ref_text(model), "runs"], params).await
+        self.get(&["v1", "models", &Ref::to_segment(model), "runs"], params)
+            .await
     }
     async fn finish_run(&self, id: Uuid, finish: RunFinish) -> Result<TrainingRun> {
         bodies::check_finish(&finish)?;
@@ -223,8 +227,11 @@ impl RegistryApi for RemoteRegistry {
         self.with_body(Method::POST, &segments, &finish).await
     }
     async fn cost_summary(&self, model: Option<&Ref>) -> Result<CostSummary> {
-        self.get(&["v1", "cost"], with(Params::new(), "model", model.map(ref_text)))
-            .await
+        self.get(
+            &["v1", "cost"],
+            with(Params::new(), "model", model.map(Ref::to_segment)),
+        )
+        .await
     }
 
     async fn record_metric(&self, version: &VersionRef, new: NewMetric) -> Result<Metric> {
@@ -247,7 +254,8 @@ impl RegistryApi for RemoteRegistry {
         self.with_body(Method::POST, &["v1", "environments"], &new).await
     }
     async fn environment(&self, env: &Ref) -> Result<Environment> {
-        self.get(&["v1", "environments", &ref_text(env)], Params::new()).await
+        self.get(&["v1", "environments", &Ref::to_segment(env)], Params::new())
+            .await
     }
     async fn list_environments(&self, filter: EnvironmentFilter, page: Page) -> Result<Vec<Environment>> {
         let params = with(paging(page), "kind", filter.kind.map(|k| k.as_str()));
@@ -256,18 +264,18 @@ impl RegistryApi for RemoteRegistry {
     }
     async fn update_environment(&self, env: &Ref, update: EnvironmentUpdate) -> Result<Environment> {
         let body = bodies::environment_update(&update)?;
-        self.with_body(Method::PATCH, &["v1", "environments", &ref_text(env)], &body)
+        self.with_body(Method::PATCH, &["v1", "environments", &Ref::to_segment(env)], &body)
             .await
     }
     async fn deactivate_environment(&self, env: &Ref) -> Result<Environment> {
-        let segments = ["v1", "environments", &ref_text(env), "deactivate"];
+        let segments = ["v1", "environments", &Ref::to_segment(env), "deactivate"];
         self.bare(Method::POST, &segments).await
     }
 
     async fn deploy(&self, version: &VersionRef, environment: &Ref, new: NewDeployment) -> Result<Deployment> {
         let body = json!({
             "version": version_text(version),
-            "environment": ref_text(environment),
+            "environment": Ref::to_segment(environment),
             "deployment": new,
         });
         self.with_body(Method::POST, &["v1", "deployments"], &body).await
@@ -276,7 +284,7 @@ impl RegistryApi for RemoteRegistry {
         self.get(&["v1", "deployments", &id.to_string()], Params::new()).await
     }
     async fn deployments_in(&self, environment: &Ref, filter: DeploymentFilter, page: Page) -> Result<Vec<Deployment>> {
-        let params = with(paging(page), "environment", Some(ref_text(environment)));
+        let params = with(paging(page), "environment", Some(Ref::to_segment(environment)));
         let params = with(params, "status", filter.status.map(|s| s.as_str()));
         self.get(&["v1", "deployments"], params).await
     }
@@ -341,7 +349,7 @@ impl RegistryApi for RemoteRegistry {
     async fn find_versions(&self, model: Option<&Ref>, query: &Query) -> Result<Listing<ModelVersion>> {
         self.listing(
             &["v1", "versions"],
-            with(query_params(query), "model", model.map(ref_text)),
+            with(query_params(query), "model", model.map(Ref::to_segment)),
         )
         .await
     }
@@ -351,7 +359,7 @@ impl RegistryApi for RemoteRegistry {
         version: Option<&VersionRef>,
         query: &Query,
     ) -> Result<Listing<TrainingRun>> {
-        let params = with(query_params(query), "model", model.map(ref_text));
+        let params = with(query_params(query), "model", model.map(Ref::to_segment));
         self.listing(&["v1", "runs"], with(params, "version", version.map(version_text)))
             .await
     }
@@ -361,7 +369,7 @@ impl RegistryApi for RemoteRegistry {
         version: Option<&VersionRef>,
         query: &Query,
     ) -> Result<Listing<Deployment>> {
-        let params = with(query_params(query), "environment", environment.map(ref_text));
+        let params = with(query_params(query), "environment", environment.map(Ref::to_segment));
         self.listing(
             &["v1", "deployments"],
             with(params, "version", version.map(version_text)),

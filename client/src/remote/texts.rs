@@ -2,8 +2,9 @@
 //! instants as the API reads them, and the small answers some routes give.
 
 use modelreg_core::query::Query;
+use modelreg_core::refs::NAME_PREFIX;
 use modelreg_core::versions::ModelVersion;
-use modelreg_core::{EntityKind, Error, Ref, Result, Timestamp, VersionRef};
+use modelreg_core::{EntityKind, Error, Result, Timestamp, VersionRef};
 use serde::Deserialize;
 
 use super::Params;
@@ -53,28 +54,15 @@ pub(super) fn optional(found: Result<ModelVersion>) -> Result<Option<ModelVersio
     }
 }
 
-/// The prefix the API reads the rest of a reference after as a name.
-const NAME_PREFIX: &str = "name:";
-
-/// A team, model or environment reference as the API reads it: an id as
-/// it is, a name always as `name:NAME`, so that no name is mistaken for an
-/// id or a route (`/v1/models/search`), and `.` and `..` stay names.
-pub(super) fn ref_text(reference: &Ref) -> String {
-    match reference {
-        Ref::Id(id) => id.to_string(),
-        Ref::Name(name) => name_text(name),
-    }
-}
-
 /// A name (of a model, team, environment or tag) as a path writes it: `name:NAME`.
 pub(super) fn name_text(name: &str) -> String {
     format!("{NAME_PREFIX}{name}")
 }
 
-/// A version reference as the API reads it (its model as [`ref_text`] writes it).
+/// A version reference as the API reads it (its model as [`Ref::to_segment`] writes it).
 pub(super) fn version_text(version: &VersionRef) -> String {
     match version {
-        VersionRef::Of { model, selector } => format!("{}@{selector}", ref_text(model)),
+        VersionRef::Of { model, selector } => format!("{}@{selector}", model.to_segment()),
         id => id.to_string(),
     }
 }
@@ -86,18 +74,20 @@ pub(super) fn instant(at: Timestamp) -> String {
 
 #[cfg(test)]
 mod tests {
+    use modelreg_core::Ref;
+
     use super::*;
 
     #[test]
     fn a_name_is_always_marked_as_a_name() {
         let id = "0190a5c8-1111-7000-8000-000000000001";
-        assert_eq!(ref_text(&Ref::parse(id)), id);
-        assert_eq!(ref_text(&Ref::name(id)), format!("name:{id}"));
-        assert_eq!(ref_text(&Ref::name("name:x")), "name:name:x");
-        assert_eq!(ref_text(&Ref::name("search")), "name:search");
+        assert_eq!(Ref::to_segment(&Ref::parse(id)), id);
+        assert_eq!(Ref::to_segment(&Ref::name(id)), format!("name:{id}"));
+        assert_eq!(Ref::to_segment(&Ref::name("name:x")), "name:name:x");
+        assert_eq!(Ref::to_segment(&Ref::name("search")), "name:search");
         let version = VersionRef::semver(Ref::name(id), "1.0.0");
         assert_eq!(version_text(&version), format!("name:{id}@1.0.0"));
-        assert_eq!(ref_text(&Ref::name("")), "name:");
+        assert_eq!(Ref::to_segment(&Ref::name("")), "name:");
     }
 
     #[test]

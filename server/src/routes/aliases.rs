@@ -3,13 +3,14 @@
 //! removed on the model (`/v1/models/{name}/aliases`).
 
 use axum::Json;
+use modelreg_core::Ref;
 use modelreg_core::aliases::{Alias, AliasWithVersion};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Paging, VERSION_PARAM, name_segment, parse_version, reference};
+use super::{Paging, VERSION_PARAM, name_segment, parse_version};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Path, Query};
 use crate::state::AppState;
@@ -42,7 +43,7 @@ async fn model_aliases(
     Path(name): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Vec<AliasWithVersion>>> {
-    Ok(Json(reg.aliases_of_model(&reference(&name), p.page()?).await?))
+    Ok(Json(reg.aliases_of_model(&Ref::from_segment(&name), p.page()?).await?))
 }
 
 /// Remove a model's alias.
@@ -53,7 +54,9 @@ async fn remove_alias(
     Acting(reg): Acting,
     Path((name, alias)): Path<(String, String)>,
 ) -> ApiResult<Json<AliasRemoved>> {
-    let removed = reg.remove_alias(&reference(&name), name_segment(&alias)).await?;
+    let removed = reg
+        .remove_alias(&Ref::from_segment(&name), name_segment(&alias))
+        .await?;
     Ok(Json(AliasRemoved { removed }))
 }
 

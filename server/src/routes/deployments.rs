@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Ref;
 use modelreg_core::deployments::{ActiveDeployment, Deployment, DeploymentFilter, DeploymentStatus, NewDeployment};
 use modelreg_core::{Error, VersionRef};
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::listing::{Found, query_params};
-use super::{Paging, VERSION_PARAM, created, page, parse_id, parse_version, reference, version_ref};
+use super::{Paging, VERSION_PARAM, created, page, parse_id, parse_version, version_ref};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -110,7 +111,7 @@ async fn deploy(Acting(reg): Acting, Body(body): Body<DeployBody>) -> ApiResult<
     let Some(version) = version_of(body.version.as_deref(), body.model.as_deref(), body.semver.as_deref())? else {
         return Err(Error::invalid("version", "give version=REF, or model=NAME and semver=SEMVER").into());
     };
-    let environment = reference(&body.environment);
+    let environment = Ref::from_segment(&body.environment);
     match reg.deploy(&version, &environment, body.deployment).await {
         Ok(deployment) => Ok(created(deployment)),
         Err(error) => Err(nested_in_deployment(error)),
@@ -139,7 +140,7 @@ fn nested_in_deployment(error: Error) -> ApiError {
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list_deployments(Acting(reg): Acting, Query(q): Query<DeploymentQuery>) -> ApiResult<Found<Deployment>> {
     let version = version_of(q.version.as_deref(), q.model.as_deref(), q.semver.as_deref())?;
-    let environment = q.environment.as_deref().map(reference);
+    let environment = q.environment.as_deref().map(Ref::from_segment);
     let params = query_params!(q);
     let filter = DeploymentFilter { status: q.status };
     if !params.given() {

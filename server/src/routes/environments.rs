@@ -2,13 +2,14 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Ref;
 use modelreg_core::environments::{Environment, EnvironmentFilter, EnvironmentKind, EnvironmentUpdate, NewEnvironment};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, page, reference};
+use super::{created, page};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -59,7 +60,7 @@ async fn list_environments(
     params(("name" = String, Path, description = "The environment's name or id")),
     responses((status = 200, body = Environment), (status = 404, body = ErrorBody)))]
 async fn get_environment(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Environment>> {
-    Ok(Json(reg.environment(&reference(&name)).await?))
+    Ok(Json(reg.environment(&Ref::from_segment(&name)).await?))
 }
 
 /// Change an environment (absent fields are kept, `null` clears).
@@ -71,7 +72,7 @@ async fn update_environment(
     Path(name): Path<String>,
     Body(update): Body<EnvironmentUpdate>,
 ) -> ApiResult<Json<Environment>> {
-    Ok(Json(reg.update_environment(&reference(&name), update).await?))
+    Ok(Json(reg.update_environment(&Ref::from_segment(&name), update).await?))
 }
 
 /// Mark an environment inactive (it takes no new deployments).
@@ -79,7 +80,7 @@ async fn update_environment(
     params(("name" = String, Path, description = "The environment's name or id")),
     responses((status = 200, body = Environment), (status = 404, body = ErrorBody)))]
 async fn deactivate_environment(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Environment>> {
-    Ok(Json(reg.deactivate_environment(&reference(&name)).await?))
+    Ok(Json(reg.deactivate_environment(&Ref::from_segment(&name)).await?))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

@@ -3,6 +3,7 @@
 //! at an instant is `GET /v1/versions/{version}?at=`.
 
 use axum::Json;
+use modelreg_core::Ref;
 use modelreg_core::history::HistoryEntry;
 use modelreg_core::store::{DEFAULT_LIMIT, MAX_LIMIT};
 use modelreg_core::{Error, Page};
@@ -11,7 +12,6 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::reference;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Path, Query};
 use crate::state::AppState;
@@ -53,7 +53,7 @@ async fn model_history(
     Path(name): Path<String>,
     Query(p): Query<HistoryPaging>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
-    Ok(Json(reg.version_history(&reference(&name), p.page()?).await?))
+    Ok(Json(reg.version_history(&Ref::from_segment(&name), p.page()?).await?))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

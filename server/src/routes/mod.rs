@@ -7,7 +7,7 @@
 //! `MODEL@ALIAS`, `MODEL@latest`, `MODEL@production` or an id); a model,
 //! team or environment segment is a name or an id; `name:NAME` is always
 //! the name NAME, so that every reference the library can make can be sent
-//! (see [`reference`]).
+//! (see [`Ref::from_segment`]).
 
 mod aliases;
 mod audit;
@@ -106,26 +106,11 @@ fn parse_id(text: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| Error::invalid("id", format!("{text:?} is not a UUID")).into())
 }
 
-/// The prefix that makes the rest of a reference a name.
-const NAME_PREFIX: &str = "name:";
-
-/// The team, model or environment `text` means: `name:NAME` is the name
-/// NAME, whatever it looks like (a name that reads as an id, or one that is
-/// also a route such as `search`); any other text is an id when it reads as
-/// one (a name that reads as an id is still found when no entity has that
-/// id), else a name. Clients that build paths write every name this way.
-pub(crate) fn reference(text: &str) -> Ref {
-    match text.strip_prefix(NAME_PREFIX) {
-        Some(name) => Ref::Name(name.to_owned()),
-        None => Ref::parse(text),
-    }
-}
-
 /// The name a `{tag}`, `{alias}` or `{sha256}` segment holds: `name:NAME`
 /// is NAME, as for a model (so that any name, the empty one included, can
 /// be a path segment); any other text is the name as it stands.
 pub(crate) fn name_segment(text: &str) -> &str {
-    text.strip_prefix(NAME_PREFIX).unwrap_or(text)
+    text.strip_prefix(modelreg_core::refs::NAME_PREFIX).unwrap_or(text)
 }
 
 /// The version `{name}/versions/{semver}` means: a model by name or id, and a
@@ -133,16 +118,13 @@ pub(crate) fn name_segment(text: &str) -> &str {
 /// looked up as a SemVer (and not found), as before aliases existed.
 fn version_ref(model: &str, selector: &str) -> VersionRef {
     let selector = Selector::parse(selector).unwrap_or_else(|_| Selector::Semver(selector.to_owned()));
-    VersionRef::of(reference(model), selector)
+    VersionRef::of(Ref::from_segment(model), selector)
 }
 
 /// The version a `{version}` segment (or parameter) names, or 422 naming
-/// `version`. Its model part is read as [`reference`] reads a model.
+/// `version`. Its model part is read as [`Ref::from_segment`] reads a model.
 fn parse_version(text: &str) -> ApiResult<VersionRef> {
-    Ok(match (VersionRef::parse(text)?, text.rsplit_once('@')) {
-        (VersionRef::Of { selector, .. }, Some((model, _))) => VersionRef::of(reference(model), selector),
-        (parsed, _) => parsed,
-    })
+    Ok(VersionRef::parse_with(text, Ref::from_segment)?)
 }
 
 /// The description of a `{version}` path parameter.

@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Ref;
 use modelreg_core::versions::{ModelVersion, NewVersion, VersionFilter, VersionStatus, VersionWithModel};
 use modelreg_core::{EntityKind, Error};
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Paging, page, reference, version_ref};
+use super::{Paging, page, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -62,7 +63,7 @@ async fn register_version(
     Path(name): Path<String>,
     Body(new): Body<NewVersion>,
 ) -> ApiResult<(StatusCode, Json<ModelVersion>)> {
-    let registered = reg.register(&reference(&name), new).await?;
+    let registered = reg.register(&Ref::from_segment(&name), new).await?;
     let status = if registered.created {
         StatusCode::CREATED
     } else {
@@ -82,7 +83,7 @@ async fn list_versions(
 ) -> ApiResult<Json<Vec<ModelVersion>>> {
     let filter = VersionFilter { status: q.status };
     Ok(Json(
-        reg.list_versions(&reference(&name), filter, page(q.skip, q.limit)?)
+        reg.list_versions(&Ref::from_segment(&name), filter, page(q.skip, q.limit)?)
             .await?,
     ))
 }
@@ -132,7 +133,7 @@ async fn latest_version(
     Path(name): Path<String>,
     Query(q): Query<LatestQuery>,
 ) -> ApiResult<Json<ModelVersion>> {
-    match reg.latest_version(&reference(&name), q.status).await? {
+    match reg.latest_version(&Ref::from_segment(&name), q.status).await? {
         Some(version) => Ok(Json(version)),
         None => Err(Error::not_found(EntityKind::ModelVersion, format_args!("{name}@latest")).into()),
     }
@@ -143,7 +144,7 @@ async fn latest_version(
     params(("name" = String, Path, description = "The model's name or id")),
     responses((status = 200, body = ModelVersion), (status = 404, body = ErrorBody)))]
 async fn production_version(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<ModelVersion>> {
-    match reg.production_version(&reference(&name)).await? {
+    match reg.production_version(&Ref::from_segment(&name)).await? {
         Some(version) => Ok(Json(version)),
         None => Err(Error::not_found(EntityKind::ModelVersion, format_args!("{name}@production")).into()),
     }

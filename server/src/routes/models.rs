@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use modelreg_core::ModelWithVersions;
+use modelreg_core::Ref;
 use modelreg_core::analytics::ModelSummary;
 use modelreg_core::models::{Model, ModelFilter, ModelUpdate, NewModel, RiskLevel};
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::listing::{Found, query_params};
-use super::{Paging, created, page, reference};
+use super::{Paging, created, page};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -72,7 +73,7 @@ async fn create_model(Acting(reg): Acting, Body(new): Body<NewModel>) -> ApiResu
 async fn list_models(Acting(reg): Acting, Query(q): Query<ModelQuery>) -> ApiResult<Found<Model>> {
     let filter = ModelFilter {
         active_only: q.active_only.unwrap_or(false),
-        team: q.team.as_deref().map(reference),
+        team: q.team.as_deref().map(Ref::from_segment),
         risk_level: q.risk_level,
     };
     let params = query_params!(q);
@@ -95,7 +96,7 @@ async fn search_models(Acting(reg): Acting, Query(q): Query<SearchQuery>) -> Api
     params(("name" = String, Path, description = "The model's name or id")),
     responses((status = 200, body = Model), (status = 404, body = ErrorBody)))]
 async fn get_model(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Model>> {
-    Ok(Json(reg.model(&reference(&name)).await?))
+    Ok(Json(reg.model(&Ref::from_segment(&name)).await?))
 }
 
 /// Change a model (absent fields are kept, `null` clears).
@@ -107,7 +108,7 @@ async fn update_model(
     Path(name): Path<String>,
     Body(update): Body<ModelUpdate>,
 ) -> ApiResult<Json<Model>> {
-    Ok(Json(reg.update_model(&reference(&name), update).await?))
+    Ok(Json(reg.update_model(&Ref::from_segment(&name), update).await?))
 }
 
 /// Delete a model with its versions, runs, metrics and deployments.
@@ -115,7 +116,7 @@ async fn update_model(
     params(("name" = String, Path, description = "The model's name or id")),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 async fn delete_model(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<StatusCode> {
-    reg.delete_model(&reference(&name)).await?;
+    reg.delete_model(&Ref::from_segment(&name)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -124,7 +125,7 @@ async fn delete_model(Acting(reg): Acting, Path(name): Path<String>) -> ApiResul
     params(("name" = String, Path, description = "The model's name or id")),
     responses((status = 200, body = ModelSummary), (status = 404, body = ErrorBody)))]
 async fn model_summary(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<ModelSummary>> {
-    Ok(Json(reg.model_summary(&reference(&name)).await?))
+    Ok(Json(reg.model_summary(&Ref::from_segment(&name)).await?))
 }
 
 /// A model with a page of its versions (newest first) and how many it has.
@@ -136,7 +137,9 @@ async fn model_overview(
     Path(name): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<ModelWithVersions>> {
-    Ok(Json(reg.model_with_versions(&reference(&name), p.page()?).await?))
+    Ok(Json(
+        reg.model_with_versions(&Ref::from_segment(&name), p.page()?).await?,
+    ))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

@@ -1,6 +1,7 @@
 //! Reports and statistics across the registry.
 
 use axum::Json;
+use modelreg_core::Ref;
 use modelreg_core::analytics::{DeploymentStatusCounts, Stats};
 use modelreg_core::deployments::Drift;
 use modelreg_core::models::Model;
@@ -9,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Paging, page, reference};
+use super::{Paging, page};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Path, Query};
 use crate::state::AppState;
@@ -79,7 +80,7 @@ async fn model_drift(
     Path(name): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Vec<Drift>>> {
-    Ok(Json(reg.drift(Some(&reference(&name)), p.page()?).await?))
+    Ok(Json(reg.drift(Some(&Ref::from_segment(&name)), p.page()?).await?))
 }
 
 /// The schema version of the registry's database.

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use modelreg_core::Page;
+use modelreg_core::Ref;
 use modelreg_core::runs::{CostSummary, NewRun, RunFilter, RunFinish, RunStatus, TrainingRun};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -10,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::listing::{Found, query_params};
-use super::{VERSION_PARAM, created, page, parse_id, parse_version, reference, version_ref};
+use super::{VERSION_PARAM, created, page, parse_id, parse_version, version_ref};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -108,7 +109,7 @@ async fn runs_of_model(
     Query(q): Query<RunQuery>,
 ) -> ApiResult<Json<Vec<TrainingRun>>> {
     let (filter, page) = q.wanted()?;
-    Ok(Json(reg.runs_of_model(&reference(&name), filter, page).await?))
+    Ok(Json(reg.runs_of_model(&Ref::from_segment(&name), filter, page).await?))
 }
 
 /// A run by id.
@@ -133,7 +134,7 @@ async fn finish_run(
 #[utoipa::path(get, path = "/v1/cost", tag = "runs", params(CostQuery),
     responses((status = 200, body = CostSummary), (status = 404, body = ErrorBody)))]
 async fn cost(Acting(reg): Acting, Query(q): Query<CostQuery>) -> ApiResult<Json<CostSummary>> {
-    let model = q.model.as_deref().map(reference);
+    let model = q.model.as_deref().map(Ref::from_segment);
     Ok(Json(reg.cost_summary(model.as_ref()).await?))
 }
 
@@ -171,7 +172,7 @@ async fn version_runs(
 async fn find_runs(Acting(reg): Acting, Query(q): Query<RunsQuery>) -> ApiResult<Found<TrainingRun>> {
     let params = query_params!(q);
     let query = params.query()?.and_equals("status", q.status.map(|s| s.as_str()));
-    let model = q.model.as_deref().map(reference);
+    let model = q.model.as_deref().map(Ref::from_segment);
     let version = q.version.as_deref().map(parse_version).transpose()?;
     Ok(Found::Page(
         reg.find_runs(model.as_ref(), version.as_ref(), &query).await?,

@@ -3,13 +3,14 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Ref;
 use modelreg_core::models::{Model, Tag, TagUpdate, TagUsage};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Paging, name_segment, reference};
+use super::{Paging, name_segment};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -37,7 +38,7 @@ async fn model_tags(
     Path(name): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Vec<Tag>>> {
-    Ok(Json(reg.tags_of_model(&reference(&name), p.page()?).await?))
+    Ok(Json(reg.tags_of_model(&Ref::from_segment(&name), p.page()?).await?))
 }
 
 /// Tag a model (the tag is created if new; tagging twice changes nothing).
@@ -45,7 +46,7 @@ async fn model_tags(
     params(("name" = String, Path, description = "The model's name or id"), ("tag" = String, Path)),
     responses((status = 200, body = TagAdded), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>) -> ApiResult<Json<TagAdded>> {
-    let added = reg.add_tag(&reference(&name), name_segment(&tag)).await?;
+    let added = reg.add_tag(&Ref::from_segment(&name), name_segment(&tag)).await?;
     Ok(Json(TagAdded { added }))
 }
 
@@ -54,7 +55,7 @@ async fn add_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>)
     params(("name" = String, Path, description = "The model's name or id"), ("tag" = String, Path)),
     responses((status = 200, body = TagRemoved), (status = 404, body = ErrorBody)))]
 async fn remove_tag(Acting(reg): Acting, Path((name, tag)): Path<(String, String)>) -> ApiResult<Json<TagRemoved>> {
-    let removed = reg.remove_tag(&reference(&name), name_segment(&tag)).await?;
+    let removed = reg.remove_tag(&Ref::from_segment(&name), name_segment(&tag)).await?;
     Ok(Json(TagRemoved { removed }))
 }
 

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Ref;
 use modelreg_core::analytics::TeamMetrics;
 use modelreg_core::teams::{NewTeam, Team, TeamFilter, TeamUpdate};
 use serde::Deserialize;
@@ -9,7 +10,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{created, page, reference};
+use super::{created, page};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -50,7 +51,7 @@ async fn list_teams(Acting(reg): Acting, Query(q): Query<TeamQuery>) -> ApiResul
     params(("name" = String, Path, description = "The team's name or id")),
     responses((status = 200, body = Team), (status = 404, body = ErrorBody)))]
 async fn get_team(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Team>> {
-    Ok(Json(reg.team(&reference(&name)).await?))
+    Ok(Json(reg.team(&Ref::from_segment(&name)).await?))
 }
 
 /// Change a team (absent fields are kept, `null` clears).
@@ -62,7 +63,7 @@ async fn update_team(
     Path(name): Path<String>,
     Body(update): Body<TeamUpdate>,
 ) -> ApiResult<Json<Team>> {
-    Ok(Json(reg.update_team(&reference(&name), update).await?))
+    Ok(Json(reg.update_team(&Ref::from_segment(&name), update).await?))
 }
 
 /// Delete a team; its models stay, with no team.
@@ -70,7 +71,7 @@ async fn update_team(
     params(("name" = String, Path, description = "The team's name or id")),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 async fn delete_team(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<StatusCode> {
-    reg.delete_team(&reference(&name)).await?;
+    reg.delete_team(&Ref::from_segment(&name)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -79,7 +80,7 @@ async fn delete_team(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult
     params(("name" = String, Path, description = "The team's name or id")),
     responses((status = 200, body = Team), (status = 404, body = ErrorBody)))]
 async fn deactivate_team(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<Team>> {
-    Ok(Json(reg.deactivate_team(&reference(&name)).await?))
+    Ok(Json(reg.deactivate_team(&Ref::from_segment(&name)).await?))
 }
 
 /// A team's models, versions, runs, deployments, GPU hours and cost.
@@ -87,7 +88,7 @@ async fn deactivate_team(Acting(reg): Acting, Path(name): Path<String>) -> ApiRe
     params(("name" = String, Path, description = "The team's name or id")),
     responses((status = 200, body = TeamMetrics), (status = 404, body = ErrorBody)))]
 async fn team_metrics(Acting(reg): Acting, Path(name): Path<String>) -> ApiResult<Json<TeamMetrics>> {
-    Ok(Json(reg.team_metrics(&reference(&name)).await?))
+    Ok(Json(reg.team_metrics(&Ref::from_segment(&name)).await?))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

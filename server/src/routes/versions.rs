@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
+use modelreg_core::Ref;
 use modelreg_core::Timestamp;
 use modelreg_core::versions::{ModelVersion, VersionStatus, VersionUpdate, VersionWithModel};
 use serde::Deserialize;
@@ -14,7 +15,7 @@ use utoipa_axum::routes;
 
 use super::listing::{Found, query_params};
 use super::model_versions::VersionStatusBody;
-use super::{Paging, VERSION_PARAM, name_segment, parse_version, reference};
+use super::{Paging, VERSION_PARAM, name_segment, parse_version};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Acting, Body, Path, Query};
 use crate::state::AppState;
@@ -60,7 +61,7 @@ struct AtQuery {
 async fn find_versions(Acting(reg): Acting, Query(q): Query<VersionsQuery>) -> ApiResult<Found<ModelVersion>> {
     let params = query_params!(q);
     let query = params.query()?.and_equals("status", q.status.map(|s| s.as_str()));
-    let model = q.model.as_deref().map(reference);
+    let model = q.model.as_deref().map(Ref::from_segment);
     Ok(Found::Page(reg.find_versions(model.as_ref(), &query).await?))
 }
 

@@ -96,6 +96,10 @@ macro_rules! records {
                         $crate::records::Form::Dict => Ok($name::dict(self, py)?.into_any()),
                     }
                 }
+
+                fn into_py<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    Ok(Bound::new(py, $name(self))?.into_any())
+                }
             }
         )*
 
@@ -134,6 +138,15 @@ pub trait ToPy {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.to_py_as(py, Form::Class)
     }
+
+    /// As [`ToPy::to_py`], taking the value: an answer's records move into
+    /// their classes instead of being copied.
+    fn into_py<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>
+    where
+        Self: Sized,
+    {
+        self.to_py(py)
+    }
 }
 
 /// Values that are one Python scalar in either form: converted by PyO3
@@ -170,6 +183,13 @@ impl<T: ToPy> ToPy for Option<T> {
             None => Ok(py.None().into_bound(py)),
         }
     }
+
+    fn into_py<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(value) => value.into_py(py),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
 }
 
 impl<T: ToPy> ToPy for Vec<T> {
@@ -177,6 +197,14 @@ impl<T: ToPy> ToPy for Vec<T> {
         let items = self
             .iter()
             .map(|item| item.to_py_as(py, form))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any())
+    }
+
+    fn into_py<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let items = self
+            .into_iter()
+            .map(|item| item.into_py(py))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(PyList::new(py, items)?.into_any())
     }

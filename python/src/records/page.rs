@@ -21,8 +21,8 @@ impl Page {
     pub fn of<T: ToPy>(py: Python<'_>, listing: mr::query::Listing<T>) -> PyResult<Page> {
         let items = listing
             .items
-            .iter()
-            .map(|item| item.to_py(py))
+            .into_iter()
+            .map(|item| item.into_py(py))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(Page {
             items: PyTuple::new(py, items)?.unbind(),

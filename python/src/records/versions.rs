@@ -90,4 +90,11 @@ impl ToPy for mr::history::HistoryEntry {
             mr::history::HistoryEntry::Alias(change) => change.to_py_as(py, form),
         }
     }
+
+    fn into_py<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            mr::history::HistoryEntry::Status(change) => change.into_py(py),
+            mr::history::HistoryEntry::Alias(change) => change.into_py(py),
+        }
+    }
 }

@@ -121,6 +121,6 @@ impl Registry {
         if let Some(err) = failure.lock().expect("poisoned").take() {
             return Err(err);
         }
-        written?.to_py(py)
+        written?.into_py(py)
     }
 }

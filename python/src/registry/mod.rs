@@ -98,7 +98,7 @@ impl Registry {
         T: ToPy + Send,
         F: Future<Output = mr::Result<T>> + Send,
     {
-        self.call(py, call)?.to_py(py)
+        self.call(py, call)?.into_py(py)
     }
 
     /// A query's call, answering a [`Page`] with the token of the next.

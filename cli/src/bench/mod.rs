@@ -30,6 +30,7 @@ pub use writers::{WriterArgs, writer};
 use self::phases::Target;
 use self::scratch::Scratch;
 use crate::config::GlobalArgs;
+use crate::connect::Backend;
 use crate::output::{Out, OutputFormat};
 use crate::session::finish;
 
@@ -93,13 +94,22 @@ pub async fn run(args: &BenchArgs, global: &GlobalArgs, token: Option<&str>) -> 
     let out = Out {
         format: global.output.unwrap_or(OutputFormat::Table),
     };
+    // A server's URL: the workload runs through it, on models of its own; no scratch.
+    let server = match global.database_url.as_deref().map(Backend::of).transpose()? {
+        Some(Backend::Server(url)) => Some(url),
+        _ => None,
+    };
     let mut runs = Vec::with_capacity(args.repeat as usize);
     for run in 1..=args.repeat {
         if args.repeat > 1 {
             eprintln!("run {run} of {}", args.repeat);
         }
+        if let Some(url) = &server {
+            runs.push(measure_server(args, url, token).await?);
+            continue;
+        }
         let scratch = Scratch::create(global.database_url.as_deref()).await?;
-        let report = measure(args, &scratch, token).await;
+        let report = measure(args, &scratch).await;
         let kept = scratch.finish(args.keep).await;
         if let Ok(Some(path)) = &kept {
             eprintln!("kept the scratch registry at {}", path.display());
@@ -131,11 +141,8 @@ fn seconds(text: &str) -> std::result::Result<f64, String> {
 }
 
 /// The workload the arguments ask for, on a registry over `scratch` (closed
-/// afterwards), or on the server it names.
-async fn measure(args: &BenchArgs, scratch: &Scratch, token: Option<&str>) -> Result<Value> {
-    if let Scratch::Server { url } = scratch {
-        return measure_server(args, url, token).await;
-    }
+/// afterwards).
+async fn measure(args: &BenchArgs, scratch: &Scratch) -> Result<Value> {
     eprintln!("modelreg bench on {}", scratch.backend());
     let pool = match args.scale {
         Some(_) => 4,

@@ -127,7 +127,7 @@ pub async fn measure(args: &BenchArgs, target: &Target<'_>) -> Result<Value> {
             eprintln!("phase f: {workers} writer processes for {} s", args.seconds);
             Some(writer_processes(path, workers, args.seconds).await?)
         }
-        Scratch::Postgres { .. } | Scratch::Server { .. } => None,
+        Scratch::Postgres { .. } => None,
     };
 
     // g: what the database itself does: INSERT + COMMIT of one row.

@@ -23,10 +23,6 @@ pub enum Scratch {
         url: String,
         schema: ScratchSchema,
     },
-    /// No scratch: a running server, which the workload reaches through the client.
-    Server {
-        url: String,
-    },
 }
 
 impl Scratch {
@@ -53,7 +49,7 @@ impl Scratch {
                 schema: ScratchSchema::create(&url).await?,
                 url,
             }),
-            Backend::Server(url) => Ok(Scratch::Server { url }),
+            Backend::Server(url) => Err(connect::not_a_database(&url)),
         }
     }
 
@@ -62,7 +58,6 @@ impl Scratch {
         match self {
             Scratch::Sqlite { .. } => "sqlite",
             Scratch::Postgres { .. } => "postgres",
-            Scratch::Server { .. } => "server",
         }
     }
 
@@ -71,7 +66,6 @@ impl Scratch {
         let (backend, pg_schema) = match self {
             Scratch::Sqlite { path, .. } => (Backend::Sqlite(Location::File(path.clone())), None),
             Scratch::Postgres { url, schema } => (Backend::Postgres(url.clone()), Some(schema.name().to_owned())),
-            Scratch::Server { url } => return Err(connect::not_a_database(url)),
         };
         let options = connect::Options {
             migrate: true,
@@ -129,7 +123,6 @@ impl Scratch {
                 Ok(None)
             }
             Scratch::Postgres { schema, .. } => schema.drop_all().await.map(|()| None),
-            Scratch::Server { .. } => Ok(None),
         }
     }
 }
@@ -150,7 +143,6 @@ impl RawWriter {
             Scratch::Postgres { url, schema } => {
                 RawWriter::Postgres(modelreg_postgres::baseline::RawWriter::connect(url, Some(schema.name())).await?)
             }
-            Scratch::Server { url } => return Err(connect::not_a_database(url)),
         })
     }
 

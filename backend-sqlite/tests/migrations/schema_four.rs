@@ -14,12 +14,17 @@ use std::collections::BTreeSet;
 
 use super::*;
 
+/// The first row of `table`, as a condition.
+fn first_row(table: &str) -> String {
+    format!("rowid = (SELECT min(rowid) FROM {table})")
+}
+
 /// Writes `value` into `column` of one row of `table` with plain SQL; the
 /// trigger's message if the schema refuses it.
-fn write(conn: &Connection, table: &str, column: &str, value: &str) -> Result<(), String> {
+fn write<'v>(conn: &Connection, table: &str, column: &str, value: impl Into<Option<&'v str>>) -> Result<(), String> {
     // Table and column names come from the test's own list, never from data.
-    let sql = format!("UPDATE {table} SET {column} = ?1 WHERE rowid = (SELECT min(rowid) FROM {table})");
-    match conn.execute(&sql, [value]) {
+    let sql = format!("UPDATE {table} SET {column} = ?1 WHERE {}", first_row(table));
+    match conn.execute(&sql, [value.into()]) {
         Ok(1) => Ok(()),
         Ok(n) => panic!("{table} has no row to write ({n} written)"),
         Err(e) => Err(e.to_string()),
@@ -50,21 +55,21 @@ async fn assert_the_text_rules_hold(conn: &Connection) {
     for (table, column, field, rule) in TEXT_COLUMNS {
         let original: Option<String> = conn
             .query_row(
-                &format!("SELECT {column} FROM {table} WHERE rowid = (SELECT min(rowid) FROM {table})"),
+                &format!("SELECT {column} FROM {table} WHERE {}", first_row(table)),
                 [],
                 |row| row.get(0),
             )
             .unwrap_or_else(|e| panic!("{table} has a row: {e}"));
-        let mut write_value = async |value: String| write(conn, table, column, &value);
+        let mut write_value = async |value: String| write(conn, table, column, value.as_str());
         assert_the_column_keeps_its_rule((table, column, field, rule), &mut write_value).await;
         let constraint = format!("ck__{table}__chars__{field}");
         // GLOB stops at a NUL: the NUL itself, and what follows it, are refused too.
         for value in [holding('\0'), format!("a\0{}", holding('\u{202E}'))] {
-            let refusal = write(conn, table, column, &value).expect_err(&format!("{table}.{column} refuses {value:?}"));
+            let refusal =
+                write(conn, table, column, value.as_str()).expect_err(&format!("{table}.{column} refuses {value:?}"));
             assert!(refusal.contains(&constraint), "{table}.{column}, {value:?}: {refusal}");
         }
-        let sql = format!("UPDATE {table} SET {column} = ?1 WHERE rowid = (SELECT min(rowid) FROM {table})");
-        conn.execute(&sql, [original]).expect("put the value back");
+        write(conn, table, column, original.as_deref()).expect("put the value back");
     }
 }
 

@@ -143,19 +143,19 @@ by_ref!(
     environment_by_name
 );
 
-/// Finds the version a [`VersionRef`] means.
-pub(super) async fn version(source: &mut impl Lookups, r: &VersionRef) -> Result<ModelVersion> {
-    let (model_ref, selector) = match r {
-        VersionRef::Id(id) => return required(source.version_by_id(*id).await?, EntityKind::ModelVersion, id),
-        VersionRef::Of { model, selector } => (model, selector),
-    };
+/// The version `selector` picks of the model `model_ref` names; when the
+/// model (which must exist) has no such version, the model instead.
+pub(super) async fn pick(
+    source: &mut impl Lookups,
+    model_ref: &Ref,
+    selector: &Selector,
+) -> Result<std::result::Result<ModelVersion, Model>> {
     // The common case, `NAME@…` read outside a change, in one query.
     if let Ref::Name(name) = model_ref
         && let Some(found) = source.version_of_named_model(&validate::nfc(name), selector).await?
     {
-        return Ok(found);
+        return Ok(Ok(found));
     }
-    // Say which part is missing: the model, or this version of it.
     let model = model(source, model_ref).await?;
     let found = match selector {
         Selector::Semver(semver) => source.version_by_semver(model.id, semver).await?,
@@ -163,21 +163,35 @@ pub(super) async fn version(source: &mut impl Lookups, r: &VersionRef) -> Result
         Selector::Production => source.latest_version(model.id, Some(VersionStatus::Production)).await?,
         Selector::Alias(alias) => source.alias_version(model.id, alias).await?,
     };
-    found.ok_or_else(|| match selector {
-        Selector::Semver(_) => Error::not_found(EntityKind::ModelVersion, format_args!("{}@{selector}", model.name)),
-        Selector::Latest => Error::not_found(
-            EntityKind::ModelVersion,
-            format_args!("{}@latest (the model has no versions)", model.name),
-        ),
-        Selector::Production => Error::not_found(
-            EntityKind::ModelVersion,
-            format_args!("{}@production (no version of the model is in production)", model.name),
-        ),
-        Selector::Alias(alias) => Error::not_found(
-            EntityKind::ModelVersion,
-            format_args!("{}@{alias} (the model has no alias {alias})", model.name),
-        ),
-    })
+    Ok(found.ok_or(model))
+}
+
+/// Finds the version a [`VersionRef`] means.
+pub(super) async fn version(source: &mut impl Lookups, r: &VersionRef) -> Result<ModelVersion> {
+    let (model_ref, selector) = match r {
+        VersionRef::Id(id) => return required(source.version_by_id(*id).await?, EntityKind::ModelVersion, id),
+        VersionRef::Of { model, selector } => (model, selector),
+    };
+    // Say which part is missing: the model (`pick` fails), or this version of it.
+    pick(source, model_ref, selector)
+        .await?
+        .map_err(|model| match selector {
+            Selector::Semver(_) => {
+                Error::not_found(EntityKind::ModelVersion, format_args!("{}@{selector}", model.name))
+            }
+            Selector::Latest => Error::not_found(
+                EntityKind::ModelVersion,
+                format_args!("{}@latest (the model has no versions)", model.name),
+            ),
+            Selector::Production => Error::not_found(
+                EntityKind::ModelVersion,
+                format_args!("{}@production (no version of the model is in production)", model.name),
+            ),
+            Selector::Alias(alias) => Error::not_found(
+                EntityKind::ModelVersion,
+                format_args!("{}@{alias} (the model has no alias {alias})", model.name),
+            ),
+        })
 }
 
 impl Registry {

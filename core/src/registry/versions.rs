@@ -99,14 +99,7 @@ impl Registry {
             Some(_) => None,
         };
         if let Some(selector) = selector {
-            return match self.version(&VersionRef::of(model.clone(), selector)).await {
-                Ok(found) => Ok(Some(found)),
-                Err(Error::NotFound {
-                    entity: EntityKind::ModelVersion,
-                    ..
-                }) => Ok(None),
-                Err(e) => Err(e),
-            };
+            return Ok(resolve::pick(&mut self.reads(), model, &selector).await?.ok());
         }
         let found = self.model(model).await?;
         self.store.latest_version(found.id, VersionFilter { status }).await

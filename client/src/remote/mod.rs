@@ -265,6 +265,8 @@ pub fn path_segment(segment: &str) -> String {
     out
 }
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Appends `segment` to `out`, percent-encoded so that it stays one path
 /// segment: everything but ASCII letters, digits, `-`, `_` and `~` is encoded.
 fn encode_segment(segment: &str, out: &mut String) {
@@ -272,7 +274,9 @@ fn encode_segment(segment: &str, out: &mut String) {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
         }
     }
 }

@@ -3,6 +3,7 @@
 //! as attributes.
 
 use modelreg_core::Error as CoreError;
+use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::{PyTypeInfo, create_exception};
@@ -71,27 +72,27 @@ fn build(py: Python<'_>, error: &CoreError) -> PyResult<PyErr> {
         CoreError::NotFound { entity, key } => (
             NotFound::type_object(py),
             vec![
-                ("entity", entity.as_str().into_pyobject(py)?.into_any().unbind()),
-                ("key", key.into_pyobject(py)?.into_any().unbind()),
+                ("entity", entity.as_str().into_py_any(py)?),
+                ("key", key.into_py_any(py)?),
             ],
         ),
         CoreError::Conflict { entity, field, value } => (
             Conflict::type_object(py),
             vec![
-                ("entity", entity.as_str().into_pyobject(py)?.into_any().unbind()),
-                ("field", field.into_pyobject(py)?.into_any().unbind()),
-                ("value", value.into_pyobject(py)?.into_any().unbind()),
+                ("entity", entity.as_str().into_py_any(py)?),
+                ("field", field.into_py_any(py)?),
+                ("value", value.into_py_any(py)?),
                 ("key", py.None()),
-                ("fields", (*field,).into_pyobject(py)?.into_any().unbind()),
+                ("fields", (*field,).into_py_any(py)?),
             ],
         ),
         CoreError::Mismatch { entity, key, fields } => (
             Conflict::type_object(py),
             vec![
-                ("entity", entity.as_str().into_pyobject(py)?.into_any().unbind()),
+                ("entity", entity.as_str().into_py_any(py)?),
                 ("field", py.None()),
                 ("value", py.None()),
-                ("key", key.into_pyobject(py)?.into_any().unbind()),
+                ("key", key.into_py_any(py)?),
                 (
                     "fields",
                     pyo3::types::PyTuple::new(py, fields.iter().copied())?
@@ -102,16 +103,13 @@ fn build(py: Python<'_>, error: &CoreError) -> PyResult<PyErr> {
         ),
         CoreError::Invalid { field, reason } => (
             Invalid::type_object(py),
-            vec![
-                ("field", field.into_pyobject(py)?.into_any().unbind()),
-                ("reason", reason.into_pyobject(py)?.into_any().unbind()),
-            ],
+            vec![("field", field.into_py_any(py)?), ("reason", reason.into_py_any(py)?)],
         ),
         CoreError::SchemaTooNew { database, supported } => (
             SchemaTooNew::type_object(py),
             vec![
-                ("database", database.into_pyobject(py)?.into_any().unbind()),
-                ("supported", supported.into_pyobject(py)?.into_any().unbind()),
+                ("database", database.into_py_any(py)?),
+                ("supported", supported.into_py_any(py)?),
             ],
         ),
         CoreError::Unavailable { .. } => (Unavailable::type_object(py), vec![]),

@@ -33,9 +33,7 @@ impl Registry {
         let mut new = NewEnvironment::new(name, convert::closed(kind)?);
         new.region = region;
         new.kubernetes_namespace = kubernetes_namespace;
-        if let Some(config) = convert::opt_json_object("config", config)? {
-            new.config = config;
-        }
+        new.config = convert::opt_json_object("config", config)?.unwrap_or(new.config);
         self.ask(py, |api| async move { api.create_environment(new).await })
     }
 
@@ -124,18 +122,12 @@ impl Registry {
         let version = convert::version_ref(version)?;
         let env = convert::entity_ref("environment", environment)?;
         let mut new = NewDeployment::named(name);
-        if let Some(status) = convert::opt_closed(status)? {
-            new.status = status;
-        }
+        new.status = convert::opt_closed(status)?.unwrap_or(new.status);
         new.endpoint_url = endpoint_url;
-        if let Some(replicas) = replicas {
-            new.replicas = replicas;
-        }
+        new.replicas = replicas.unwrap_or(new.replicas);
         new.cpu_request = cpu_request;
         new.memory_request = memory_request;
-        if let Some(gpu_count) = gpu_count {
-            new.gpu_count = gpu_count;
-        }
+        new.gpu_count = gpu_count.unwrap_or(new.gpu_count);
         self.ask(py, |api| async move { api.deploy(&version, &env, new).await })
     }
 

@@ -108,12 +108,8 @@ impl Registry {
         new.description = description;
         new.use_case = use_case;
         new.team = convert::opt_entity_ref("team", team)?;
-        if let Some(risk) = convert::opt_closed(risk_level)? {
-            new.risk_level = risk;
-        }
-        if let Some(compliance) = compliance_required {
-            new.compliance_required = compliance;
-        }
+        new.risk_level = convert::opt_closed(risk_level)?.unwrap_or(new.risk_level);
+        new.compliance_required = compliance_required.unwrap_or(new.compliance_required);
         self.ask(py, |api| async move { api.create_model(new).await })
     }
 

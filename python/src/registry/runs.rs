@@ -45,18 +45,13 @@ impl Registry {
         let version = convert::version_ref(version)?;
         let mut new = NewRun::named(run_name);
         new.started_at = convert::opt_timestamp("started_at", started_at)?;
-        if let Some(gpu_hours) = gpu_hours {
-            new.gpu_hours = gpu_hours;
-        }
+        new.gpu_hours = gpu_hours.unwrap_or(new.gpu_hours);
         new.cost_usd = cost_usd;
         new.dataset_name = dataset_name;
         new.dataset_version = dataset_version;
-        if let Some(hyperparameters) = convert::opt_json_object("hyperparameters", hyperparameters)? {
-            new.hyperparameters = hyperparameters;
-        }
-        if let Some(environment) = convert::opt_json_object("environment", environment)? {
-            new.environment = environment;
-        }
+        new.hyperparameters =
+            convert::opt_json_object("hyperparameters", hyperparameters)?.unwrap_or(new.hyperparameters);
+        new.environment = convert::opt_json_object("environment", environment)?.unwrap_or(new.environment);
         new.created_by = created_by;
         self.ask(py, |api| async move { api.start_run(&version, new).await })
     }

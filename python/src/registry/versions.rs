@@ -38,9 +38,7 @@ macro_rules! registrations {
                 new.python_version = python_version;
                 new.size_bytes = size_bytes;
                 new.checksum_sha256 = checksum_sha256;
-                if let Some(metadata) = convert::opt_json_object("metadata", metadata)? {
-                    new.metadata = metadata;
-                }
+                new.metadata = convert::opt_json_object("metadata", metadata)?.unwrap_or(new.metadata);
                 new.description = description;
                 self.ask(py, |api| async move { api.$method(&model, new).await })
             }
